@@ -1,0 +1,48 @@
+/**
+ * `vnet` command line: a thin shell over src/lib (the same model and engine
+ * the app runs in its Web Worker). Each command lives in commands/<name>.ts
+ * and returns its exit code: 0 ok, 1 a check or outcome differs, 2 bad input.
+ */
+import { commands } from './commands/index';
+
+const USAGE = `vnet — virtual network designer and packet simulator
+
+Usage:
+  vnet lint FILE... [--strict] [--json]
+  vnet trace FILE --from NODE --to NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N]
+             [--size BYTES] [--df] [--ttl N] [--json]
+  vnet check FILE... [--json]
+  vnet matrix FILE [--proto P] [--port N] [--json]
+  vnet schema
+
+Exit codes: 0 success, 1 a check or outcome differs from what was expected, 2 bad input.
+`;
+
+async function main(argv: string[]): Promise<number> {
+	const [name, ...rest] = argv;
+	if (!name || name === '--help' || name === '-h' || name === 'help') {
+		process.stdout.write(USAGE);
+		return name ? 0 : 2;
+	}
+	if (name === '--version' || name === '-v') {
+		process.stdout.write('vnet 0.1.0\n');
+		return 0;
+	}
+	const command = commands[name];
+	if (!command) {
+		process.stderr.write(`vnet: unknown command "${name}"\n\n${USAGE}`);
+		return 2;
+	}
+	return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(err: unknown) => {
+		// Only a bug in vnet gets here: user mistakes are reported by the commands.
+		process.stderr.write(`vnet: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+		process.exitCode = 3;
+	}
+);
