@@ -41,7 +41,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'text-background-color': COLORS.bg,
 				'text-background-opacity': 0.75,
 				'text-background-padding': '2px',
-				'text-background-shape': 'round-rectangle',
+				'text-background-shape': 'roundrectangle',
 				'overlay-opacity': 0
 			}
 		}
@@ -98,7 +98,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'text-background-color': COLORS.bg,
 				'text-background-opacity': 0.9,
 				'text-background-padding': '2px',
-				'text-background-shape': 'round-rectangle',
+				'text-background-shape': 'roundrectangle',
 				'overlay-opacity': 0
 			}
 		},
