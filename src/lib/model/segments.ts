@@ -1,0 +1,631 @@
+/**
+ * Layer-2 segments of a topology: which L3 interfaces share a broadcast domain.
+ *
+ * A segment is what ARP can reach. It is built from:
+ *  - links (each link joins the two wire ends, channel by channel: the untagged
+ *    channel and every 802.1Q tag the ends carry),
+ *  - switches (all ports of a switch in the same VLAN are one domain; access
+ *    ports carry their VLAN untagged, trunks carry allowed VLANs tagged and the
+ *    native VLAN untagged),
+ *  - hypervisor attachments (`bridged` joins the segment of the hypervisor's
+ *    uplink interface; `nat`, `host-only` and `internal` are private segments of
+ *    that hypervisor, the NAT and host-only ones holding an implicit hypervisor
+ *    address).
+ *
+ * Used by lint (duplicate addresses, subnet/MTU mismatches, gateways nobody
+ * answers for, VLANs not carried, L2 loops) and usable by the canvas. Pure: no
+ * I/O, tolerant of dangling references (they are lint's business).
+ */
+import type { Interface, Node, Topology } from './types';
+
+// ---------------------------------------------------------------- IPv4 helpers
+
+export function parseIp(s: string | undefined): number | null {
+	if (typeof s !== 'string') return null;
+	const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
+	if (!m) return null;
+	let n = 0;
+	for (let i = 1; i <= 4; i++) {
+		const o = Number(m[i]);
+		if (o > 255) return null;
+		n = n * 256 + o;
+	}
+	return n >>> 0;
+}
+
+export interface Cidr {
+	/** the address as written */
+	addr: number;
+	len: number;
+	/** network address */
+	net: number;
+	/** last address of the prefix */
+	last: number;
+}
+
+export function maskOf(len: number): number {
+	return len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+}
+
+/** "10.0.1.10/24" (or a bare address, read as /32). */
+export function parseCidr(s: string | undefined): Cidr | null {
+	if (typeof s !== 'string') return null;
+	const [a, l, extra] = s.trim().split('/');
+	if (extra !== undefined) return null;
+	const addr = parseIp(a);
+	if (addr === null) return null;
+	let len = 32;
+	if (l !== undefined) {
+		if (!/^\d{1,2}$/.test(l)) return null;
+		len = Number(l);
+		if (len > 32) return null;
+	}
+	const mask = maskOf(len);
+	const net = (addr & mask) >>> 0;
+	const last = (net | (~mask >>> 0)) >>> 0;
+	return { addr, len, net, last };
+}
+
+export function fmtIp(n: number): string {
+	return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+export function fmtNet(c: Cidr): string {
+	return `${fmtIp(c.net)}/${c.len}`;
+}
+
+export function cidrContains(c: Cidr, addr: number): boolean {
+	return addr >= c.net && addr <= c.last;
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+	return a.net <= b.last && b.net <= a.last;
+}
+
+export function isIpv4(s: string): boolean {
+	return parseIp(s) !== null;
+}
+
+export function isCidrOrIp(s: string): boolean {
+	return parseCidr(s) !== null;
+}
+
+// ---------------------------------------------------------------- interface helpers
+
+const SUBIF = /^(.+)\.(\d{1,4})$/;
+
+/** "eth0.10" -> { parent: "eth0", vlan: 10 }; plain names -> null. */
+export function splitSubinterface(name: string): { parent: string; vlan: number } | null {
+	const m = SUBIF.exec(name);
+	return m ? { parent: m[1], vlan: Number(m[2]) } : null;
+}
+
+/**
+ * Interfaces a non-switch node has: declared ones, parents implicitly declared
+ * by their subinterfaces, and bond members (a bond names its physical members).
+ */
+export function interfaceNames(node: Node): Set<string> {
+	const out = new Set<string>();
+	for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
+		out.add(name);
+		const sub = splitSubinterface(name);
+		if (sub) out.add(sub.parent);
+		for (const m of itf?.bond?.members ?? []) out.add(m);
+	}
+	return out;
+}
+
+/** The bond an interface is a member of, if any. */
+export function bondOf(node: Node, member: string): string | undefined {
+	for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
+		if (itf?.bond?.members?.includes(member)) return name;
+	}
+	return undefined;
+}
+
+export function splitEnd(end: string): { node: string; iface: string } | null {
+	if (typeof end !== 'string') return null;
+	const i = end.indexOf('.');
+	if (i <= 0 || i === end.length - 1) return null;
+	return { node: end.slice(0, i), iface: end.slice(i + 1) };
+}
+
+export const FORWARDING_KINDS = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
+export const ENDPOINT_KINDS = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
+
+/** Effective MTU of an interface (default 1500; a subinterface inherits its parent's). */
+export function mtuOf(node: Node, iface: string): number {
+	const itfs = node.interfaces ?? {};
+	const own = itfs[iface]?.mtu;
+	if (own !== undefined) return own;
+	const sub = splitSubinterface(iface);
+	if (sub) {
+		const p = itfs[sub.parent]?.mtu;
+		if (p !== undefined) return p;
+	}
+	const bond = bondOf(node, iface);
+	if (bond) {
+		const b = itfs[bond]?.mtu;
+		if (b !== undefined) return b;
+	}
+	return 1500;
+}
+
+// ---------------------------------------------------------------- hypervisor networks
+
+const GENERIC = new Set([undefined, 'generic']);
+
+export function isGenericHypervisor(hv: Node | undefined): boolean {
+	return !!hv && GENERIC.has(hv.product);
+}
+
+/** Guests (vm/container with `on: hvId`) of a hypervisor, in id order. */
+export function guestsOf(t: Topology, hvId: string): string[] {
+	return Object.keys(t.nodes)
+		.filter((id) => t.nodes[id]?.on === hvId)
+		.sort();
+}
+
+/**
+ * The generic hypervisor NAT subnet: `nat.subnet`, else 10.0.2.0/24 when it has
+ * a VM NAT guest, else 172.17.0.0/16 (containers only).
+ */
+export function natSubnetOf(t: Topology, hvId: string): Cidr | null {
+	const hv = t.nodes[hvId];
+	if (!hv) return null;
+	if (hv.nat?.subnet) return parseCidr(hv.nat.subnet);
+	let vm = false;
+	let ct = false;
+	for (const g of guestsOf(t, hvId)) {
+		const n = t.nodes[g];
+		for (const itf of Object.values(n.interfaces ?? {})) {
+			if (itf?.attach === 'nat') {
+				if (n.kind === 'container') ct = true;
+				else vm = true;
+			}
+		}
+	}
+	return parseCidr(!vm && ct ? '172.17.0.0/16' : '10.0.2.0/24');
+}
+
+export const HOST_ONLY_SUBNET = '192.168.56.0/24';
+
+/** The hypervisor interface a bridged guest interface joins (`uplink`, else the first interface). */
+export function uplinkOf(hv: Node, itf: Interface): string | undefined {
+	if (itf.uplink) return itf.uplink;
+	return Object.keys(hv.interfaces ?? {})[0];
+}
+
+// ---------------------------------------------------------------- channels
+
+/** A wire channel: 0 = untagged, N = 802.1Q tag N. */
+export type Channel = number;
+
+/**
+ * What each channel of a physical interface connects to, as an entity key:
+ * `if:<node>:<iface>` (an L3 interface of a non-switch node) or
+ * `sw:<node>:<vlan>` (a switch's VLAN). Switch ports inherit the configuration
+ * of the bond they are a member of; so do members of a non-switch bond.
+ */
+export function portChannels(t: Topology, nodeId: string, iface: string, opts: { includeDown?: boolean } = {}): Map<Channel, string> {
+	const out = new Map<Channel, string>();
+	const node = t.nodes[nodeId];
+	if (!node) return out;
+	const itfs = node.interfaces ?? {};
+	const bond = bondOf(node, iface);
+	const owner = bond ?? iface;
+	const cfg: Interface = itfs[owner] ?? {};
+	if (!opts.includeDown && (cfg.down || itfs[iface]?.down)) return out;
+	if (node.kind === 'switch') {
+		if (cfg.trunk !== undefined || cfg.native !== undefined) {
+			for (const v of cfg.trunk ?? []) out.set(v, `sw:${nodeId}:${v}`);
+			if (cfg.native !== undefined) out.set(0, `sw:${nodeId}:${cfg.native}`);
+		} else {
+			out.set(0, `sw:${nodeId}:${cfg.vlan ?? 1}`);
+		}
+		return out;
+	}
+	out.set(0, `if:${nodeId}:${owner}`);
+	for (const [name, itf] of Object.entries(itfs)) {
+		const sub = splitSubinterface(name);
+		if (sub && sub.parent === owner && (opts.includeDown || !itf?.down)) out.set(sub.vlan, `if:${nodeId}:${name}`);
+	}
+	return out;
+}
+
+export function describeChannels(ch: Map<Channel, string>): string {
+	const tags = [...ch.keys()].filter((c) => c !== 0).sort((a, b) => a - b);
+	const parts: string[] = [];
+	if (ch.has(0)) {
+		const e = ch.get(0)!;
+		parts.push(e.startsWith('sw:') ? `untagged = VLAN ${e.split(':')[2]}` : 'untagged');
+	}
+	if (tags.length) parts.push(`tagged ${compressVlans(tags)}`);
+	return parts.length ? parts.join(', ') : 'nothing';
+}
+
+export function compressVlans(v: number[]): string {
+	const s = [...new Set(v)].sort((a, b) => a - b);
+	const out: string[] = [];
+	for (let i = 0; i < s.length; ) {
+		let j = i;
+		while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
+		out.push(j > i + 1 ? `${s[i]}-${s[j]}` : j === i + 1 ? `${s[i]}, ${s[j]}` : `${s[i]}`);
+		i = j + 1;
+	}
+	return out.join(', ');
+}
+
+// ---------------------------------------------------------------- union-find
+
+class UnionFind {
+	private parent = new Map<string, string>();
+	add(x: string) {
+		if (!this.parent.has(x)) this.parent.set(x, x);
+	}
+	find(x: string): string {
+		this.add(x);
+		let r = x;
+		while (this.parent.get(r) !== r) r = this.parent.get(r)!;
+		let c = x;
+		while (c !== r) {
+			const n = this.parent.get(c)!;
+			this.parent.set(c, r);
+			c = n;
+		}
+		return r;
+	}
+	union(a: string, b: string): boolean {
+		const ra = this.find(a);
+		const rb = this.find(b);
+		if (ra === rb) return false;
+		this.parent.set(ra, rb);
+		return true;
+	}
+	keys() {
+		return this.parent.keys();
+	}
+}
+
+// ---------------------------------------------------------------- segments
+
+export interface L3Ref {
+	node: string;
+	iface: string;
+}
+
+export interface ImplicitAddress {
+	node: string;
+	/** "10.0.2.1/24" */
+	ip: string;
+	role: 'nat-gateway' | 'host-only';
+}
+
+export type SegmentKind = 'l2' | 'nat' | 'host-only' | 'internal' | 'private';
+
+export interface Segment {
+	id: number;
+	kind: SegmentKind;
+	/** human description: "sw1 VLAN 10", "hv1 NAT network", "r1.eth1 – r2.eth0" */
+	label: string;
+	/** the hypervisor owning a private segment */
+	hypervisor?: string;
+	/** L3 interfaces of non-switch nodes on it (subinterfaces and bonds included), file order */
+	interfaces: L3Ref[];
+	/** switch VLAN domains on it */
+	switches: { node: string; vlan: number }[];
+	/** addresses the hypervisor holds there without an interface (NAT gateway, host-only) */
+	implicit: ImplicitAddress[];
+}
+
+export interface LinkChannels {
+	index: number;
+	a?: L3Ref;
+	b?: L3Ref;
+	/** channels each end carries (empty when the node is missing) */
+	chA: Map<Channel, string>;
+	chB: Map<Channel, string>;
+}
+
+export interface SegmentMap {
+	segments: Segment[];
+	/** "node\u0000iface" -> segment */
+	byInterface: Map<string, Segment>;
+	/** "switch\u0000vlan" -> segment */
+	bySwitchVlan: Map<string, Segment>;
+	links: LinkChannels[];
+	of(node: string, iface: string): Segment | undefined;
+}
+
+export interface SegmentOptions {
+	/**
+	 * Count admin-down links and interfaces as connected (the design view, the
+	 * default). With false, the segments are those of the network at rest.
+	 */
+	includeDown?: boolean;
+}
+
+/** Private segment key of a guest interface attached to a hypervisor, or the hypervisor entity to join. */
+function attachmentEntity(t: Topology, guestId: string, iface: string, itf: Interface): { key: string; kind: SegmentKind; hv: string } | null {
+	const g = t.nodes[guestId];
+	const hvId = g?.on;
+	const hv = hvId ? t.nodes[hvId] : undefined;
+	if (!hv || hv.kind !== 'hypervisor' || !itf.attach) return null;
+	const mode = itf.attach as string;
+	const product = hv.product ?? 'generic';
+	switch (mode) {
+		case 'bridged':
+		case 'external':
+		case 'macvtap':
+		case 'macvlan': {
+			const up = uplinkOf(hv, itf);
+			return up ? { key: `if:${hvId}:${up}`, kind: 'l2', hv: hvId! } : null;
+		}
+		case 'nat':
+			if (product === 'virtualbox' || product === 'qemu')
+				return { key: `nat:${hvId}:${guestId}:${iface}`, kind: 'nat', hv: hvId! };
+			return { key: `nat:${hvId}`, kind: 'nat', hv: hvId! };
+		case 'bridge':
+		case 'default-switch':
+			return { key: `nat:${hvId}`, kind: 'nat', hv: hvId! };
+		case 'host-only':
+			return { key: `host-only:${hvId}`, kind: 'host-only', hv: hvId! };
+		case 'internal':
+			return { key: `internal:${hvId}:${itf.network ?? ''}`, kind: 'internal', hv: hvId! };
+		case 'none':
+		case 'host':
+			return null;
+		default:
+			return { key: `${mode}:${hvId}:${itf.network ?? ''}`, kind: 'private', hv: hvId! };
+	}
+}
+
+export function computeSegments(t: Topology, opts: SegmentOptions = {}): SegmentMap {
+	const includeDown = opts.includeDown ?? true;
+	const uf = new UnionFind();
+	const nodes = t.nodes ?? {};
+	const order: string[] = []; // entity keys in discovery order (file order)
+
+	const add = (k: string) => {
+		if (!isKnown.has(k)) {
+			isKnown.add(k);
+			order.push(k);
+		}
+		uf.add(k);
+	};
+	const isKnown = new Set<string>();
+
+	// L3 interfaces of non-switch nodes, in file order; switch VLANs as they appear.
+	for (const [id, node] of Object.entries(nodes)) {
+		if (!node) continue;
+		if (node.kind === 'switch') {
+			for (const [pname, p] of Object.entries(node.interfaces ?? {})) {
+				if (p?.bond) continue; // its members carry its configuration
+				const ch = portChannels(t, id, pname, { includeDown: true });
+				for (const e of ch.values()) add(e);
+			}
+			continue;
+		}
+		if (node.kind === 'sdn-controller') continue;
+		const names = interfaceNames(node);
+		const members = new Set<string>();
+		for (const itf of Object.values(node.interfaces ?? {})) for (const m of itf?.bond?.members ?? []) members.add(m);
+		for (const name of names) {
+			if (members.has(name)) continue; // a bond member is not an L3 interface
+			add(`if:${id}:${name}`);
+		}
+	}
+
+	// Links.
+	const links: LinkChannels[] = [];
+	(t.links ?? []).forEach((link, index) => {
+		const ea = splitEnd(link?.a);
+		const eb = splitEnd(link?.b);
+		const chA = ea && nodes[ea.node] ? portChannels(t, ea.node, ea.iface, { includeDown }) : new Map<Channel, string>();
+		const chB = eb && nodes[eb.node] ? portChannels(t, eb.node, eb.iface, { includeDown }) : new Map<Channel, string>();
+		links.push({ index, a: ea ?? undefined, b: eb ?? undefined, chA, chB });
+		if (!includeDown && link?.down) return;
+		for (const [c, ka] of chA) {
+			const kb = chB.get(c);
+			if (kb === undefined) continue;
+			add(ka);
+			add(kb);
+			uf.union(ka, kb);
+		}
+	});
+
+	// Hypervisor attachments.
+	const privKind = new Map<string, { kind: SegmentKind; hv: string }>();
+	for (const [id, node] of Object.entries(nodes)) {
+		if (!node || !node.on) continue;
+		for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
+			if (!itf?.attach) continue;
+			if (!includeDown && itf.down) continue;
+			const ent = attachmentEntity(t, id, name, itf);
+			if (!ent) continue;
+			if (!ent.key.startsWith('if:')) privKind.set(ent.key, { kind: ent.kind, hv: ent.hv });
+			add(ent.key);
+			add(`if:${id}:${name}`);
+			uf.union(`if:${id}:${name}`, ent.key);
+		}
+	}
+
+	// Group.
+	const byRoot = new Map<string, Segment>();
+	const segments: Segment[] = [];
+	const byInterface = new Map<string, Segment>();
+	const bySwitchVlan = new Map<string, Segment>();
+	for (const k of order) {
+		const r = uf.find(k);
+		let seg = byRoot.get(r);
+		if (!seg) {
+			seg = { id: segments.length, kind: 'l2', label: '', interfaces: [], switches: [], implicit: [] };
+			byRoot.set(r, seg);
+			segments.push(seg);
+		}
+		const [type, a, b] = k.split(':');
+		if (type === 'if') {
+			const iface = k.slice(4 + a.length);
+			seg.interfaces.push({ node: a, iface });
+			byInterface.set(`${a}\u0000${iface}`, seg);
+		} else if (type === 'sw') {
+			seg.switches.push({ node: a, vlan: Number(b) });
+			bySwitchVlan.set(`${a}\u0000${b}`, seg);
+		} else {
+			const pk = privKind.get(k);
+			if (pk) {
+				seg.kind = pk.kind;
+				seg.hypervisor = pk.hv;
+				const hv = nodes[pk.hv];
+				if (isGenericHypervisor(hv)) {
+					if (pk.kind === 'nat') {
+						const sn = natSubnetOf(t, pk.hv);
+						if (sn) seg.implicit.push({ node: pk.hv, ip: `${fmtIp(sn.net + 1)}/${sn.len}`, role: 'nat-gateway' });
+					} else if (pk.kind === 'host-only') {
+						seg.implicit.push({ node: pk.hv, ip: '192.168.56.1/24', role: 'host-only' });
+					}
+				}
+			}
+		}
+	}
+	for (const seg of segments) seg.label = labelOf(seg, t);
+	return {
+		segments,
+		byInterface,
+		bySwitchVlan,
+		links,
+		of: (node, iface) => byInterface.get(`${node}\u0000${iface}`)
+	};
+}
+
+function labelOf(seg: Segment, t: Topology): string {
+	if (seg.kind === 'nat') return `${seg.hypervisor} NAT network`;
+	if (seg.kind === 'host-only') return `${seg.hypervisor} host-only network`;
+	if (seg.kind === 'internal' || seg.kind === 'private') {
+		const g = seg.interfaces.find((r) => t.nodes[r.node]?.on === seg.hypervisor);
+		const net = g ? t.nodes[g.node].interfaces?.[g.iface]?.network : undefined;
+		return `${seg.hypervisor} ${seg.kind} network${net ? ` "${net}"` : ''}`;
+	}
+	if (seg.switches.length) {
+		const byVlan = new Map<number, string[]>();
+		for (const s of seg.switches) byVlan.set(s.vlan, [...(byVlan.get(s.vlan) ?? []), s.node]);
+		return [...byVlan]
+			.map(([v, sws]) => `${[...new Set(sws)].join('/')} VLAN ${v}`)
+			.join(' + ');
+	}
+	if (seg.interfaces.length) return seg.interfaces.map((r) => `${r.node}.${r.iface}`).join(' – ');
+	return `segment ${seg.id}`;
+}
+
+// ---------------------------------------------------------------- switch loops
+
+export interface SwitchLoop {
+	/** the link that closes the loop */
+	link: number;
+	/** VLANs in which it is a loop */
+	vlans: number[];
+	/** switches around the loop, starting at one end of `link` */
+	switches: string[];
+	/** links around the loop (including `link`) */
+	links: number[];
+	/** every switch on the loop is managed by an sdn-controller */
+	managed: boolean;
+}
+
+/**
+ * Loops of switches per VLAN (a broadcast storm without a blocking protocol).
+ * Links and ports that are administratively down do not count. Links between
+ * two switches managed by an sdn-controller are taken first: the controller
+ * forwards along paths it computes, so a loop made only of managed switches is
+ * reported with `managed: true` (it only storms if the controller is lost and
+ * the switches fall back to MAC learning). An active-backup bond counts as one
+ * port: only its first linked member forms an edge.
+ */
+export function findSwitchLoops(t: Topology, managedSwitches: Set<string>): SwitchLoop[] {
+	const nodes = t.nodes ?? {};
+	type Edge = { index: number; ka: string; kb: string; vlan: number; swA: string; swB: string };
+	const edges: Edge[] = [];
+	const usedBond = new Map<string, number>(); // "sw\u0000bond" -> first link index
+	(t.links ?? []).forEach((link, index) => {
+		if (link?.down) return;
+		const ea = splitEnd(link?.a);
+		const eb = splitEnd(link?.b);
+		if (!ea || !eb) return;
+		const na = nodes[ea.node];
+		const nb = nodes[eb.node];
+		if (na?.kind !== 'switch' || nb?.kind !== 'switch') return;
+		for (const [n, e] of [
+			[na, ea],
+			[nb, eb]
+		] as const) {
+			const bond = bondOf(n, e.iface);
+			if (bond) {
+				const key = `${e.node}\u0000${bond}`;
+				if (usedBond.has(key) && usedBond.get(key) !== index) return;
+				usedBond.set(key, index);
+			}
+		}
+		const chA = portChannels(t, ea.node, ea.iface);
+		const chB = portChannels(t, eb.node, eb.iface);
+		for (const [c, ka] of chA) {
+			const kb = chB.get(c);
+			if (kb === undefined) continue;
+			edges.push({ index, ka, kb, vlan: Number(ka.split(':')[2]), swA: ea.node, swB: eb.node });
+		}
+	});
+	const isManaged = (e: Edge) => managedSwitches.has(e.swA) && managedSwitches.has(e.swB);
+	const ordered = [...edges.filter(isManaged), ...edges.filter((e) => !isManaged(e))];
+
+	const uf = new UnionFind();
+	const adj = new Map<string, { to: string; index: number }[]>();
+	const addAdj = (a: string, b: string, index: number) => {
+		adj.set(a, [...(adj.get(a) ?? []), { to: b, index }]);
+		adj.set(b, [...(adj.get(b) ?? []), { to: a, index }]);
+	};
+	const path = (from: string, to: string): { nodes: string[]; links: number[] } => {
+		const prev = new Map<string, { from: string; index: number } | null>([[from, null]]);
+		const q = [from];
+		while (q.length) {
+			const x = q.shift()!;
+			if (x === to) break;
+			for (const { to: y, index } of adj.get(x) ?? []) {
+				if (!prev.has(y)) {
+					prev.set(y, { from: x, index });
+					q.push(y);
+				}
+			}
+		}
+		const ns: string[] = [];
+		const ls: number[] = [];
+		let c: string | undefined = to;
+		while (c !== undefined) {
+			ns.unshift(c);
+			const p = prev.get(c);
+			if (!p) break;
+			ls.unshift(p.index);
+			c = p.from;
+		}
+		return { nodes: ns, links: ls };
+	};
+
+	const found = new Map<string, SwitchLoop>();
+	for (const e of ordered) {
+		if (uf.union(e.ka, e.kb)) {
+			addAdj(e.ka, e.kb, e.index);
+			continue;
+		}
+		const p = path(e.kb, e.ka); // kb ... ka, then the edge closes it
+		const switches = p.nodes.map((k) => k.split(':')[1]);
+		const dedup = switches.filter((s, i) => i === 0 || s !== switches[i - 1]);
+		const loopLinks = [...new Set([...p.links, e.index])].sort((a, b) => a - b);
+		const managed = dedup.every((s) => managedSwitches.has(s));
+		const key = loopLinks.join(',');
+		const prevLoop = found.get(key);
+		if (prevLoop) {
+			if (!prevLoop.vlans.includes(e.vlan)) prevLoop.vlans.push(e.vlan);
+			continue;
+		}
+		found.set(key, { link: e.index, vlans: [e.vlan], switches: dedup, links: loopLinks, managed });
+	}
+	return [...found.values()];
+}
