@@ -1,0 +1,429 @@
+/**
+ * Compiles a resolved topology into flat, index-addressed tables: nodes,
+ * interfaces and links are integers, addresses uint32, route tables keyed by
+ * prefix length, rules with pre-parsed matchers. Built once per document; the
+ * probe engine reads it and never parses a string on the packet path.
+ */
+import type { Kind, Rule } from '../model/types';
+import type { RNode, ResolvedTopology } from '../model/resolve';
+import { ENDPOINT_KINDS } from '../model/resolve';
+import { ipToU32, maskOf, parseCidr, isIpv4 } from './ip';
+
+export const PROTO_ICMP = 1;
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+export const PROTO_NUM: Record<string, number> = { icmp: PROTO_ICMP, tcp: PROTO_TCP, udp: PROTO_UDP };
+
+export interface CIface {
+	idx: number;
+	node: number;
+	name: string;
+	hasAddr: boolean;
+	addr: number;
+	len: number;
+	mask: number;
+	net: number;
+	mac: string;
+	/** extra MACs this interface accepts (VRRP virtual MAC of a master) */
+	vmac: string | null;
+	mtu: number;
+	down: boolean;
+	isPort: boolean; // switch port
+	vlan: number; // access VLAN (ports), 0 = none
+	trunk: Set<number> | null;
+	native: number; // 0 = none
+	parent: number; // -1
+	tag: number; // subinterface VLAN, 0 = none
+	subByTag: Map<number, number> | null;
+	implicitParent: boolean;
+	link: number; // -1 when not cabled
+	bond: number; // the bond this member belongs to, -1
+	bondActive: number; // for a bond: its active member, -1
+	path: string | null;
+}
+
+export interface CLink {
+	idx: number;
+	a: number;
+	b: number;
+	latency: number;
+	bandwidth: number;
+	down: boolean;
+	index: number | null;
+}
+
+export interface CRoute {
+	net: number;
+	len: number;
+	mask: number;
+	via: number; // 0 = directly connected
+	iface: number; // egress interface, -1 for blackhole
+	metric: number;
+	blackhole: boolean;
+	connected: boolean;
+	order: number;
+	/** file path of the declaring entry, or the interface for connected routes */
+	path: string;
+	text: string;
+}
+
+export interface Matcher {
+	any: boolean;
+	nets: number[]; // pairs net, mask
+}
+
+export interface CRule {
+	index: number;
+	action: 'allow' | 'deny' | 'reject';
+	proto: number; // 0 any
+	from: Matcher;
+	to: Matcher;
+	portLo: number; // -1 any
+	portHi: number;
+	sportLo: number;
+	sportHi: number;
+	inIf: string | null;
+	outIf: string | null;
+	out: boolean; // direction: out
+	text: string;
+	path: string;
+}
+
+export interface CForward {
+	inIf: string | null; // null = any address of the hypervisor outside its NAT network
+	proto: number;
+	port: number;
+	toAddr: number;
+	toPort: number;
+	path: string;
+	text: string;
+}
+
+export interface CNode {
+	idx: number;
+	id: string;
+	kind: Kind | 'virtual-switch';
+	isSwitch: boolean;
+	forwards: boolean;
+	endpoint: boolean;
+	policy: 'allow' | 'deny';
+	stateful: boolean;
+	delay: number;
+	ifaces: number[];
+	/** addresses of up interfaces + vips: what the node accepts as its own */
+	local: Set<number>;
+	firstAddr: number; // 0 = none
+	hasFirstAddr: boolean;
+	lens: number[]; // distinct route prefix lengths, descending
+	routes: Map<number, CRoute>[]; // per entry of lens: net → best route
+	allRoutes: CRoute[];
+	rules: CRule[];
+	tcpServices: Set<number>;
+	udpServices: Set<number>;
+	masquerade: Set<string>;
+	forwardsNat: CForward[];
+	/** hypervisor NAT network */
+	natIface: number; // -1
+	natNet: number;
+	natMask: number;
+	owner: string | null;
+}
+
+export interface Net {
+	nodes: CNode[];
+	ifaces: CIface[];
+	links: CLink[];
+	nodeIndex: Map<string, number>;
+	/** address → node id for addresses that exist outside private hypervisor segments */
+	owned: Map<number, string>;
+	resolved: ResolvedTopology;
+}
+
+function portRange(p: { from: number; to: number } | undefined): [number, number] {
+	return p ? [p.from, p.to] : [-1, -1];
+}
+
+export function ruleText(r: Rule): string {
+	const parts: string[] = [r.action];
+	parts.push(r.proto ?? 'any');
+	parts.push(`${r.from ?? 'any'} → ${r.to ?? 'any'}`);
+	if (r.port) parts.push(`port ${r.port.from === r.port.to ? r.port.from : `${r.port.from}-${r.port.to}`}`);
+	if (r.sport) parts.push(`sport ${r.sport.from === r.sport.to ? r.sport.from : `${r.sport.from}-${r.sport.to}`}`);
+	if (r.in) parts.push(`in ${r.in}`);
+	if (r.out) parts.push(`out ${r.out}`);
+	if (r.direction === 'out') parts.push('direction out');
+	return parts.join(' ');
+}
+
+export function compile(rt: ResolvedTopology): Net {
+	const nodes: CNode[] = [];
+	const ifaces: CIface[] = [];
+	const links: CLink[] = [];
+	const nodeIndex = new Map<string, number>();
+	const ifaceIndex = new Map<string, number>(); // "node\0iface"
+
+	for (const rn of rt.nodes.values()) {
+		const idx = nodes.length;
+		nodeIndex.set(rn.id, idx);
+		const isSwitch = rn.kind === 'switch' || rn.kind === 'virtual-switch';
+		const node: CNode = {
+			idx,
+			id: rn.id,
+			kind: rn.kind,
+			isSwitch,
+			forwards: rn.forwards,
+			endpoint: rn.kind !== 'virtual-switch' && ENDPOINT_KINDS.has(rn.kind as Kind),
+			policy: rn.policy,
+			stateful: rn.stateful,
+			delay: rn.delay,
+			ifaces: [],
+			local: new Set(),
+			firstAddr: 0,
+			hasFirstAddr: false,
+			lens: [],
+			routes: [],
+			allRoutes: [],
+			rules: [],
+			tcpServices: new Set(rn.services.filter((s) => s.proto === 'tcp').map((s) => s.port)),
+			udpServices: new Set(rn.services.filter((s) => s.proto === 'udp').map((s) => s.port)),
+			masquerade: new Set(rn.nat?.masquerade ?? []),
+			forwardsNat: [],
+			natIface: -1,
+			natNet: 0,
+			natMask: 0,
+			owner: rn.owner ?? null
+		};
+		nodes.push(node);
+		for (const ri of rn.interfaces) {
+			const c = ri.ip ? parseCidr(`${ri.ip}/${ri.prefixLen}`) : null;
+			const iface: CIface = {
+				idx: ifaces.length,
+				node: idx,
+				name: ri.name,
+				hasAddr: !!c,
+				addr: c?.addr ?? 0,
+				len: c?.len ?? 0,
+				mask: c?.mask ?? 0,
+				net: c?.net ?? 0,
+				mac: ri.mac,
+				vmac: null,
+				mtu: ri.mtu,
+				down: ri.down,
+				isPort: isSwitch,
+				vlan: ri.vlan ?? 0,
+				trunk: ri.trunk ? new Set(ri.trunk) : null,
+				native: ri.native ?? 0,
+				parent: -1,
+				tag: ri.tag ?? 0,
+				subByTag: null,
+				implicitParent: !!ri.implicitParent,
+				link: -1,
+				bond: -1,
+				bondActive: -1,
+				path: ri.path
+			};
+			ifaceIndex.set(`${rn.id}\0${ri.name}`, iface.idx);
+			ifaces.push(iface);
+			node.ifaces.push(iface.idx);
+			if (ri.implicit === 'nat-gateway') {
+				node.natIface = iface.idx;
+				node.natNet = iface.net;
+				node.natMask = iface.mask;
+			}
+		}
+	}
+
+	// Parents, bonds and VRRP need every interface of the node.
+	for (const rn of rt.nodes.values()) {
+		const ni = nodeIndex.get(rn.id)!;
+		for (const ri of rn.interfaces) {
+			const i = ifaces[ifaceIndex.get(`${rn.id}\0${ri.name}`)!];
+			if (ri.parent) {
+				const p = ifaceIndex.get(`${rn.id}\0${ri.parent}`);
+				if (p !== undefined) {
+					i.parent = p;
+					const parent = ifaces[p];
+					if (!parent.subByTag) parent.subByTag = new Map();
+					parent.subByTag.set(i.tag, i.idx);
+					// A subinterface is down when its parent is.
+					if (parent.down) i.down = true;
+				}
+			}
+			if (ri.bond) {
+				const members = ri.bond.members.map((m) => ifaceIndex.get(`${rn.id}\0${m}`)).filter((x): x is number => x !== undefined);
+				for (const m of members) ifaces[m].bond = i.idx;
+				i.bondActive = members.find((m) => !ifaces[m].down) ?? members[0] ?? -1;
+			}
+		}
+		const node = nodes[ni];
+		// Local addresses: up interfaces only (Linux removes the local routes of a down device).
+		for (const ii of node.ifaces) {
+			const i = ifaces[ii];
+			if (i.hasAddr && !i.down) node.local.add(i.addr);
+		}
+		const first = rn.addresses[0];
+		if (first) {
+			node.firstAddr = ipToU32(first);
+			node.hasFirstAddr = true;
+		}
+		for (const a of rn.addresses) {
+			const u = ipToU32(a);
+			// vips (VRRP master, load balancer) are implicit addresses too
+			if (!node.ifaces.some((ii) => ifaces[ii].hasAddr && ifaces[ii].addr === u)) node.local.add(u);
+		}
+		for (const ri of rn.interfaces) {
+			if (ri.vrrp && rn.addresses.includes(ri.vrrp.vip)) {
+				const i = ifaces[ifaceIndex.get(`${rn.id}\0${ri.name}`)!];
+				i.vmac = `00:00:5e:00:01:${ri.vrrp.group.toString(16).padStart(2, '0')}`;
+			}
+		}
+	}
+
+	rt.links.forEach((l) => {
+		const a = ifaceIndex.get(`${l.a.node}\0${l.a.iface}`);
+		const b = ifaceIndex.get(`${l.b.node}\0${l.b.iface}`);
+		if (a === undefined || b === undefined) return; // lint reports it
+		const link: CLink = { idx: links.length, a, b, latency: l.latency, bandwidth: l.bandwidth, down: l.down, index: l.index };
+		links.push(link);
+		ifaces[a].link = link.idx;
+		ifaces[b].link = link.idx;
+	});
+
+	for (const rn of rt.nodes.values()) compileRoutesAndRules(rn, nodes[nodeIndex.get(rn.id)!], ifaces, rt);
+
+	const owned = new Map<number, string>();
+	for (const [a, id] of rt.ownedAddresses) owned.set(ipToU32(a), id);
+	return { nodes, ifaces, links, nodeIndex, owned, resolved: rt };
+}
+
+function compileRoutesAndRules(rn: RNode, node: CNode, ifaces: CIface[], rt: ResolvedTopology): void {
+	const routes: CRoute[] = [];
+	let order = 0;
+	for (const ii of node.ifaces) {
+		const i = ifaces[ii];
+		if (!i.hasAddr || i.down) continue;
+		routes.push({
+			net: i.net,
+			len: i.len,
+			mask: i.mask,
+			via: 0,
+			iface: ii,
+			metric: 0,
+			blackhole: false,
+			connected: true,
+			order: order++,
+			path: i.path ?? `nodes.${node.id}.interfaces.${i.name}`,
+			text: `${fmtNet(i.net, i.len)} dev ${i.name} (connected)`
+		});
+	}
+	for (const r of rn.routes) {
+		const c = parseCidr(r.to);
+		const net = c.net;
+		if (r.blackhole) {
+			routes.push({ net, len: c.len, mask: c.mask, via: 0, iface: -1, metric: r.metric, blackhole: true, connected: false, order: order++, path: r.path, text: `blackhole ${fmtNet(net, c.len)}` });
+			continue;
+		}
+		if (!r.via || !isIpv4(r.via)) continue;
+		const via = ipToU32(r.via);
+		// The gateway must be on a connected subnet of an up interface (Linux refuses it otherwise).
+		let egress = -1;
+		for (const ii of node.ifaces) {
+			const i = ifaces[ii];
+			if (i.hasAddr && !i.down && ((via & i.mask) >>> 0) === i.net) {
+				egress = ii;
+				break;
+			}
+		}
+		if (egress < 0) continue;
+		routes.push({
+			net,
+			len: c.len,
+			mask: c.mask,
+			via,
+			iface: egress,
+			metric: r.metric,
+			blackhole: false,
+			connected: false,
+			order: order++,
+			path: r.path,
+			text: `${fmtNet(net, c.len)} via ${r.via} dev ${ifaces[egress].name}${r.metric ? ` metric ${r.metric}` : ''}${r.origin === 'dhcp' ? ' (DHCP)' : ''}`
+		});
+	}
+	node.allRoutes = routes;
+	const byLen = new Map<number, Map<number, CRoute>>();
+	for (const r of routes) {
+		if (!byLen.has(r.len)) byLen.set(r.len, new Map());
+		const m = byLen.get(r.len)!;
+		const cur = m.get(r.net);
+		if (!cur || better(r, cur)) m.set(r.net, r);
+	}
+	node.lens = [...byLen.keys()].sort((a, b) => b - a);
+	node.routes = node.lens.map((l) => byLen.get(l)!);
+
+	node.rules = rn.rules.map((r, index) => ({
+		index,
+		action: r.action,
+		proto: r.proto ? PROTO_NUM[r.proto] : 0,
+		from: matcher(r.from, rt),
+		to: matcher(r.to, rt),
+		portLo: portRange(r.port)[0],
+		portHi: portRange(r.port)[1],
+		sportLo: portRange(r.sport)[0],
+		sportHi: portRange(r.sport)[1],
+		inIf: r.in ?? null,
+		outIf: r.out ?? null,
+		out: r.direction === 'out',
+		text: ruleText(r),
+		path: `nodes.${node.id}.rules[${index}]`
+	}));
+	if (rn.nat)
+		node.forwardsNat = rn.nat.forwards.map((f) => ({
+			inIf: f.in ?? null,
+			proto: PROTO_NUM[f.proto],
+			port: f.port,
+			toAddr: ipToU32(f.toAddr),
+			toPort: f.toPort,
+			path: f.path,
+			text: `${f.in ? `${f.in} ` : ''}${f.proto}/${f.port} → ${f.to}`
+		}));
+}
+
+function better(a: CRoute, b: CRoute): boolean {
+	if (a.connected !== b.connected) return a.connected;
+	if (a.metric !== b.metric) return a.metric < b.metric;
+	return a.order < b.order;
+}
+
+function fmtNet(net: number, len: number): string {
+	return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${len}`;
+}
+
+function matcher(spec: string | undefined, rt: ResolvedTopology): Matcher {
+	if (spec === undefined || spec === 'any') return { any: true, nets: [] };
+	if (/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(spec)) {
+		const c = parseCidr(spec);
+		return { any: false, nets: [c.net, c.mask] };
+	}
+	const n = rt.nodes.get(spec);
+	const nets: number[] = [];
+	if (n) for (const a of n.addresses) nets.push(ipToU32(a), maskOf(32));
+	return { any: false, nets };
+}
+
+/** Longest-prefix match; null when no route. */
+export function lookup(node: CNode, dst: number): CRoute | null {
+	const lens = node.lens;
+	for (let k = 0; k < lens.length; k++) {
+		const len = lens[k];
+		const r = node.routes[k].get(len === 0 ? 0 : (dst & maskOf(len)) >>> 0);
+		if (r) return r;
+	}
+	return null;
+}
+
+export function matches(m: Matcher, ip: number): boolean {
+	if (m.any) return true;
+	const n = m.nets;
+	for (let k = 0; k < n.length; k += 2) if (((ip & n[k + 1]) >>> 0) === n[k]) return true;
+	return false;
+}

@@ -1,0 +1,14 @@
+/** The engine's public surface: compile a document once, then probe it. */
+import type { Topology } from '../model/types';
+import { resolveTopology } from '../model/resolve';
+import { compile, type Net } from './compile';
+
+export { ProbeEngine } from './probe';
+export { runChecks, type CheckResult } from './checks';
+export { reachabilityMatrix, matrixEndpoints, type Matrix } from './matrix';
+export type { Trace, Hop, ProbeSpec } from './trace';
+export type { Net } from './compile';
+
+export function buildNet(t: Topology): Net {
+	return compile(resolveTopology(t));
+}

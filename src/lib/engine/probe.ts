@@ -1,0 +1,1010 @@
+/**
+ * The probe engine: one request and its reply through a compiled network at
+ * rest (empty ARP, MAC, connection and NAT tables), frame by frame, in
+ * simulated time. Every decision follows ../shared/spec/topology-format.md and
+ * the Linux behaviour the conformance suite was confirmed against.
+ *
+ * A probe is walked hop by hop with a clock (one packet in flight at a time,
+ * so a sequential walk is the event order). Per-probe state (MAC tables, ARP
+ * caches, connection tracking) lives in a ProbeState and is discarded after.
+ */
+import type { Disposition } from '../model/types';
+import type { CIface, CNode, Net, CRoute } from './compile';
+import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup, matches } from './compile';
+import { ipToU32, isIpv4, u32ToIp } from './ip';
+import type { Hop, ProbeSpec, Trace } from './trace';
+
+const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+const ARP_SIZE = 28;
+/** Linux gives up on an unanswered neighbour after 3 solicitations 1 s apart. */
+const ARP_TIMEOUT_NS = 3e9;
+const ICMP_ERR_MAX_QUOTE = 548; // 576-byte ICMP errors (RFC 1812)
+const MAX_TTL = 255;
+
+type PKind = 'echo-req' | 'echo-rep' | 'syn' | 'synack' | 'rst' | 'udp' | 'udp-rep' | 'icmp-err';
+
+interface Tuple {
+	src: number;
+	dst: number;
+	proto: number;
+	sport: number;
+	dport: number;
+}
+
+interface Pkt extends Tuple {
+	kind: PKind;
+	ttl: number;
+	size: number; // L3 bytes of the whole datagram
+	df: boolean;
+	payload: number;
+	frags: number[] | null; // fragment L3 sizes when fragmented
+	icmpType: number;
+	icmpCode: number;
+	icmpMtu: number;
+	inner: Tuple | null;
+	/** set by a reject rule's RST so the requester can tell it from a refusal */
+	rejectedBy: string | null;
+}
+
+interface Conn {
+	orig: Tuple;
+	reply: Tuple; // expected reply as it arrives here
+}
+
+type LegEnd =
+	| { kind: 'arrived'; node: CNode; iface: CIface; pkt: Pkt; established: boolean }
+	| { kind: 'exits'; node: CNode; pkt: Pkt }
+	| { kind: 'dropped'; node: CNode; disposition: Disposition; reason: string; local: boolean }
+	| { kind: 'error'; node: CNode; disposition: Disposition; err: Pkt | null; reason: string; local: boolean; mtu: number | null };
+
+const DISPOSITION_OF_ICMP: Record<string, Disposition> = {
+	'3/0': 'NO_ROUTE',
+	'3/1': 'HOST_UNREACHABLE',
+	'3/3': 'REFUSED',
+	'3/4': 'FRAGMENTATION_NEEDED',
+	'3/13': 'DENIED',
+	'11/0': 'TTL_EXCEEDED'
+};
+
+function tupleKey(src: number, sport: number, dst: number, dport: number, proto: number): string {
+	return `${src}:${sport}>${dst}:${dport}/${proto}`;
+}
+
+function fmtAddr(ip: number, port: number, proto: number): string {
+	return proto === PROTO_ICMP ? u32ToIp(ip) : `${u32ToIp(ip)}:${port}`;
+}
+
+/** Wire bytes of an L3 packet: padding to 46, Ethernet header/FCS, tags, preamble + IFG. */
+export function wireBytes(l3: number, tags: number): number {
+	return Math.max(l3, 46) + 18 + 4 * tags + 20;
+}
+
+class ProbeState {
+	t = 0;
+	macTable = new Map<string, number>(); // "sw|vlan|mac" → port
+	arp = new Map<string, string>(); // "node|ip" → mac
+	conns = new Map<string, Conn>(); // "node|key(reply)" and "node|key(orig)" → conn
+	hops: Hop[] = [];
+	storm = false;
+}
+
+export class ProbeEngine {
+	private s = new ProbeState();
+	private record = true;
+
+	constructor(private net: Net) {}
+
+	// ---------------------------------------------------------------- helpers
+
+	private hop(h: Hop): void {
+		if (!this.record) return;
+		h.tMs = Math.round(this.s.t / 1e3) / 1e3;
+		this.s.hops.push(h);
+	}
+
+	private pktFields(p: Pkt): Pick<Hop, 'src' | 'dst' | 'ttl' | 'size'> & { fragments?: number[] } {
+		const f: Pick<Hop, 'src' | 'dst' | 'ttl' | 'size'> & { fragments?: number[] } = {
+			src: fmtAddr(p.src, p.sport, p.proto),
+			dst: fmtAddr(p.dst, p.dport, p.proto),
+			ttl: p.ttl,
+			size: p.size
+		};
+		if (p.frags) f.fragments = p.frags.slice();
+		return f;
+	}
+
+	private node(i: number): CNode {
+		return this.net.nodes[i];
+	}
+	private iface(i: number): CIface {
+		return this.net.ifaces[i];
+	}
+
+	// ------------------------------------------------------------ conntrack
+
+	private ctFind(node: CNode, p: Pkt): { conn: Conn; dir: 'orig' | 'reply' | 'related' } | null {
+		const conns = this.s.conns;
+		if (p.kind === 'icmp-err' && p.inner) {
+			const i = p.inner;
+			// The quoted packet left this node as i: our conn expects its reverse as a reply...
+			let c = conns.get(`${node.idx}|R|${tupleKey(i.dst, i.dport, i.src, i.sport, i.proto)}`);
+			if (c) return { conn: c, dir: 'related' };
+			// ...or the quoted packet was a reply we forwarded.
+			c = conns.get(`${node.idx}|O|${tupleKey(i.dst, i.dport, i.src, i.sport, i.proto)}`);
+			if (c) return { conn: c, dir: 'related' };
+			return null;
+		}
+		const k = tupleKey(p.src, p.sport, p.dst, p.dport, p.proto);
+		let c = conns.get(`${node.idx}|R|${k}`);
+		if (c) return { conn: c, dir: 'reply' };
+		c = conns.get(`${node.idx}|O|${k}`);
+		if (c) return { conn: c, dir: 'orig' };
+		return null;
+	}
+
+	private ctAdd(node: CNode, orig: Tuple, out: Tuple): void {
+		const reply: Tuple = { src: out.dst, dst: out.src, sport: out.dport, dport: out.sport, proto: out.proto };
+		const conn: Conn = { orig: { ...orig }, reply };
+		this.s.conns.set(`${node.idx}|O|${tupleKey(orig.src, orig.sport, orig.dst, orig.dport, orig.proto)}`, conn);
+		this.s.conns.set(`${node.idx}|R|${tupleKey(reply.src, reply.sport, reply.dst, reply.dport, reply.proto)}`, conn);
+	}
+
+	/** Undo NAT on a reply or related error; returns a description when it rewrote anything. */
+	private ctTranslate(p: Pkt, found: { conn: Conn; dir: 'orig' | 'reply' | 'related' }): string | null {
+		const { conn, dir } = found;
+		if (dir === 'reply') {
+			const before = `${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}`;
+			const changed = p.src !== conn.orig.dst || p.sport !== conn.orig.dport || p.dst !== conn.orig.src || p.dport !== conn.orig.sport;
+			p.src = conn.orig.dst;
+			p.sport = conn.orig.dport;
+			p.dst = conn.orig.src;
+			p.dport = conn.orig.sport;
+			return changed ? `connection tracking: reply ${before} translated to ${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}` : null;
+		}
+		if (dir === 'related' && p.inner) {
+			const i = p.inner;
+			// Is the quoted packet the original direction as it left (reply tuple reversed)?
+			if (i.src === conn.reply.dst && i.sport === conn.reply.dport && i.dst === conn.reply.src && i.dport === conn.reply.sport) {
+				const changed = p.dst !== conn.orig.src;
+				p.inner = { ...conn.orig };
+				p.dst = conn.orig.src;
+				return changed ? `connection tracking: ICMP error about ${u32ToIp(i.src)} translated to ${u32ToIp(conn.orig.src)}` : null;
+			}
+			// The quoted packet was a reply we translated back: restore it as it arrived.
+			const changed = p.dst !== conn.reply.src;
+			p.inner = { ...conn.reply };
+			p.dst = conn.reply.src;
+			return changed ? `connection tracking: ICMP error translated to ${u32ToIp(p.dst)}` : null;
+		}
+		return null;
+	}
+
+	// ------------------------------------------------------------------- rules
+
+	/** First matching rule of the given direction, or null for the policy. */
+	private matchRule(node: CNode, p: Pkt, inIf: CIface | null, outIf: CIface | null, outbound: boolean) {
+		for (const r of node.rules) {
+			if (r.out !== outbound) continue;
+			if (r.proto && r.proto !== p.proto) continue;
+			if (!matches(r.from, p.src) || !matches(r.to, p.dst)) continue;
+			if (r.portLo >= 0) {
+				if (p.proto !== PROTO_TCP && p.proto !== PROTO_UDP) continue;
+				if (p.dport < r.portLo || p.dport > r.portHi) continue;
+			}
+			if (r.sportLo >= 0) {
+				if (p.proto !== PROTO_TCP && p.proto !== PROTO_UDP) continue;
+				if (p.sport < r.sportLo || p.sport > r.sportHi) continue;
+			}
+			if (r.inIf !== null && (!inIf || inIf.name !== r.inIf)) continue;
+			if (r.outIf !== null && (!outIf || outIf.name !== r.outIf)) continue;
+			return r;
+		}
+		return null;
+	}
+
+	// ---------------------------------------------------------------- layer 2
+
+	private crossLink(phys: CIface, size: number, tags: number): CIface | null {
+		if (phys.link < 0 || phys.down) return null;
+		const link = this.net.links[phys.link];
+		if (link.down) return null;
+		this.s.t += Math.round((wireBytes(size, tags) * 8 * 1e9) / link.bandwidth) + link.latency;
+		const peer = this.iface(link.a === phys.idx ? link.b : link.a);
+		if (peer.down) return null;
+		return peer;
+	}
+
+	/** Which logical interface of an L3 node takes a frame arriving on a physical one. */
+	private demux(phys: CIface, tag: number): CIface | null {
+		let logical = phys;
+		if (phys.bond >= 0) {
+			const bond = this.iface(phys.bond);
+			if (bond.bondActive !== phys.idx || bond.down) return null; // active-backup: only the active member receives
+			logical = bond;
+		}
+		if (tag) {
+			const sub = logical.subByTag?.get(tag);
+			if (sub === undefined) return null;
+			logical = this.iface(sub);
+			if (logical.down) return null;
+			return logical;
+		}
+		if (logical.implicitParent) return null;
+		return logical;
+	}
+
+	private portCarries(port: CIface, vlan: number): boolean {
+		if (port.trunk) return port.trunk.has(vlan) || port.native === vlan;
+		return port.vlan === vlan;
+	}
+
+	/**
+	 * Sends one frame from a logical L3 interface and returns where it lands:
+	 * every L3 interface it reaches whose MAC matches (or all, for broadcast).
+	 * Switch hops are recorded along the path to the receiver.
+	 */
+	private l2Send(
+		from: CIface,
+		dstMac: string,
+		srcMac: string,
+		size: number,
+		frags: number[] | null
+	): { arrivals: { iface: CIface; t: number; hops: Hop[] }[]; drop: { node: string; reason: string; hops: Hop[]; t: number } | null; storm: boolean } {
+		const bcast = dstMac === BROADCAST;
+		const maxSize = frags ? Math.max(...frags) : size;
+		const totalWire = (tags: number) => (frags ? frags.reduce((a, f) => a + wireBytes(f, tags), 0) : wireBytes(size, tags));
+		let phys = from;
+		let tag = 0;
+		if (from.parent >= 0) {
+			phys = this.iface(from.parent);
+			tag = from.tag;
+		}
+		if (phys.bond < 0 && phys.bondActive >= 0) phys = this.iface(phys.bondActive);
+		const arrivals: { iface: CIface; t: number; hops: Hop[] }[] = [];
+		let drop: { node: string; reason: string; hops: Hop[]; t: number } | null = null;
+		const visited = new Set<number>();
+		let storm = false;
+		const t0 = this.s.t;
+		// Explicit stack: (physical egress, wire tag, time, hops so far)
+		const stack: { out: CIface; tag: number; t: number; hops: Hop[] }[] = [{ out: phys, tag, t: t0, hops: [] }];
+		while (stack.length) {
+			const cur = stack.pop()!;
+			this.s.t = cur.t;
+			const link = cur.out.link >= 0 ? this.net.links[cur.out.link] : null;
+			if (!link || link.down || cur.out.down) continue;
+			this.s.t += Math.round((totalWire(cur.tag ? 1 : 0) * 8 * 1e9) / link.bandwidth) + link.latency;
+			const peer = this.iface(link.a === cur.out.idx ? link.b : link.a);
+			if (peer.down) continue;
+			const pn = this.node(peer.node);
+			if (!pn.isSwitch) {
+				const logical = this.demux(peer, cur.tag);
+				if (!logical) continue;
+				if (!bcast && dstMac !== logical.mac && dstMac !== logical.vmac) continue;
+				if (maxSize > logical.mtu + 4) {
+					drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${logical.name} MTU ${logical.mtu}`, hops: cur.hops, t: this.s.t };
+					continue;
+				}
+				arrivals.push({ iface: logical, t: this.s.t, hops: cur.hops });
+				continue;
+			}
+			// A switch port
+			if (maxSize > peer.mtu + 4) {
+				drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${peer.name} MTU ${peer.mtu}`, hops: cur.hops, t: this.s.t };
+				continue;
+			}
+			let vlan: number;
+			if (peer.trunk || peer.native) {
+				if (cur.tag) {
+					if (!(peer.trunk?.has(cur.tag) || peer.native === cur.tag)) continue;
+					vlan = cur.tag;
+				} else {
+					if (!peer.native) continue;
+					vlan = peer.native;
+				}
+			} else {
+				if (cur.tag) continue; // tagged frame on an access port
+				vlan = peer.vlan || 1;
+			}
+			const key = (v: number, mac: string) => `${pn.idx}|${v}|${mac}`;
+			const visitKey = pn.idx * 8192 + vlan;
+			if (visited.has(visitKey)) {
+				storm = true;
+				break;
+			}
+			visited.add(visitKey);
+			this.s.macTable.set(key(vlan, srcMac), peer.idx);
+			this.s.t += pn.delay;
+			const known = bcast ? undefined : this.s.macTable.get(key(vlan, dstMac));
+			let outs: CIface[];
+			if (known !== undefined) {
+				outs = known === peer.idx ? [] : [this.iface(known)];
+			} else {
+				outs = [];
+				for (const pi of pn.ifaces) {
+					if (pi === peer.idx) continue;
+					const port = this.iface(pi);
+					if (port.down || port.link < 0) continue;
+					if (this.portCarries(port, vlan)) outs.push(port);
+				}
+			}
+			const tNow = this.s.t;
+			// Reverse so the first port is explored first (deterministic, file order).
+			for (let k = outs.length - 1; k >= 0; k--) {
+				const port = outs[k];
+				const egressTag = port.trunk || port.native ? (port.native === vlan ? 0 : vlan) : 0;
+				if (maxSize > port.mtu + 4) {
+					drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${port.name} MTU ${port.mtu}`, hops: cur.hops, t: tNow };
+					continue;
+				}
+				const h: Hop = {
+					node: pn.id,
+					in: peer.name,
+					out: port.name,
+					action: 'SWITCHED',
+					detail: `VLAN ${vlan}: ${known !== undefined ? `${dstMac} learned on ${port.name}` : bcast ? 'broadcast flooded' : `${dstMac} unknown, flooded`}`,
+					vlan: egressTag || null,
+					tMs: Math.round(tNow / 1e3) / 1e3
+				};
+				stack.push({ out: port, tag: egressTag, t: tNow, hops: this.record ? [...cur.hops, h] : cur.hops });
+			}
+		}
+		this.s.t = t0;
+		if (storm) this.s.storm = true;
+		arrivals.sort((a, b) => a.t - b.t);
+		return { arrivals, drop, storm };
+	}
+
+	/** ARP for `ip` out of `egress`; returns the MAC or null after the timeout. */
+	private arpResolve(node: CNode, egress: CIface, ip: number): { mac: string | null; storm: boolean } {
+		const key = `${node.idx}|${ip}`;
+		const cached = this.s.arp.get(key);
+		if (cached) return { mac: cached, storm: false };
+		const t0 = this.s.t;
+		const req = this.l2Send(egress, BROADCAST, egress.mac, ARP_SIZE, null);
+		if (req.storm) return { mac: null, storm: true };
+		for (const a of req.arrivals) {
+			const rn = this.node(a.iface.node);
+			if (rn.idx === node.idx) continue;
+			if (!rn.local.has(ip)) continue;
+			// Found the owner: it learns the requester, then answers by unicast.
+			this.s.t = a.t + rn.delay;
+			this.s.arp.set(`${rn.idx}|${egress.hasAddr ? egress.addr : node.firstAddr}`, egress.mac);
+			const answerMac = a.iface.vmac && !a.iface.hasAddr ? a.iface.vmac : this.ownMacFor(a.iface, ip);
+			const rep = this.l2Send(a.iface, egress.mac, answerMac, ARP_SIZE, null);
+			const back = rep.arrivals.find((r) => r.iface.idx === egress.idx);
+			if (!back) continue;
+			this.s.t = back.t;
+			this.s.arp.set(key, answerMac);
+			return { mac: answerMac, storm: false };
+		}
+		this.s.t = t0 + ARP_TIMEOUT_NS;
+		return { mac: null, storm: false };
+	}
+
+	/** The MAC an interface answers with for one of its node's addresses (VRRP vip → virtual MAC). */
+	private ownMacFor(iface: CIface, ip: number): string {
+		if (iface.vmac && !(iface.hasAddr && iface.addr === ip)) {
+			// vip held by this master
+			const n = this.node(iface.node);
+			let isIfaceAddr = false;
+			for (const ii of n.ifaces) if (this.iface(ii).hasAddr && this.iface(ii).addr === ip) isIfaceAddr = true;
+			if (!isIfaceAddr) return iface.vmac;
+		}
+		return iface.mac;
+	}
+
+	// -------------------------------------------------------------- transmit
+
+	/**
+	 * Puts a packet on the wire towards nextHop (after ARP): fragments if
+	 * needed, walks layer 2 and returns the receiving interface or a drop.
+	 */
+	private transmit(
+		node: CNode,
+		egress: CIface,
+		nextHop: number,
+		p: Pkt,
+		hopBase: Hop
+	): { kind: 'rx'; iface: CIface } | { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string } | { kind: 'storm'; node: CNode } {
+		const arp = this.arpResolve(node, egress, nextHop);
+		if (arp.storm) return { kind: 'storm', node };
+		if (arp.mac === null) {
+			this.hop({ node: node.id, in: hopBase.in, out: egress.name, action: 'ARP', detail: `who-has ${u32ToIp(nextHop)}: no answer` });
+			return { kind: 'arp-fail' };
+		}
+		// Fragmentation (DF already checked by the caller).
+		const max = p.frags ? Math.max(...p.frags) : p.size;
+		let fragmented = false;
+		if (max > egress.mtu) {
+			p.frags = fragment(p.frags ?? [p.size], egress.mtu);
+			fragmented = true;
+		}
+		const srcMac = this.ownMacFor(egress, p.src);
+		const base: Hop = {
+			...hopBase,
+			out: egress.name,
+			...this.pktFields(p),
+			srcMac,
+			dstMac: arp.mac,
+			vlan: egress.tag || null
+		};
+		if (fragmented) {
+			base.action = 'FRAGMENTED';
+			base.detail = `${base.detail ? base.detail + '; ' : ''}${p.size}-byte packet split into ${p.frags!.length} fragments for MTU ${egress.mtu}`;
+		}
+		this.hop(base);
+		const res = this.l2Send(egress, arp.mac, srcMac, p.size, p.frags);
+		if (res.storm) return { kind: 'storm', node };
+		const rx = res.arrivals[0];
+		if (rx) {
+			for (const h of rx.hops) this.hop({ ...h, ...this.pktFields(p), vlan: h.vlan });
+			this.s.t = rx.t;
+			return { kind: 'rx', iface: rx.iface };
+		}
+		if (res.drop) {
+			for (const h of res.drop.hops) this.hop({ ...h, ...this.pktFields(p) });
+			this.s.t = res.drop.t;
+			return { kind: 'drop', node: this.node(this.net.nodeIndex.get(res.drop.node)!), reason: res.drop.reason };
+		}
+		return { kind: 'drop', node, reason: `frame lost between ${node.id}.${egress.name} and ${u32ToIp(nextHop)}` };
+	}
+
+	// ------------------------------------------------------- ICMP generation
+
+	/** An ICMP error about p, sent by node towards p's source, from the right address. */
+	private makeError(node: CNode, p: Pkt, type: number, code: number, mtu: number, fromOwnDst: boolean, offenderSrc = p.src): Pkt | null {
+		let from: number;
+		if (fromOwnDst) from = p.dst;
+		else {
+			const r = lookup(node, offenderSrc);
+			if (!r || r.blackhole) return null;
+			from = this.iface(r.iface).addr;
+		}
+		return {
+			kind: 'icmp-err',
+			src: from,
+			dst: offenderSrc,
+			proto: PROTO_ICMP,
+			sport: 0,
+			dport: 0,
+			ttl: 64,
+			size: 28 + Math.min(p.size, ICMP_ERR_MAX_QUOTE),
+			df: false,
+			payload: 0,
+			frags: null,
+			icmpType: type,
+			icmpCode: code,
+			icmpMtu: mtu,
+			inner: { src: offenderSrc, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport },
+			rejectedBy: null
+		};
+	}
+
+	private makeRst(p: Pkt, by: string | null): Pkt {
+		return {
+			kind: 'rst',
+			src: p.dst,
+			dst: p.src,
+			proto: PROTO_TCP,
+			sport: p.dport,
+			dport: p.sport,
+			ttl: 64,
+			size: 40,
+			df: false,
+			payload: 0,
+			frags: null,
+			icmpType: 0,
+			icmpCode: 0,
+			icmpMtu: 0,
+			inner: null,
+			rejectedBy: by
+		};
+	}
+
+	// ------------------------------------------------------------------ legs
+
+	/**
+	 * Originates p at node and carries it until it is delivered to the node
+	 * owning its destination, exits, or fails.
+	 */
+	private runLeg(start: CNode, p: Pkt): LegEnd {
+		const o = this.originate(start, p);
+		if (o.kind !== 'rx') return o.end;
+		let node = this.node(o.iface.node);
+		let inIf = o.iface;
+		for (let guard = 0; guard < 10000; guard++) {
+			const step = this.receive(node, inIf, p);
+			if (step.kind !== 'rx') return step.end;
+			node = this.node(step.iface.node);
+			inIf = step.iface;
+		}
+		return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'forwarding did not terminate', local: false };
+	}
+
+	private originate(node: CNode, p: Pkt): { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd } {
+		this.s.t += node.delay;
+		if (node.local.has(p.dst)) {
+			this.hop({ node: node.id, in: null, out: null, action: 'LOCAL', ...this.pktFields(p), detail: 'addressed to this node itself' });
+			return { kind: 'end', end: { kind: 'arrived', node, iface: this.iface(node.ifaces[0]), pkt: p, established: true } };
+		}
+		const r = lookup(node, p.dst);
+		if (!r) {
+			this.hop({ node: node.id, in: null, out: null, action: 'NO_ROUTE', ...this.pktFields(p), detail: `no route to ${u32ToIp(p.dst)}: "Network is unreachable"` });
+			return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: null, reason: `no route at ${node.id}`, local: true, mtu: null } };
+		}
+		if (r.blackhole) {
+			this.hop({ node: node.id, in: null, out: null, action: 'NULL_ROUTED', ...this.pktFields(p), detail: r.text, ref: r.path });
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'NULL_ROUTED', reason: `blackhole route at ${node.id}`, local: true } };
+		}
+		const egress = this.iface(r.iface);
+		if (p.df && p.size > egress.mtu) {
+			this.hop({ node: node.id, in: null, out: egress.name, action: 'FRAGMENTATION_NEEDED', ...this.pktFields(p), detail: `${p.size}-byte packet with DF exceeds ${egress.name} MTU ${egress.mtu}: "Message too long"` });
+			return { kind: 'end', end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: null, reason: `local MTU ${egress.mtu}`, local: true, mtu: egress.mtu } };
+		}
+		// Outbound rules of an endpoint (direction: out), after connection state.
+		const ct = this.ctFind(node, p);
+		if (node.endpoint && !(node.stateful && ct)) {
+			const rule = this.matchRule(node, p, null, egress, true);
+			if (rule && rule.action !== 'allow') {
+				this.hop({ node: node.id, in: null, out: egress.name, action: 'DENIED', ...this.pktFields(p), detail: `rule ${rule.index + 1} (${rule.text}): "Operation not permitted"`, rule: rule.index, ref: rule.path });
+				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `outbound rule ${rule.index + 1} on ${node.id}`, local: true } };
+			}
+		}
+		if (!ct) this.ctAdd(node, p, p);
+		const nextHop = r.via || p.dst;
+		const tx = this.transmit(node, egress, nextHop, p, { node: node.id, in: null, out: egress.name, action: 'SENT', detail: `route ${r.text}`, ref: r.path });
+		if (tx.kind === 'rx') return tx;
+		return { kind: 'end', end: this.txFailure(node, tx, p, null, true) };
+	}
+
+	private txFailure(
+		node: CNode,
+		tx: { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string } | { kind: 'storm'; node: CNode },
+		p: Pkt,
+		offenderSrc: number | null,
+		local: boolean
+	): LegEnd {
+		if (tx.kind === 'storm') {
+			this.hop({ node: node.id, in: null, out: null, action: 'DROPPED', detail: 'broadcast storm: the frame was flooded into a loop of switches' });
+			return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'storm', local };
+		}
+		if (tx.kind === 'drop') {
+			this.hop({ node: tx.node.id, in: null, out: null, action: 'DROPPED', detail: tx.reason });
+			return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: `mtu: ${tx.reason}`, local: false };
+		}
+		// ARP failure
+		if (local) return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: null, reason: `ARP failed at ${node.id}`, local: true, mtu: null };
+		const err = this.makeError(node, p, 3, 1, 0, false, offenderSrc ?? p.src);
+		return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err, reason: `ARP failed at ${node.id}`, local: false, mtu: null };
+	}
+
+	/** A packet arrives at node on inIf. */
+	private receive(node: CNode, inIf: CIface, p: Pkt): { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd } {
+		this.s.t += node.delay;
+		const base: Hop = { node: node.id, in: inIf.name, out: null, action: '' };
+		// 1. connection state and port forwards (DNAT)
+		const ct = this.ctFind(node, p);
+		let natNote: string | null = null;
+		let dnat = false;
+		const origTuple: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
+		if (ct) natNote = this.ctTranslate(p, ct);
+		else if (node.forwardsNat.length && p.kind !== 'icmp-err') {
+			for (const f of node.forwardsNat) {
+				if (f.proto !== p.proto || f.port !== p.dport) continue;
+				if (f.inIf !== null) {
+					if (inIf.name !== f.inIf || !inIf.hasAddr || inIf.addr !== p.dst) continue;
+				} else {
+					// hypervisor: any of its addresses outside its NAT network
+					if (!node.local.has(p.dst) || (node.natIface >= 0 && ((p.dst & node.natMask) >>> 0) === node.natNet)) continue;
+				}
+				natNote = `port forward ${f.text}: ${fmtAddr(p.dst, p.dport, p.proto)} → ${fmtAddr(f.toAddr, f.toPort, p.proto)}`;
+				base.ref = f.path;
+				p.dst = f.toAddr;
+				p.dport = f.toPort;
+				dnat = true;
+				break;
+			}
+		}
+		// 2. local delivery (weak host model)
+		if (node.local.has(p.dst)) {
+			this.hop({ ...base, action: 'RECEIVED', ...this.pktFields(p), detail: natNote ?? undefined });
+			return { kind: 'end', end: { kind: 'arrived', node, iface: inIf, pkt: p, established: !!ct } };
+		}
+		if (node.kind === 'internet') {
+			const owner = this.net.owned.get(p.dst);
+			if (owner !== undefined) {
+				this.hop({ ...base, action: 'DROPPED', ...this.pktFields(p), detail: `${u32ToIp(p.dst)} belongs to ${owner}, not to the outside world` });
+				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `the internet does not route to ${owner}'s address`, local: false } };
+			}
+			this.hop({ ...base, action: 'EXITS_NETWORK', ...this.pktFields(p), detail: `${u32ToIp(p.dst)} is not in this network: the packet leaves through ${node.id}` });
+			return { kind: 'end', end: { kind: 'exits', node, pkt: p } };
+		}
+		let viaHypervisorNat = false;
+		if (!node.forwards) {
+			const fromNatGuest = node.natIface >= 0 && inIf.idx === node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet;
+			if (node.kind === 'hypervisor' && (fromNatGuest || dnat || (ct && natNote !== null) || (ct && ct.dir === 'related'))) viaHypervisorNat = true;
+			else {
+				this.hop({ ...base, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a ${node.kind} and does not forward packets that are not addressed to it` });
+				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} does not forward (non-forwarding node)`, local: false } };
+			}
+		}
+		// 2. route lookup
+		const r = lookup(node, p.dst);
+		if (!r) {
+			this.hop({ ...base, action: 'NO_ROUTE', ...this.pktFields(p), detail: `no route to ${u32ToIp(p.dst)}` });
+			return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: this.makeError(node, p, 3, 0, 0, false), reason: `no route at ${node.id}`, local: false, mtu: null } };
+		}
+		if (r.blackhole) {
+			this.hop({ ...base, action: 'NULL_ROUTED', ...this.pktFields(p), detail: r.text, ref: r.path });
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'NULL_ROUTED', reason: `blackhole route at ${node.id}`, local: false } };
+		}
+		const egress = this.iface(r.iface);
+		// 3. TTL
+		if (p.ttl <= 1) {
+			this.hop({ ...base, out: egress.name, action: 'TTL_EXCEEDED', ...this.pktFields(p), detail: 'TTL reached zero: ICMP time exceeded' });
+			return { kind: 'end', end: { kind: 'error', node, disposition: 'TTL_EXCEEDED', err: this.makeError(node, p, 11, 0, 0, false), reason: `TTL exceeded at ${node.id}`, local: false, mtu: null } };
+		}
+		// 4. DF and egress MTU
+		const size = p.frags ? Math.max(...p.frags) : p.size;
+		if (p.df && size > egress.mtu) {
+			this.hop({ ...base, out: egress.name, action: 'FRAGMENTATION_NEEDED', ...this.pktFields(p), detail: `${size}-byte packet with DF exceeds ${egress.name} MTU ${egress.mtu}` });
+			return {
+				kind: 'end',
+				end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: this.makeError(node, p, 3, 4, egress.mtu, false), reason: `MTU ${egress.mtu} at ${node.id}`, local: false, mtu: egress.mtu }
+			};
+		}
+		// 5. rules (state first if stateful)
+		let ruleNote: string | null = null;
+		if (!viaHypervisorNat) {
+			if (node.stateful && ct) ruleNote = ct.dir === 'related' ? 'related to a tracked connection: accepted' : 'established connection: accepted';
+			else {
+				const rule = this.matchRule(node, p, inIf, egress, false);
+				const action = rule ? rule.action : node.policy;
+				const what = rule ? `rule ${rule.index + 1} (${rule.text})` : `policy ${node.policy}`;
+				if (action !== 'allow') {
+					const hop: Hop = { ...base, out: egress.name, action: 'DENIED', ...this.pktFields(p), detail: `${action === 'reject' ? 'rejected' : 'denied'} by ${what}` };
+					if (rule) {
+						hop.rule = rule.index;
+						hop.ref = rule.path;
+					} else hop.ref = `nodes.${node.id}.policy`;
+					this.hop(hop);
+					if (action === 'reject') {
+						const err = p.proto === PROTO_TCP && p.kind !== 'icmp-err' ? this.makeRst(p, node.id) : p.kind === 'icmp-err' ? null : this.makeError(node, p, 3, 13, 0, false);
+						return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: `rejected by ${what} on ${node.id}`, local: false, mtu: null } };
+					}
+					return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `denied by ${what} on ${node.id}`, local: false } };
+				}
+				if (node.rules.length || node.policy !== 'allow') ruleNote = `allowed by ${what}`;
+			}
+		}
+		// 6. masquerade
+		const preSnatSrc = p.src;
+		const masq = node.masquerade.has(egress.name) || (viaHypervisorNat && egress.idx !== node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet);
+		if (masq && !ct && egress.hasAddr && p.src !== egress.addr) {
+			const before = fmtAddr(p.src, p.sport, p.proto);
+			p.src = egress.addr;
+			natNote = `${natNote ? natNote + '; ' : ''}masquerade ${before} -> ${fmtAddr(p.src, p.sport, p.proto)}`;
+		}
+		if (!ct) this.ctAdd(node, origTuple, p);
+		p.ttl -= 1;
+		const nextHop = r.via || p.dst;
+		const notes = [ruleNote, natNote, `route ${r.text}`].filter(Boolean).join('; ');
+		const tx = this.transmit(node, egress, nextHop, p, { ...base, action: natNote ? 'NAT' : 'FORWARDED', detail: notes, ref: base.ref ?? r.path });
+		if (tx.kind === 'rx') return tx;
+		p.ttl += 1;
+		return { kind: 'end', end: this.txFailure(node, tx, p, preSnatSrc, false) };
+	}
+
+	// ----------------------------------------------------------------- probe
+
+	private answer(node: CNode, p: Pkt): Pkt | null {
+		const base = { ttl: 64, df: false, frags: null, icmpType: 0, icmpCode: 0, icmpMtu: 0, inner: null, rejectedBy: null };
+		if (p.proto === PROTO_ICMP) {
+			if (p.kind !== 'echo-req') return null;
+			return { ...base, kind: 'echo-rep', src: p.dst, dst: p.src, proto: PROTO_ICMP, sport: p.sport, dport: p.dport, size: p.size, payload: p.payload };
+		}
+		if (p.proto === PROTO_TCP) {
+			const listening = node.endpoint && node.tcpServices.has(p.dport);
+			if (listening) return { ...base, kind: 'synack', src: p.dst, dst: p.src, proto: PROTO_TCP, sport: p.dport, dport: p.sport, size: 40, payload: 0 };
+			return this.makeRst(p, null);
+		}
+		const listening = node.endpoint && node.udpServices.has(p.dport);
+		if (listening) {
+			const payload = Math.min(64, p.payload);
+			return { ...base, kind: 'udp-rep', src: p.dst, dst: p.src, proto: PROTO_UDP, sport: p.dport, dport: p.sport, size: 28 + payload, payload };
+		}
+		return this.makeError(node, p, 3, 3, 0, true);
+	}
+
+	/** Input rules of an endpoint for a packet addressed to it. */
+	private inputFilter(node: CNode, inIf: CIface, p: Pkt, established: boolean): { action: 'allow' | 'deny' | 'reject'; what: string; rule: number | null; ref: string } {
+		if (!node.endpoint) return { action: 'allow', what: '', rule: null, ref: '' };
+		if (node.stateful && established) return { action: 'allow', what: 'established connection', rule: null, ref: '' };
+		const rule = this.matchRule(node, p, inIf, null, false);
+		if (rule) return { action: rule.action, what: `rule ${rule.index + 1} (${rule.text})`, rule: rule.index, ref: rule.path };
+		return { action: node.policy, what: `policy ${node.policy}`, rule: null, ref: `nodes.${node.id}.policy` };
+	}
+
+	run(spec: ProbeSpec, opts: { hops?: boolean; record?: boolean } = {}): Trace {
+		const trace = this.runOnce(spec, opts.record ?? true);
+		if (opts.hops && trace.disposition !== 'EXITS_NETWORK') trace.hops = this.traceroute(spec);
+		return trace;
+	}
+
+	private traceroute(spec: ProbeSpec): (string | null)[] {
+		const out: (string | null)[] = [];
+		for (let ttl = 1; ttl <= 30; ttl++) {
+			const t = this.runOnce({ ...spec, ttl }, false);
+			if (t.disposition === 'TTL_EXCEEDED') {
+				out.push(t.icmp?.from ?? null);
+				continue;
+			}
+			if (t.disposition === 'DELIVERED' || t.disposition === 'REFUSED') out.push(t.icmp?.from ?? this.destinationAddress(spec));
+			else out.push(t.icmp?.from ?? null);
+			break;
+		}
+		return out;
+	}
+
+	destinationAddress(spec: ProbeSpec): string {
+		if (isIpv4(spec.to)) return spec.to;
+		const n = this.net.nodeIndex.get(spec.to);
+		return n === undefined ? spec.to : u32ToIp(this.node(n).firstAddr);
+	}
+
+	private runOnce(spec: ProbeSpec, record: boolean): Trace {
+		this.s = new ProbeState();
+		this.record = record;
+		const trace: Trace = { disposition: 'DROPPED', leg: 'request', reason: null, seenSource: null, icmp: null, mtu: null, rttMs: null, hops: null, request: [], reply: [] };
+		const srcIdx = this.net.nodeIndex.get(spec.from);
+		if (srcIdx === undefined) throw new Error(`unknown node "${spec.from}"`);
+		const src = this.node(srcIdx);
+		if (!src.hasFirstAddr) {
+			trace.disposition = 'NO_ROUTE';
+			trace.reason = `${src.id} has no address`;
+			trace.verdict = `${src.id} has no IP address to send from.`;
+			return trace;
+		}
+		let dst: number;
+		if (isIpv4(spec.to)) dst = ipToU32(spec.to);
+		else {
+			const di = this.net.nodeIndex.get(spec.to);
+			if (di === undefined) throw new Error(`unknown node "${spec.to}"`);
+			if (!this.node(di).hasFirstAddr) {
+				trace.disposition = 'NO_ROUTE';
+				trace.reason = `${spec.to} has no address`;
+				trace.verdict = `${spec.to} has no IP address to send to.`;
+				return trace;
+			}
+			dst = this.node(di).firstAddr;
+		}
+		const proto = spec.proto === 'tcp' ? PROTO_TCP : spec.proto === 'udp' ? PROTO_UDP : PROTO_ICMP;
+		const payload = spec.size ?? (proto === PROTO_ICMP ? 56 : proto === PROTO_UDP ? 32 : 0);
+		const hdr = proto === PROTO_TCP ? 40 : 28;
+		const sport = spec.sport ?? 40000;
+		const req: Pkt = {
+			kind: proto === PROTO_ICMP ? 'echo-req' : proto === PROTO_TCP ? 'syn' : 'udp',
+			src: src.firstAddr,
+			dst,
+			proto,
+			sport: proto === PROTO_ICMP ? 40000 : sport,
+			dport: proto === PROTO_ICMP ? 40000 : (spec.port ?? 0),
+			ttl: Math.min(spec.ttl ?? 64, MAX_TTL),
+			size: hdr + payload,
+			df: spec.df ?? false,
+			payload,
+			frags: null,
+			icmpType: 8,
+			icmpCode: 0,
+			icmpMtu: 0,
+			inner: null,
+			rejectedBy: null
+		};
+		const end = this.runLeg(src, req);
+		trace.request = this.s.hops;
+		this.s.hops = [];
+		const finish = (): Trace => {
+			trace.reply = this.s.hops;
+			trace.verdict = verdict(trace, spec);
+			return trace;
+		};
+		if (end.kind === 'exits') {
+			trace.disposition = 'EXITS_NETWORK';
+			trace.leg = null;
+			trace.seenSource = u32ToIp(end.pkt.src);
+			return finish();
+		}
+		if (end.kind === 'dropped') {
+			trace.disposition = end.disposition;
+			trace.reason = end.reason;
+			return finish();
+		}
+		if (end.kind === 'error') {
+			trace.disposition = end.disposition;
+			trace.reason = end.reason;
+			if (end.local) {
+				trace.mtu = end.mtu;
+				return finish();
+			}
+			if (end.err) {
+				const back = this.runLeg(end.node, end.err);
+				if (back.kind === 'arrived' && back.node.idx === src.idx) {
+					trace.rttMs = this.s.t / 1e6;
+					const e = back.pkt;
+					if (e.kind === 'icmp-err') {
+						trace.icmp = { from: u32ToIp(e.src), type: e.icmpType, code: e.icmpCode, mtu: e.icmpType === 3 && e.icmpCode === 4 ? e.icmpMtu : null };
+						if (trace.icmp.mtu !== null) trace.mtu = trace.icmp.mtu;
+					}
+				}
+			}
+			return finish();
+		}
+		// arrived at the destination node
+		const dnode = end.node;
+		if (dnode.idx === src.idx && end.pkt.dst === src.firstAddr && this.s.hops.length === 0 && trace.request.length <= 1) {
+			trace.disposition = 'DELIVERED';
+			trace.leg = null;
+			trace.seenSource = u32ToIp(end.pkt.src);
+			trace.rttMs = this.s.t / 1e6;
+			return finish();
+		}
+		const p = end.pkt;
+		const filt = this.inputFilter(dnode, end.iface, p, end.established);
+		if (filt.action !== 'allow') {
+			this.s.hops = trace.request;
+			this.hop({ node: dnode.id, in: end.iface.name, out: null, action: 'DENIED', ...this.pktFields(p), detail: `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what}`, rule: filt.rule ?? undefined, ref: filt.ref });
+			this.s.hops = [];
+			trace.disposition = 'DENIED';
+			trace.reason = `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${dnode.id}`;
+			if (filt.action === 'reject') {
+				const rej = p.proto === PROTO_TCP ? this.makeRst(p, dnode.id) : this.makeError(dnode, p, 3, 13, 0, true);
+				if (rej) {
+					const back = this.runLeg(dnode, rej);
+					if (back.kind === 'arrived' && back.node.idx === src.idx) {
+						trace.rttMs = this.s.t / 1e6;
+						if (back.pkt.kind === 'icmp-err') trace.icmp = { from: u32ToIp(back.pkt.src), type: back.pkt.icmpType, code: back.pkt.icmpCode, mtu: null };
+					}
+				}
+			}
+			return finish();
+		}
+		trace.seenSource = u32ToIp(p.src);
+		const ans = this.answer(dnode, p);
+		this.s.hops = trace.request;
+		const dAction = !ans ? 'DELIVERED' : ans.kind === 'rst' ? 'REFUSED' : ans.kind === 'icmp-err' ? 'REFUSED' : 'DELIVERED';
+		this.hop({
+			node: dnode.id,
+			in: end.iface.name,
+			out: null,
+			action: dAction,
+			...this.pktFields(p),
+			detail: answerDetail(dnode, p, ans)
+		});
+		this.s.hops = [];
+		if (!ans) {
+			trace.disposition = 'DELIVERED';
+			trace.leg = null;
+			return finish();
+		}
+		// the reply leg
+		const back = this.runLeg(dnode, ans);
+		if (back.kind === 'arrived' && back.node.idx === src.idx) {
+			const filtBack = this.inputFilter(src, back.iface, back.pkt, back.established);
+			if (filtBack.action !== 'allow') {
+				this.hop({ node: src.id, in: back.iface.name, out: null, action: 'DENIED', ...this.pktFields(back.pkt), detail: `${filtBack.action === 'reject' ? 'rejected' : 'denied'} by ${filtBack.what}`, rule: filtBack.rule ?? undefined, ref: filtBack.ref });
+				trace.disposition = 'DENIED';
+				trace.leg = 'reply';
+				trace.reason = `reply denied by ${filtBack.what} on ${src.id}`;
+				return finish();
+			}
+			trace.rttMs = this.s.t / 1e6;
+			this.hop({ node: src.id, in: back.iface.name, out: null, action: 'DELIVERED', ...this.pktFields(back.pkt), detail: replyDetail(back.pkt) });
+			if (ans.kind === 'rst' || ans.kind === 'icmp-err') {
+				trace.disposition = 'REFUSED';
+				trace.leg = 'request';
+				if (back.pkt.kind === 'icmp-err') trace.icmp = { from: u32ToIp(back.pkt.src), type: back.pkt.icmpType, code: back.pkt.icmpCode, mtu: null };
+				trace.reason = `port ${p.dport}/${p.proto === PROTO_TCP ? 'tcp' : 'udp'} is closed on ${dnode.id}`;
+			} else {
+				trace.disposition = 'DELIVERED';
+				trace.leg = null;
+			}
+			return finish();
+		}
+		// The reply leg failed.
+		trace.leg = 'reply';
+		if (back.kind === 'dropped' || back.kind === 'error') {
+			trace.disposition = back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED';
+			trace.reason = `reply: ${back.reason}`;
+		} else if (back.kind === 'exits') {
+			trace.disposition = 'DROPPED';
+			trace.reason = `reply left the network through ${back.node.id}`;
+		} else {
+			trace.disposition = 'DROPPED';
+			trace.reason = `reply was delivered to ${back.node.id} instead of ${src.id}`;
+		}
+		return finish();
+	}
+}
+
+function fragment(sizes: number[], mtu: number): number[] {
+	const out: number[] = [];
+	const per = Math.floor((mtu - 20) / 8) * 8;
+	for (const s of sizes) {
+		if (s <= mtu) {
+			out.push(s);
+			continue;
+		}
+		let data = s - 20;
+		while (data > 0) {
+			const d = Math.min(per, data);
+			out.push(d + 20);
+			data -= d;
+		}
+	}
+	return out;
+}
+
+function answerDetail(node: CNode, p: Pkt, ans: Pkt | null): string {
+	if (!ans) return 'delivered';
+	switch (ans.kind) {
+		case 'echo-rep':
+			return 'ICMP echo request answered with an echo reply';
+		case 'synack':
+			return `tcp/${p.dport} is listening: SYN answered with SYN-ACK`;
+		case 'rst':
+			return node.endpoint ? `nothing listens on tcp/${p.dport}: answered with RST` : `${node.id} forwards packets but offers no services: answered with RST`;
+		case 'udp-rep':
+			return `udp/${p.dport} is listening: answered with one datagram`;
+		case 'icmp-err':
+			return `nothing listens on udp/${p.dport}: answered with ICMP port unreachable`;
+		default:
+			return 'delivered';
+	}
+}
+
+function replyDetail(p: Pkt): string {
+	switch (p.kind) {
+		case 'echo-rep':
+			return 'echo reply received';
+		case 'synack':
+			return 'SYN-ACK received: connected';
+		case 'rst':
+			return 'RST received: connection refused';
+		case 'udp-rep':
+			return 'UDP answer received';
+		case 'icmp-err':
+			return `ICMP ${p.icmpType}/${p.icmpCode} received from ${u32ToIp(p.src)}`;
+		default:
+			return 'received';
+	}
+}
+
+/** One plain sentence for the outcome. */
+export function verdict(t: Trace, spec: ProbeSpec): string {
+	const what = `${spec.proto ?? 'icmp'}${spec.port ? `/${spec.port}` : ''} from ${spec.from} to ${spec.to}`;
+	const last = [...t.request, ...t.reply].reverse().find((h) => h.action === t.disposition || h.action === 'DENIED' || h.action === 'DROPPED');
+	switch (t.disposition) {
+		case 'DELIVERED':
+			return `Delivered: ${what} reached its destination${t.seenSource ? ` (seen from ${t.seenSource})` : ''} and the answer came back${t.rttMs !== null ? ` in ${t.rttMs.toFixed(3)} ms` : ''}.`;
+		case 'EXITS_NETWORK':
+			return `Left the network: ${what} exits to the internet with source ${t.seenSource}.`;
+		case 'REFUSED':
+			return `Refused: ${t.reason ?? 'the port is closed'}.`;
+		case 'DENIED':
+			return `Denied${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? ''}${last?.node ? '' : ''}.`;
+		case 'NO_ROUTE':
+			return `No route: ${t.icmp ? `${t.icmp.from} answered "network unreachable"` : `${spec.from} has no route to ${spec.to}`}.`;
+		case 'NULL_ROUTED':
+			return `Null-routed: ${t.reason}; the packet is dropped silently.`;
+		case 'HOST_UNREACHABLE':
+			return `Host unreachable: ${t.reason}${t.icmp ? `; ${t.icmp.from} answered "host unreachable"` : ''}.`;
+		case 'TTL_EXCEEDED':
+			return `TTL exceeded: ${t.reason}${t.icmp ? `; time exceeded from ${t.icmp.from}` : ''}.`;
+		case 'FRAGMENTATION_NEEDED':
+			return `Fragmentation needed: the packet has DF set and ${t.icmp ? `${t.icmp.from} reports next-hop MTU ${t.mtu}` : `${spec.from}'s own MTU is ${t.mtu}`}.`;
+		case 'DROPPED':
+			return `Dropped${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? 'lost'}.`;
+	}
+}
+
+export type { CRoute };
