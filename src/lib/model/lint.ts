@@ -472,9 +472,9 @@ class Linter {
 		if (swA && swB) {
 			const ua = chA.get(0);
 			const ub = chB.get(0);
-			if (ua && ub && ua !== ub) {
-				const va = ua.split(':')[2];
-				const vb = ub.split(':')[2];
+			const va = ua?.split(':')[2];
+			const vb = ub?.split(':')[2];
+			if (va !== undefined && vb !== undefined && va !== vb) {
 				this.warn(
 					'native-vlan-mismatch',
 					['links', i],
@@ -891,7 +891,7 @@ class Linter {
 					const seg = this.segs.of(id, name);
 					const c = parseCidr(itf.ip)!;
 					const r = (this.addrsBySeg.get(seg?.id ?? -1) ?? []).find(
-						(a) => a.node !== id && FORWARDING_KINDS.has(this.node(a.node)?.kind ?? 'host') && cidrContains(c, a.cidr.addr)
+						(a) => a.node !== id && ['router', 'firewall', 'nat-gateway'].includes(this.node(a.node)?.kind ?? 'host') && cidrContains(c, a.cidr.addr)
 					);
 					if (r) {
 						this.warn(
@@ -1352,7 +1352,10 @@ class Linter {
 				this.warn('event-unknown-target', p, `no link has the end ${target.link}; name the cable by one of its ends (node.interface as written in \`links\`).`);
 				return null;
 			}
-			return `link ${target.link}`;
+			// The same cable may be named by either end.
+			const idx = this.linksOf.get(`${e.node}\u0000${e.iface}`)![0];
+			const l = this.t.links[idx];
+			return `link ${l.a} – ${l.b}`;
 		}
 		if (typeof target !== 'string') return null;
 		const e = splitEnd(target);

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintYaml } from './lint-helpers';
+
+const shared = path.resolve(import.meta.dirname, '../../../shared');
+const root = path.resolve(import.meta.dirname, '../..');
+
+function vnetFiles(dir: string): string[] {
+	if (!existsSync(dir)) return [];
+	const out: string[] = [];
+	for (const e of readdirSync(dir, { withFileTypes: true })) {
+		const p = path.join(dir, e.name);
+		if (e.isDirectory()) out.push(...vnetFiles(p));
+		else if (e.name.endsWith('.vnet.yaml')) out.push(p);
+	}
+	return out.sort();
+}
+
+const files = [...vnetFiles(path.join(shared, 'conformance')), ...vnetFiles(path.join(root, 'topologies'))];
+
+describe('lint on the conformance files and the gallery', () => {
+	it('finds the files', () => {
+		expect(files.length).toBeGreaterThanOrEqual(22);
+	});
+	for (const f of files) {
+		it(`${path.relative(path.dirname(root), f)} has no lint errors`, async () => {
+			const d = await lintYaml(readFileSync(f, 'utf8'), f);
+			expect(d.filter((x) => x.severity === 'error')).toEqual([]);
+			for (const x of d) {
+				expect(x.line).toBeGreaterThan(0);
+				expect(x.rule).toBeTruthy();
+			}
+		});
+	}
+});
