@@ -1,5 +1,5 @@
 /** The canvas look: one cytoscape stylesheet, icons from static/icons/<kind>.svg. */
-import type { StylesheetJson } from 'cytoscape';
+import type { EdgeSingular, StylesheetJson } from 'cytoscape';
 import { KINDS } from '../model/types';
 
 export const COLORS = {
@@ -100,6 +100,13 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'text-background-padding': '2px',
 				'text-background-shape': 'roundrectangle',
 				'overlay-opacity': 0
+			}
+		},
+		{
+			selector: 'edge[sOff]',
+			style: {
+				'source-text-offset': (e: EdgeSingular) => e.data('sOff') as number,
+				'target-text-offset': (e: EdgeSingular) => e.data('tOff') as number
 			}
 		},
 		{
