@@ -1,0 +1,618 @@
+/**
+ * The topology format, version 1, as a zod schema: every field, kind and value
+ * of ../shared/spec/topology-format.md (plus the `product` extension of
+ * presets.md). Objects are strict: an unknown field is an error, because a typo
+ * must never silently change a design. Output matches types.ts (units parsed,
+ * short forms expanded); maps are null-prototype objects, so a node called
+ * `constructor` is just a node and `nodes[x]` never finds an inherited member.
+ *
+ * What belongs here: everything that makes a file "not valid version 1"
+ * (wrong types, unknown fields, values out of range, a field on a kind that
+ * has no such thing, contradictory fields within one object). What does not:
+ * cross-references and design mistakes (a link to a missing node, duplicate
+ * addresses, MTU mismatch); lint.ts reports those.
+ */
+import { z } from 'zod';
+import { ATTACH_MODES, DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
+import { describeValue, didYouMean, listOf } from './messages';
+import {
+	bandwidth,
+	boolean,
+	duration,
+	expected,
+	hostPort,
+	ifaceName,
+	integer,
+	ipv4,
+	ipv4Interface,
+	ipv4Network,
+	linkEnd,
+	mac,
+	nodeId,
+	nodeOrAddress,
+	nodeOrIface,
+	number,
+	oneOf,
+	parentIface,
+	period,
+	poolMember,
+	port,
+	portRange,
+	rate,
+	ruleMatch,
+	service,
+	size,
+	string,
+	vlanId,
+	vlanSet
+} from './fields';
+
+// ---- helpers ------------------------------------------------------------------
+
+/**
+ * A strict object whose unknown-field message suggests the closest field, or
+ * says which other object has it. One issue may carry several keys: the
+ * message has one line per key, in `keys` order (load.ts splits them so that
+ * each diagnostic points at its own key).
+ */
+function strict<S extends z.ZodRawShape>(shape: S, what: string, elsewhere?: (key: string) => string | undefined) {
+	const known = Object.keys(shape);
+	return z.strictObject(shape, {
+		error: (issue) => {
+			if (issue.code === 'unrecognized_keys') {
+				return issue.keys
+					.map((key) => {
+						const where = elsewhere?.(key);
+						if (where) return `unknown field \`${key}\`: ${where}`;
+						const suggestion = didYouMean(key, known);
+						return suggestion
+							? `unknown field \`${key}\`${suggestion}`
+							: `unknown field \`${key}\` (${what} has: ${known.join(', ')})`;
+					})
+					.join('\n');
+			}
+			if (issue.code === 'invalid_type' && issue.input !== undefined)
+				return `expected ${what} (a mapping), got ${describeValue(issue.input)}`;
+			return undefined;
+		}
+	});
+}
+
+/** A map keyed by validated ids, returned as a null-prototype object (see file header). */
+function map<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, what: string) {
+	return z.record(key, value, { error: expected(what) }).transform((record) => {
+		const out: Record<string, z.output<V>> = Object.create(null);
+		for (const [k, v] of Object.entries(record)) out[k] = v as z.output<V>;
+		return out;
+	});
+}
+
+function list<T extends z.ZodType>(item: T, what: string) {
+	return z.array(item, { error: expected(what) });
+}
+
+const name = (what: string) => string(what).min(1, { error: 'must not be empty' });
+const proto = () => oneOf(['icmp', 'tcp', 'udp']);
+const l4proto = () => oneOf(['tcp', 'udp']);
+
+// ---- products (presets.md) --------------------------------------------------------
+
+/** Hypervisor products and their `attach` modes (presets.md). */
+export const PRODUCTS = {
+	generic: ['bridged', 'nat', 'host-only', 'internal'],
+	virtualbox: ['nat', 'nat-network', 'bridged', 'host-only', 'internal', 'none'],
+	vmware: ['nat', 'host-only', 'bridged', 'custom'],
+	libvirt: ['nat', 'isolated', 'bridged', 'macvtap'],
+	qemu: ['nat', 'bridged'],
+	'hyper-v': ['external', 'internal', 'private', 'default-switch'],
+	docker: ['bridge', 'network', 'host', 'none', 'macvlan'],
+	podman: ['bridge', 'network', 'host', 'none', 'macvlan'],
+	lxc: ['nat', 'bridged', 'macvlan'],
+	esxi: ['portgroup']
+} as const satisfies Record<string, readonly string[]>;
+export type Product = keyof typeof PRODUCTS;
+export const PRODUCT_NAMES = Object.keys(PRODUCTS) as [Product, ...Product[]];
+
+// ---- interfaces -----------------------------------------------------------------
+
+const bond = strict(
+	{
+		members: list(ifaceName, 'a list of interface names').min(1, { error: 'a bond needs at least one member' }),
+		mode: oneOf(['active-backup']).default('active-backup'),
+		miimon: period().optional()
+	},
+	'a bond'
+);
+
+const vrrp = strict(
+	{
+		group: integer('a VRRP group', 1, 255),
+		vip: ipv4,
+		priority: integer('a VRRP priority', 1, 255).optional(),
+		advert: period().optional()
+	},
+	'a vrrp block'
+);
+
+const addressed = {
+	ip: ipv4Interface.optional(),
+	gateway: ipv4.optional(),
+	dhcp: boolean().optional(),
+	mac: mac.optional(),
+	mtu: integer('mtu', 68, 9216).optional(),
+	down: boolean().optional(),
+	bond: bond.optional()
+};
+
+const switchPortShape = {
+	mtu: addressed.mtu,
+	down: addressed.down,
+	vlan: vlanId().optional(),
+	trunk: vlanSet().optional(),
+	native: vlanId().optional()
+};
+const guestShape = {
+	...addressed,
+	attach: z
+		.enum(ATTACH_MODES, {
+			error: (issue) => {
+				if (issue.input === undefined) return undefined;
+				const product = Object.entries(PRODUCTS).find(([, modes]) => (modes as readonly string[]).includes(String(issue.input)));
+				return product
+					? `\`${issue.input}\` (a ${product[0]} mode) is not supported by this version; use ${listOf([...ATTACH_MODES])}`
+					: undefined;
+			}
+		})
+		.optional(),
+	network: name('a network name').optional(),
+	uplink: ifaceName.optional()
+};
+const routedShape = {
+	...addressed,
+	vrrp: vrrp.optional(),
+	cost: integer('an OSPF cost', 1, 65535).optional()
+};
+
+/** Where a field that this kind of interface lacks does belong, for the message. */
+const IFACE_FIELD_HOME: Record<string, string> = {
+	vlan: 'only switch ports have it; a node joins a VLAN through a switch access port, or with a subinterface named like eth0.10',
+	trunk: 'only switch ports have it; a node takes tagged VLANs with subinterfaces named like eth0.10',
+	native: 'only switch trunk ports have it',
+	attach: 'only vm and container interfaces have it',
+	network: 'only vm and container interfaces have it (with `attach: internal`)',
+	uplink: 'only vm and container interfaces have it (with `attach: bridged`)',
+	vrrp: 'only router, firewall and nat-gateway interfaces have it',
+	cost: 'only router, firewall and nat-gateway interfaces have it (OSPF)',
+	ip: 'switch ports have no address',
+	gateway: 'switch ports have no address',
+	dhcp: 'switch ports have no address',
+	mac: 'switch ports have no MAC of their own',
+	bond: 'switch ports do not bond'
+};
+
+const dhcpRule = '`dhcp: true` is only for a vm or container interface with `attach: nat` (in version 1 the only DHCP servers are hypervisor NAT networks)';
+
+function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }, ctx: z.RefinementCtx) {
+	if (iface.dhcp && iface.ip !== undefined)
+		ctx.addIssue({ code: 'custom', path: ['dhcp'], message: 'an interface takes either `ip` or `dhcp: true`, not both' });
+	else if (iface.dhcp && iface.attach !== 'nat') ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
+}
+
+const plainInterface = strict(addressed, 'an interface', (key) => IFACE_FIELD_HOME[key]).superRefine(checkAddressing);
+
+const routedInterface = strict(routedShape, 'an interface', (key) => IFACE_FIELD_HOME[key]).superRefine(checkAddressing);
+
+const guestInterface = strict(guestShape, 'an interface', (key) => IFACE_FIELD_HOME[key]).superRefine((iface, ctx) => {
+	checkAddressing(iface, ctx);
+	if (iface.attach === 'internal' && iface.network === undefined)
+		ctx.addIssue({ code: 'custom', path: ['attach'], message: '`attach: internal` needs `network: <name>` (guests with the same name share a segment)' });
+	if (iface.network !== undefined && iface.attach !== 'internal')
+		ctx.addIssue({ code: 'custom', path: ['network'], message: '`network` is only for `attach: internal`' });
+	if (iface.uplink !== undefined && iface.attach !== 'bridged')
+		ctx.addIssue({ code: 'custom', path: ['uplink'], message: '`uplink` is only for `attach: bridged`' });
+});
+
+const switchPort = strict(switchPortShape, 'a switch port', (key) => IFACE_FIELD_HOME[key]).superRefine((p, ctx) => {
+	if (p.vlan !== undefined && p.trunk !== undefined)
+		ctx.addIssue({ code: 'custom', path: ['trunk'], message: 'a port is either an access port (`vlan`) or a trunk (`trunk`), not both' });
+	if (p.native !== undefined && p.trunk === undefined)
+		ctx.addIssue({ code: 'custom', path: ['native'], message: '`native` is for trunk ports: add `trunk`' });
+});
+
+// ---- routes, rules, services --------------------------------------------------------
+
+const route = strict(
+	{
+		to: ipv4Network,
+		via: ipv4.optional(),
+		metric: integer('a metric', 0).optional(),
+		blackhole: boolean().optional()
+	},
+	'a route'
+).superRefine((r, ctx) => {
+	if (r.blackhole && r.via !== undefined)
+		ctx.addIssue({ code: 'custom', path: ['via'], message: 'a blackhole route has no `via`' });
+	if (!r.blackhole && r.via === undefined)
+		ctx.addIssue({ code: 'custom', path: [], message: 'a route needs `via: <next hop>` or `blackhole: true`' });
+});
+
+const ruleShape = {
+	action: oneOf(['allow', 'deny', 'reject']),
+	proto: proto().optional(),
+	from: ruleMatch.optional(),
+	to: ruleMatch.optional(),
+	port: portRange().optional(),
+	sport: portRange().optional(),
+	in: ifaceName.optional(),
+	out: ifaceName.optional()
+};
+
+function checkRulePorts(rule: { proto?: string; port?: unknown; sport?: unknown }, ctx: z.RefinementCtx) {
+	for (const key of ['port', 'sport'] as const) {
+		if (rule[key] !== undefined && rule.proto !== 'tcp' && rule.proto !== 'udp')
+			ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` needs \`proto: tcp\` or \`proto: udp\`` });
+	}
+}
+
+const forwardingRule = strict(ruleShape, 'a rule', (key) =>
+	key === 'direction' ? 'only endpoints (host, vm, container, hypervisor, internet) have `direction`; a forwarding node filters with `in`/`out`' : undefined
+).superRefine(checkRulePorts);
+const endpointRule = strict({ ...ruleShape, direction: oneOf(['in', 'out']).optional() }, 'a rule').superRefine(checkRulePorts);
+
+const policy = () => oneOf(['allow', 'deny']);
+
+// ---- kind-specific blocks -------------------------------------------------------------
+
+const ospf = strict(
+	{
+		hello: period().optional(),
+		dead: period().optional(),
+		bfd: strict({ interval: period(), multiplier: integer('a BFD multiplier', 1, 255) }, 'a bfd block').optional(),
+		'spf-delay': duration().optional(),
+		passive: list(ifaceName, 'a list of interface names').optional()
+	},
+	'an ospf block'
+);
+
+const gatewayNat = strict(
+	{
+		masquerade: list(ifaceName, 'a list of interface names').optional(),
+		forwards: list(strict({ in: ifaceName, proto: l4proto(), port: port(), to: hostPort() }, 'a forward'), 'a list of forwards').optional()
+	},
+	'a nat block',
+	(key) => (key === 'subnet' ? 'only a hypervisor NAT network has a `subnet`' : undefined)
+);
+
+const hypervisorNat = strict(
+	{
+		subnet: ipv4Network.optional(),
+		forwards: list(
+			strict({ proto: l4proto(), port: port(), to: hostPort() }, 'a forward', (key) =>
+				key === 'in' ? 'a hypervisor forward applies to every address of the hypervisor outside its NAT network' : undefined
+			),
+			'a list of forwards'
+		).optional()
+	},
+	'a nat block',
+	(key) => (key === 'masquerade' ? 'a hypervisor always masquerades its NAT network to its uplink address' : undefined)
+);
+
+const health = strict(
+	{ interval: period().optional(), fall: integer('fall', 1).optional(), rise: integer('rise', 1).optional() },
+	'a health block'
+);
+
+// ---- nodes ------------------------------------------------------------------------------
+
+const common = {
+	label: string('a label').optional(),
+	position: strict({ x: number('x', -Number.MAX_VALUE), y: number('y', -Number.MAX_VALUE) }, 'a position').optional(),
+	delay: duration().optional()
+};
+
+const endpoint = {
+	routes: list(route, 'a list of routes').optional(),
+	services: list(service(), 'a list of services like tcp/80').optional(),
+	rules: list(endpointRule, 'a list of rules').optional(),
+	policy: policy().optional(),
+	stateful: boolean().optional()
+};
+
+const forwarding = {
+	routes: endpoint.routes,
+	rules: list(forwardingRule, 'a list of rules').optional(),
+	policy: endpoint.policy,
+	stateful: endpoint.stateful
+};
+
+const capacity = {
+	vcpu: integer('vcpu', 1).optional(),
+	memory: size('memory').optional()
+};
+
+const guestFields = { ...endpoint, on: nodeId.optional(), ...capacity };
+const hypervisorFields = {
+	...endpoint,
+	...capacity,
+	overcommit: strict({ cpu: number('a ratio', 0).optional(), memory: number('a ratio', 0).optional() }, 'an overcommit block').optional(),
+	nat: hypervisorNat.optional(),
+	ha: strict({ restart: duration(), to: nodeId }, 'an ha block').optional(),
+	product: oneOf(PRODUCT_NAMES).optional()
+};
+const routerFields = { ...forwarding, ospf: ospf.optional() };
+const natGatewayFields = { ...routerFields, nat: gatewayNat.optional() };
+const loadBalancerFields = {
+	...forwarding,
+	vip: ipv4.optional(),
+	pool: list(poolMember(), 'a list of backends like "web1:80"').optional(),
+	port: port().optional(),
+	health: health.optional(),
+	snat: boolean().optional()
+};
+const sdnControllerFields = {
+	manages: list(nodeId, 'a list of switch ids').optional(),
+	mode: oneOf(['proactive', 'reactive']).optional(),
+	'fail-mode': oneOf(['secure', 'standalone']).optional(),
+	'fast-failover': boolean().optional(),
+	channel: duration().optional()
+};
+
+/** Per kind: the fields it has besides `kind`, label, position, delay and interfaces. */
+const KIND_FIELDS: Record<Kind, z.ZodRawShape> = {
+	host: endpoint,
+	internet: endpoint,
+	vm: guestFields,
+	container: guestFields,
+	hypervisor: hypervisorFields,
+	switch: {},
+	router: routerFields,
+	firewall: routerFields,
+	'nat-gateway': natGatewayFields,
+	'load-balancer': loadBalancerFields,
+	'sdn-controller': sdnControllerFields
+};
+
+/** "`ospf` is a field of router, firewall, nat-gateway nodes", for a field on the wrong kind. */
+function nodeFieldHome(kind: Kind, key: string): string | undefined {
+	const kinds = KINDS.filter((k) => k !== kind && key in KIND_FIELDS[k].fields);
+	if (kinds.length === 0) return undefined;
+	if (kind === 'switch' && key === 'rules') return 'switches take no rules';
+	return `a ${kind} has no \`${key}\` (${listOf([...kinds], 'and')} nodes do)`;
+}
+
+/** Checks that need several fields of one node. */
+function checkNode(kind: Kind) {
+	return (value: object, ctx: z.RefinementCtx) => {
+		const node = value as { on?: string; interfaces?: Record<string, { mtu?: number; attach?: string }> };
+		const interfaces = node.interfaces ?? {};
+		for (const [ifName, iface] of Object.entries(interfaces)) {
+			const parent = parentIface(ifName);
+			if (parent !== ifName) {
+				if (kind === 'switch') {
+					ctx.addIssue({ code: 'custom', path: ['interfaces', ifName], message: 'switch ports have no subinterfaces: carry VLANs with `trunk`' });
+					continue;
+				}
+				// spec: a subinterface's mtu defaults to its parent's and may not exceed it
+				const parentMtu = interfaces[parent]?.mtu ?? 1500;
+				if (iface.mtu !== undefined && iface.mtu > parentMtu)
+					ctx.addIssue({
+						code: 'custom',
+						path: ['interfaces', ifName, 'mtu'],
+						message: `a subinterface's mtu may not exceed its parent's (${parent}: ${parentMtu})`
+					});
+			}
+			if (iface.attach !== undefined && node.on === undefined)
+				ctx.addIssue({
+					code: 'custom',
+					path: ['interfaces', ifName, 'attach'],
+					message: '`attach` needs the node to run on a hypervisor: add `on: <hypervisor>`'
+				});
+		}
+	};
+}
+
+function nodeSchema<K extends Kind, F extends z.ZodRawShape, I extends z.ZodType>(kind: K, fields: F, iface: I) {
+	return strict(
+		{
+			kind: z.literal(kind),
+			...common,
+			interfaces: map(ifaceName, iface, 'a mapping of interface name to interface').optional(),
+			...fields
+		},
+		`a ${kind} node`,
+		(key) => nodeFieldHome(kind, key)
+	).superRefine(checkNode(kind));
+}
+
+const node = z.discriminatedUnion(
+	'kind',
+	[
+		nodeSchema('host', endpoint, plainInterface),
+		nodeSchema('vm', guestFields, guestInterface),
+		nodeSchema('container', guestFields, guestInterface),
+		nodeSchema('hypervisor', hypervisorFields, plainInterface),
+		nodeSchema('switch', {}, switchPort),
+		nodeSchema('router', routerFields, routedInterface),
+		nodeSchema('firewall', routerFields, routedInterface),
+		nodeSchema('nat-gateway', natGatewayFields, routedInterface),
+		nodeSchema('load-balancer', loadBalancerFields, plainInterface),
+		nodeSchema('sdn-controller', sdnControllerFields, plainInterface),
+		nodeSchema('internet', endpoint, plainInterface)
+	],
+	{
+		error: (issue) => {
+			if (issue.code !== 'invalid_union') return undefined;
+			if (issue.input === null || typeof issue.input !== 'object' || Array.isArray(issue.input))
+				return `expected a node (a mapping with \`kind\`), got ${describeValue(issue.input)}`;
+			const kind = (issue.input as Record<string, unknown>).kind;
+			if (kind === undefined) return `missing required field \`kind\` (one of ${KINDS.join(', ')})`;
+			const suggestion = typeof kind === 'string' ? didYouMean(kind, KINDS) : '';
+			return `unknown kind ${describeValue(kind)}${suggestion}; kinds: ${KINDS.join(', ')}`;
+		}
+	}
+);
+
+// ---- links, scenarios, checks ---------------------------------------------------------
+
+const link = strict(
+	{
+		a: linkEnd,
+		b: linkEnd,
+		latency: duration().optional(),
+		bandwidth: bandwidth().optional(),
+		loss: number('loss (a fraction)', 0, 1).optional(),
+		down: boolean().optional(),
+		queue: integer('a queue length in frames', 1).optional()
+	},
+	'a link'
+);
+
+/** Largest IPv4 payload of an ICMP echo or UDP datagram: 65535 - 20 - 8. */
+const MAX_PAYLOAD = 65507;
+
+const traffic = strict(
+	{
+		name: name('a flow name'),
+		from: nodeId,
+		to: nodeOrAddress,
+		kind: oneOf(['cbr', 'bulk']).optional(),
+		proto: proto().optional(),
+		port: port().optional(),
+		sport: port().optional(),
+		rate: rate().optional(),
+		size: size('a payload size', MAX_PAYLOAD).optional(),
+		ttl: integer('ttl', 1, 255).optional(),
+		window: size('a window').optional()
+	},
+	'a traffic flow'
+).superRefine((flow, ctx) => {
+	const kind = flow.kind ?? 'cbr';
+	const proto = flow.proto ?? (kind === 'bulk' ? 'tcp' : 'udp');
+	if (proto === 'icmp') {
+		if (kind === 'bulk') ctx.addIssue({ code: 'custom', path: ['proto'], message: 'a bulk flow is tcp or udp' });
+		for (const key of ['port', 'sport'] as const)
+			if (flow[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` is for tcp and udp flows` });
+	} else if (flow.port === undefined) {
+		ctx.addIssue({ code: 'custom', path: [], message: 'missing required field `port`' });
+	}
+	if (kind === 'cbr' && flow.rate === undefined)
+		ctx.addIssue({ code: 'custom', path: [], message: 'a cbr flow needs `rate`, like 1000pps' });
+	if (kind === 'bulk' && flow.rate !== undefined)
+		ctx.addIssue({ code: 'custom', path: ['rate'], message: '`rate` is for cbr flows: a bulk flow sends as fast as the path and its window allow' });
+	if (kind === 'cbr' && flow.window !== undefined)
+		ctx.addIssue({ code: 'custom', path: ['window'], message: '`window` is for bulk flows (`kind: bulk`)' });
+});
+
+const faultTarget = z.union([nodeOrIface, strict({ link: linkEnd }, 'a cable target')], {
+	error: (issue) =>
+		issue.input === undefined ? undefined : `expected a node id, "node.interface", or { link: node.interface }, got ${describeValue(issue.input)}`
+});
+
+const event = strict({ at: duration(), fail: faultTarget.optional(), restore: faultTarget.optional() }, 'an event').superRefine((e, ctx) => {
+	if ((e.fail === undefined) === (e.restore === undefined))
+		ctx.addIssue({ code: 'custom', path: [], message: 'an event takes exactly one of `fail` or `restore`' });
+});
+
+const scenario = strict(
+	{
+		duration: period(),
+		seed: integer('a seed', 0).optional(),
+		traffic: list(traffic, 'a list of flows').optional(),
+		events: list(event, 'a list of events').optional()
+	},
+	'a scenario'
+).superRefine((s, ctx) => {
+	const seen = new Set<string>();
+	(s.traffic ?? []).forEach((flow, index) => {
+		if (seen.has(flow.name))
+			ctx.addIssue({ code: 'custom', path: ['traffic', index, 'name'], message: `flow name "${flow.name}" is used twice in this scenario` });
+		seen.add(flow.name);
+	});
+});
+
+const probeCheck = strict(
+	{
+		from: nodeId,
+		to: nodeOrAddress,
+		proto: proto().optional(),
+		port: port().optional(),
+		sport: port().optional(),
+		size: size('a payload size', MAX_PAYLOAD).optional(),
+		df: boolean().optional(),
+		ttl: integer('ttl', 1, 255).optional(),
+		expect: oneOf(DISPOSITIONS),
+		'seen-source': ipv4.optional(),
+		'icmp-from': ipv4.optional(),
+		mtu: integer('mtu', 68, 65535).optional(),
+		hops: list(ipv4.nullable(), 'a list of addresses (null for "*")').optional()
+	},
+	'a probe check'
+).superRefine((check, ctx) => {
+	const proto = check.proto ?? 'icmp';
+	if (proto !== 'icmp' && check.port === undefined)
+		ctx.addIssue({ code: 'custom', path: [], message: `missing required field \`port\` (a ${proto} probe needs one)` });
+	if (proto === 'icmp')
+		for (const key of ['port', 'sport'] as const)
+			if (check[key] !== undefined)
+				ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` is for tcp and udp probes: add \`proto: tcp\` or \`proto: udp\`` });
+});
+
+const scenarioCheck = strict(
+	{
+		scenario: name('a scenario name'),
+		flow: name('a flow name'),
+		'max-failover': duration().optional(),
+		'max-loss': integer('max-loss (packets)', 0).optional(),
+		'min-goodput': bandwidth().optional()
+	},
+	'a scenario check'
+);
+
+/** A probe check, or a scenario check (it has `scenario`). load.ts reports the errors of the one meant. */
+const check = z.union([probeCheck, scenarioCheck], {
+	error: (issue) => (issue.input === undefined ? undefined : `expected a check (a mapping), got ${describeValue(issue.input)}`)
+});
+
+// ---- the document -------------------------------------------------------------------------
+
+const document = strict(
+	{
+		vnet: z.literal(1, {
+			error: (issue) =>
+				issue.input === undefined
+					? 'missing required field `vnet` (the format version: `vnet: 1`)'
+					: `unsupported format version ${describeValue(issue.input)}: this vnet reads version 1 (\`vnet: 1\`)`
+		}),
+		name: name('a name'),
+		description: string('a description').optional(),
+		nodes: map(nodeId, node, 'a mapping of node id to node'),
+		links: list(link, 'a list of links').default([]),
+		scenarios: map(name('a scenario name'), scenario, 'a mapping of scenario name to scenario').default({}),
+		checks: list(check, 'a list of checks').default([])
+	},
+	'a vnet topology'
+);
+
+/** Checks between nodes that still make a file invalid (not mere design mistakes). */
+function checkProducts(topology: z.output<typeof document>, ctx: z.RefinementCtx) {
+	for (const [id, n] of Object.entries(topology.nodes)) {
+		if ((n.kind !== 'vm' && n.kind !== 'container') || n.on === undefined) continue;
+		const host = topology.nodes[n.on];
+		if (host?.kind !== 'hypervisor' || host.product === undefined) continue;
+		const modes: readonly string[] = PRODUCTS[host.product];
+		for (const [ifName, iface] of Object.entries(n.interfaces ?? {})) {
+			if (iface.attach !== undefined && !modes.includes(iface.attach))
+				ctx.addIssue({
+					code: 'custom',
+					path: ['nodes', id, 'interfaces', ifName, 'attach'],
+					message: `${host.product} (hypervisor ${n.on}) has no \`${iface.attach}\` mode; its modes: ${modes.join(', ')}`
+				});
+		}
+	}
+}
+
+export const topologySchema = document.superRefine(checkProducts);
+
+// The schema's output must be the document other engineers code against.
+const _matchesTypes: (t: z.output<typeof topologySchema>) => Topology = (t) => t;
+void _matchesTypes;
