@@ -20,6 +20,9 @@ const ARP_SIZE = 28;
 const ARP_TIMEOUT_NS = 3e9;
 const ICMP_ERR_MAX_QUOTE = 548; // 576-byte ICMP errors (RFC 1812)
 const MAX_TTL = 255;
+const NO_FIELDS = Object.freeze({}) as Pick<Hop, 'src' | 'dst' | 'ttl' | 'size'>;
+/** Shared placeholder when hops are not recorded (matrix, traceroute): never mutated. */
+const NO_HOP: Hop = Object.freeze({ node: '', in: null, out: null, action: '' }) as Hop;
 
 type PKind = 'echo-req' | 'echo-rep' | 'syn' | 'synack' | 'rst' | 'udp' | 'udp-rep' | 'icmp-err';
 
@@ -47,8 +50,13 @@ interface Pkt extends Tuple {
 }
 
 interface Conn {
+	node: number;
 	orig: Tuple;
 	reply: Tuple; // expected reply as it arrives here
+}
+
+function sameTuple(t: Tuple, src: number, sport: number, dst: number, dport: number, proto: number): boolean {
+	return t.src === src && t.dst === dst && t.sport === sport && t.dport === dport && t.proto === proto;
 }
 
 type LegEnd =
@@ -66,10 +74,6 @@ const DISPOSITION_OF_ICMP: Record<string, Disposition> = {
 	'11/0': 'TTL_EXCEEDED'
 };
 
-function tupleKey(src: number, sport: number, dst: number, dport: number, proto: number): string {
-	return `${src}:${sport}>${dst}:${dport}/${proto}`;
-}
-
 function fmtAddr(ip: number, port: number, proto: number): string {
 	return proto === PROTO_ICMP ? u32ToIp(ip) : `${u32ToIp(ip)}:${port}`;
 }
@@ -79,20 +83,52 @@ export function wireBytes(l3: number, tags: number): number {
 	return Math.max(l3, 46) + 18 + 4 * tags + 20;
 }
 
+/** Per-probe tables; reset (not reallocated) before each probe. */
 class ProbeState {
 	t = 0;
-	macTable = new Map<string, number>(); // "sw|vlan|mac" → port
-	arp = new Map<string, string>(); // "node|ip" → mac
-	conns = new Map<string, Conn>(); // "node|key(reply)" and "node|key(orig)" → conn
+	/** (switch, vlan, MAC id) → port */
+	macTable = new Map<number, number>();
+	/** (node, ip) → MAC */
+	arp = new Map<number, string>();
+	/** a probe creates a handful of connections: a list beats hashing */
+	conns: Conn[] = [];
 	hops: Hop[] = [];
 	storm = false;
+	reset(): void {
+		this.t = 0;
+		this.macTable.clear();
+		this.arp.clear();
+		this.conns.length = 0;
+		this.hops = [];
+		this.storm = false;
+	}
+}
+
+/** Numeric keys: node and switch indices stay far below 2^20. */
+function macKey(sw: number, vlan: number, macId: number): number {
+	return (sw * 4096 + vlan) * 1048576 + macId;
+}
+
+function arpKey(node: number, ip: number): number {
+	return node * 4294967296 + ip;
 }
 
 export class ProbeEngine {
 	private s = new ProbeState();
 	private record = true;
 
+	private macIds = new Map<string, number>();
+
 	constructor(private net: Net) {}
+
+	private macId(mac: string): number {
+		let id = this.macIds.get(mac);
+		if (id === undefined) {
+			id = this.macIds.size;
+			this.macIds.set(mac, id);
+		}
+		return id;
+	}
 
 	// ---------------------------------------------------------------- helpers
 
@@ -103,6 +139,7 @@ export class ProbeEngine {
 	}
 
 	private pktFields(p: Pkt): Pick<Hop, 'src' | 'dst' | 'ttl' | 'size'> & { fragments?: number[] } {
+		if (!this.record) return NO_FIELDS;
 		const f: Pick<Hop, 'src' | 'dst' | 'ttl' | 'size'> & { fragments?: number[] } = {
 			src: fmtAddr(p.src, p.sport, p.proto),
 			dst: fmtAddr(p.dst, p.dport, p.proto),
@@ -126,40 +163,40 @@ export class ProbeEngine {
 		const conns = this.s.conns;
 		if (p.kind === 'icmp-err' && p.inner) {
 			const i = p.inner;
-			// The quoted packet left this node as i: our conn expects its reverse as a reply...
-			let c = conns.get(`${node.idx}|R|${tupleKey(i.dst, i.dport, i.src, i.sport, i.proto)}`);
-			if (c) return { conn: c, dir: 'related' };
-			// ...or the quoted packet was a reply we forwarded.
-			c = conns.get(`${node.idx}|O|${tupleKey(i.dst, i.dport, i.src, i.sport, i.proto)}`);
-			if (c) return { conn: c, dir: 'related' };
+			for (const c of conns) {
+				if (c.node !== node.idx) continue;
+				// The quoted packet left this node as i: our conn expects its reverse as a reply...
+				if (sameTuple(c.reply, i.dst, i.dport, i.src, i.sport, i.proto)) return { conn: c, dir: 'related' };
+				// ...or the quoted packet was a reply we forwarded.
+				if (sameTuple(c.orig, i.dst, i.dport, i.src, i.sport, i.proto)) return { conn: c, dir: 'related' };
+			}
 			return null;
 		}
-		const k = tupleKey(p.src, p.sport, p.dst, p.dport, p.proto);
-		let c = conns.get(`${node.idx}|R|${k}`);
-		if (c) return { conn: c, dir: 'reply' };
-		c = conns.get(`${node.idx}|O|${k}`);
-		if (c) return { conn: c, dir: 'orig' };
+		for (const c of conns) {
+			if (c.node !== node.idx) continue;
+			if (sameTuple(c.reply, p.src, p.sport, p.dst, p.dport, p.proto)) return { conn: c, dir: 'reply' };
+			if (sameTuple(c.orig, p.src, p.sport, p.dst, p.dport, p.proto)) return { conn: c, dir: 'orig' };
+		}
 		return null;
 	}
 
 	private ctAdd(node: CNode, orig: Tuple, out: Tuple): void {
 		const reply: Tuple = { src: out.dst, dst: out.src, sport: out.dport, dport: out.sport, proto: out.proto };
-		const conn: Conn = { orig: { ...orig }, reply };
-		this.s.conns.set(`${node.idx}|O|${tupleKey(orig.src, orig.sport, orig.dst, orig.dport, orig.proto)}`, conn);
-		this.s.conns.set(`${node.idx}|R|${tupleKey(reply.src, reply.sport, reply.dst, reply.dport, reply.proto)}`, conn);
+		this.s.conns.push({ node: node.idx, orig: { src: orig.src, dst: orig.dst, sport: orig.sport, dport: orig.dport, proto: orig.proto }, reply });
 	}
 
 	/** Undo NAT on a reply or related error; returns a description when it rewrote anything. */
 	private ctTranslate(p: Pkt, found: { conn: Conn; dir: 'orig' | 'reply' | 'related' }): string | null {
 		const { conn, dir } = found;
 		if (dir === 'reply') {
-			const before = `${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}`;
 			const changed = p.src !== conn.orig.dst || p.sport !== conn.orig.dport || p.dst !== conn.orig.src || p.dport !== conn.orig.sport;
+			if (!changed) return null;
+			const before = this.record ? `${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}` : '';
 			p.src = conn.orig.dst;
 			p.sport = conn.orig.dport;
 			p.dst = conn.orig.src;
 			p.dport = conn.orig.sport;
-			return changed ? `connection tracking: reply ${before} translated to ${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}` : null;
+			return this.record ? `connection tracking: reply ${before} translated to ${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}` : 'nat';
 		}
 		if (dir === 'related' && p.inner) {
 			const i = p.inner;
@@ -305,16 +342,16 @@ export class ProbeEngine {
 				if (cur.tag) continue; // tagged frame on an access port
 				vlan = peer.vlan || 1;
 			}
-			const key = (v: number, mac: string) => `${pn.idx}|${v}|${mac}`;
+			
 			const visitKey = pn.idx * 8192 + vlan;
 			if (visited.has(visitKey)) {
 				storm = true;
 				break;
 			}
 			visited.add(visitKey);
-			this.s.macTable.set(key(vlan, srcMac), peer.idx);
+			this.s.macTable.set(macKey(pn.idx, vlan, this.macId(srcMac)), peer.idx);
 			this.s.t += pn.delay;
-			const known = bcast ? undefined : this.s.macTable.get(key(vlan, dstMac));
+			const known = bcast ? undefined : this.s.macTable.get(macKey(pn.idx, vlan, this.macId(dstMac)));
 			let outs: CIface[];
 			if (known !== undefined) {
 				outs = known === peer.idx ? [] : [this.iface(known)];
@@ -356,7 +393,7 @@ export class ProbeEngine {
 
 	/** ARP for `ip` out of `egress`; returns the MAC or null after the timeout. */
 	private arpResolve(node: CNode, egress: CIface, ip: number): { mac: string | null; storm: boolean } {
-		const key = `${node.idx}|${ip}`;
+		const key = arpKey(node.idx, ip);
 		const cached = this.s.arp.get(key);
 		if (cached) return { mac: cached, storm: false };
 		const t0 = this.s.t;
@@ -368,7 +405,7 @@ export class ProbeEngine {
 			if (!rn.local.has(ip)) continue;
 			// Found the owner: it learns the requester, then answers by unicast.
 			this.s.t = a.t + rn.delay;
-			this.s.arp.set(`${rn.idx}|${egress.hasAddr ? egress.addr : node.firstAddr}`, egress.mac);
+			this.s.arp.set(arpKey(rn.idx, egress.hasAddr ? egress.addr : node.firstAddr), egress.mac);
 			const answerMac = a.iface.vmac && !a.iface.hasAddr ? a.iface.vmac : this.ownMacFor(a.iface, ip);
 			const rep = this.l2Send(a.iface, egress.mac, answerMac, ARP_SIZE, null);
 			const back = rep.arrivals.find((r) => r.iface.idx === egress.idx);
@@ -420,24 +457,26 @@ export class ProbeEngine {
 			fragmented = true;
 		}
 		const srcMac = this.ownMacFor(egress, p.src);
-		const base: Hop = {
-			...hopBase,
-			out: egress.name,
-			...this.pktFields(p),
-			srcMac,
-			dstMac: arp.mac,
-			vlan: egress.tag || null
-		};
-		if (fragmented) {
-			base.action = 'FRAGMENTED';
-			base.detail = `${base.detail ? base.detail + '; ' : ''}${p.size}-byte packet split into ${p.frags!.length} fragments for MTU ${egress.mtu}`;
+		if (this.record) {
+			const base: Hop = {
+				...hopBase,
+				out: egress.name,
+				...this.pktFields(p),
+				srcMac,
+				dstMac: arp.mac,
+				vlan: egress.tag || null
+			};
+			if (fragmented) {
+				base.action = 'FRAGMENTED';
+				base.detail = `${base.detail ? base.detail + '; ' : ''}${p.size}-byte packet split into ${p.frags!.length} fragments for MTU ${egress.mtu}`;
+			}
+			this.hop(base);
 		}
-		this.hop(base);
 		const res = this.l2Send(egress, arp.mac, srcMac, p.size, p.frags);
 		if (res.storm) return { kind: 'storm', node };
 		const rx = res.arrivals[0];
 		if (rx) {
-			for (const h of rx.hops) this.hop({ ...h, ...this.pktFields(p), vlan: h.vlan });
+			if (this.record) for (const h of rx.hops) this.hop({ ...h, ...this.pktFields(p), vlan: h.vlan });
 			this.s.t = rx.t;
 			return { kind: 'rx', iface: rx.iface };
 		}
@@ -552,7 +591,7 @@ export class ProbeEngine {
 		}
 		if (!ct) this.ctAdd(node, p, p);
 		const nextHop = r.via || p.dst;
-		const tx = this.transmit(node, egress, nextHop, p, { node: node.id, in: null, out: egress.name, action: 'SENT', detail: `route ${r.text}`, ref: r.path });
+		const tx = this.transmit(node, egress, nextHop, p, this.record ? { node: node.id, in: null, out: egress.name, action: 'SENT', detail: `route ${r.text}`, ref: r.path } : NO_HOP);
 		if (tx.kind === 'rx') return tx;
 		return { kind: 'end', end: this.txFailure(node, tx, p, null, true) };
 	}
@@ -581,7 +620,7 @@ export class ProbeEngine {
 	/** A packet arrives at node on inIf. */
 	private receive(node: CNode, inIf: CIface, p: Pkt): { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd } {
 		this.s.t += node.delay;
-		const base: Hop = { node: node.id, in: inIf.name, out: null, action: '' };
+		const base: Hop = this.record ? { node: node.id, in: inIf.name, out: null, action: '' } : NO_HOP;
 		// 1. connection state and port forwards (DNAT)
 		const ct = this.ctFind(node, p);
 		let natNote: string | null = null;
@@ -597,8 +636,8 @@ export class ProbeEngine {
 					// hypervisor: any of its addresses outside its NAT network
 					if (!node.local.has(p.dst) || (node.natIface >= 0 && ((p.dst & node.natMask) >>> 0) === node.natNet)) continue;
 				}
-				natNote = `port forward ${f.text}: ${fmtAddr(p.dst, p.dport, p.proto)} → ${fmtAddr(f.toAddr, f.toPort, p.proto)}`;
-				base.ref = f.path;
+				natNote = this.record ? `port forward ${f.text}: ${fmtAddr(p.dst, p.dport, p.proto)} → ${fmtAddr(f.toAddr, f.toPort, p.proto)}` : 'dnat';
+				if (this.record) base.ref = f.path;
 				p.dst = f.toAddr;
 				p.dport = f.toPort;
 				dnat = true;
@@ -660,7 +699,7 @@ export class ProbeEngine {
 			else {
 				const rule = this.matchRule(node, p, inIf, egress, false);
 				const action = rule ? rule.action : node.policy;
-				const what = rule ? `rule ${rule.index + 1} (${rule.text})` : `policy ${node.policy}`;
+				const what = !this.record && action === 'allow' ? '' : rule ? `rule ${rule.index + 1} (${rule.text})` : `policy ${node.policy}`;
 				if (action !== 'allow') {
 					const hop: Hop = { ...base, out: egress.name, action: 'DENIED', ...this.pktFields(p), detail: `${action === 'reject' ? 'rejected' : 'denied'} by ${what}` };
 					if (rule) {
@@ -674,22 +713,22 @@ export class ProbeEngine {
 					}
 					return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `denied by ${what} on ${node.id}`, local: false } };
 				}
-				if (node.rules.length || node.policy !== 'allow') ruleNote = `allowed by ${what}`;
+				if (this.record && (node.rules.length || node.policy !== 'allow')) ruleNote = `allowed by ${what}`;
 			}
 		}
 		// 6. masquerade
 		const preSnatSrc = p.src;
 		const masq = node.masquerade.has(egress.name) || (viaHypervisorNat && egress.idx !== node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet);
 		if (masq && !ct && egress.hasAddr && p.src !== egress.addr) {
-			const before = fmtAddr(p.src, p.sport, p.proto);
+			const before = this.record ? fmtAddr(p.src, p.sport, p.proto) : '';
 			p.src = egress.addr;
-			natNote = `${natNote ? natNote + '; ' : ''}masquerade ${before} -> ${fmtAddr(p.src, p.sport, p.proto)}`;
+			natNote = this.record ? `${natNote ? natNote + '; ' : ''}masquerade ${before} -> ${fmtAddr(p.src, p.sport, p.proto)}` : 'snat';
 		}
 		if (!ct) this.ctAdd(node, origTuple, p);
 		p.ttl -= 1;
 		const nextHop = r.via || p.dst;
-		const notes = [ruleNote, natNote, `route ${r.text}`].filter(Boolean).join('; ');
-		const tx = this.transmit(node, egress, nextHop, p, { ...base, action: natNote ? 'NAT' : 'FORWARDED', detail: notes, ref: base.ref ?? r.path });
+		const notes = this.record ? [ruleNote, natNote, `route ${r.text}`].filter(Boolean).join('; ') : '';
+		const tx = this.transmit(node, egress, nextHop, p, this.record ? { ...base, action: natNote ? 'NAT' : 'FORWARDED', detail: notes, ref: base.ref ?? r.path } : base);
 		if (tx.kind === 'rx') return tx;
 		p.ttl += 1;
 		return { kind: 'end', end: this.txFailure(node, tx, p, preSnatSrc, false) };
@@ -698,20 +737,19 @@ export class ProbeEngine {
 	// ----------------------------------------------------------------- probe
 
 	private answer(node: CNode, p: Pkt): Pkt | null {
-		const base = { ttl: 64, df: false, frags: null, icmpType: 0, icmpCode: 0, icmpMtu: 0, inner: null, rejectedBy: null };
 		if (p.proto === PROTO_ICMP) {
 			if (p.kind !== 'echo-req') return null;
-			return { ...base, kind: 'echo-rep', src: p.dst, dst: p.src, proto: PROTO_ICMP, sport: p.sport, dport: p.dport, size: p.size, payload: p.payload };
+			return newPkt('echo-rep', p.dst, p.src, PROTO_ICMP, p.sport, p.dport, p.size, p.payload);
 		}
 		if (p.proto === PROTO_TCP) {
 			const listening = node.endpoint && node.tcpServices.has(p.dport);
-			if (listening) return { ...base, kind: 'synack', src: p.dst, dst: p.src, proto: PROTO_TCP, sport: p.dport, dport: p.sport, size: 40, payload: 0 };
+			if (listening) return newPkt('synack', p.dst, p.src, PROTO_TCP, p.dport, p.sport, 40, 0);
 			return this.makeRst(p, null);
 		}
 		const listening = node.endpoint && node.udpServices.has(p.dport);
 		if (listening) {
 			const payload = Math.min(64, p.payload);
-			return { ...base, kind: 'udp-rep', src: p.dst, dst: p.src, proto: PROTO_UDP, sport: p.dport, dport: p.sport, size: 28 + payload, payload };
+			return newPkt('udp-rep', p.dst, p.src, PROTO_UDP, p.dport, p.sport, 28 + payload, payload);
 		}
 		return this.makeError(node, p, 3, 3, 0, true);
 	}
@@ -753,7 +791,7 @@ export class ProbeEngine {
 	}
 
 	private runOnce(spec: ProbeSpec, record: boolean): Trace {
-		this.s = new ProbeState();
+		this.s.reset();
 		this.record = record;
 		const trace: Trace = { disposition: 'DROPPED', leg: 'request', reason: null, seenSource: null, icmp: null, mtu: null, rttMs: null, hops: null, request: [], reply: [] };
 		const srcIdx = this.net.nodeIndex.get(spec.from);
@@ -924,6 +962,11 @@ export class ProbeEngine {
 		}
 		return finish();
 	}
+}
+
+/** A fresh answer packet: TTL 64, DF clear (replies never set DF). */
+function newPkt(kind: PKind, src: number, dst: number, proto: number, sport: number, dport: number, size: number, payload: number): Pkt {
+	return { kind, src, dst, proto, sport, dport, ttl: 64, size, df: false, payload, frags: null, icmpType: 0, icmpCode: 0, icmpMtu: 0, inner: null, rejectedBy: null };
 }
 
 function fragment(sizes: number[], mtu: number): number[] {
