@@ -1082,7 +1082,11 @@ class Linter {
 					}
 				}
 				const t = this.node(tnode)!;
-				if (ENDPOINT_KINDS.has(t.kind) && !(t.services ?? []).some((s) => s.proto === f.proto && s.port === port))
+				const listens =
+					(t.services ?? []).some((s) => s.proto === f.proto && s.port === port) ||
+					// a chained forward: the target hypervisor forwards that port on to a guest
+					(t.nat?.forwards ?? []).some((g) => g?.proto === f.proto && g?.port === port);
+				if (ENDPOINT_KINDS.has(t.kind) && !listens)
 					this.warn(
 						'nat-forward-no-service',
 						[...path, 'to'],
