@@ -339,20 +339,28 @@ class Linter {
 		}
 		const lv = parseIp(n.vip);
 		if (lv !== null) out.push(lv);
-		for (const seg of this.segs.segments)
-			for (const im of seg.implicit)
-				if (im.node === id) {
-					const c = parseCidr(im.ip);
-					if (c) out.push(c.addr);
-				}
+		for (const im of this.implicitOf(id)) {
+			const c = parseCidr(im.ip);
+			if (c) out.push(c.addr);
+		}
 		return unknown ? null : out;
+	}
+
+	private implicitByNode?: Map<string, { ip: string }[]>;
+	implicitOf(id: string): { ip: string }[] {
+		if (!this.implicitByNode) {
+			this.implicitByNode = new Map();
+			for (const seg of this.segs.segments)
+				for (const im of seg.implicit) this.implicitByNode.set(im.node, [...(this.implicitByNode.get(im.node) ?? []), im]);
+		}
+		return this.implicitByNode.get(id) ?? [];
 	}
 
 	hasAddress(id: string): boolean {
 		const n = this.node(id);
 		if (!n) return false;
 		if (Object.values(n.interfaces ?? {}).some((i) => i?.ip || i?.dhcp)) return true;
-		return this.segs.segments.some((s) => s.implicit.some((im) => im.node === id));
+		return this.implicitOf(id).length > 0;
 	}
 
 	/** Who holds `addr` among the segments of a node's interfaces whose subnet contains it. */
@@ -594,29 +602,50 @@ class Linter {
 			}
 			return out;
 		};
-		const reported = new Set<string>();
+		// Physical switch networks (ignoring VLANs).
+		const comp = new Map<string, string>();
+		const find = (x: string): string => {
+			let r = x;
+			while (comp.has(r) && comp.get(r) !== r) r = comp.get(r)!;
+			return r;
+		};
+		for (const l of swLinks) {
+			const ra = find(l.a);
+			const rb = find(l.b);
+			if (!comp.has(ra)) comp.set(ra, ra);
+			if (!comp.has(rb)) comp.set(rb, rb);
+			if (ra !== rb) comp.set(ra, rb);
+		}
+		const carries = (l: (typeof swLinks)[number], v: number) => {
+			const ca = portChannels(this.t, l.a, l.ap, { includeDown: true });
+			const cb = portChannels(this.t, l.b, l.bp, { includeDown: true });
+			for (const [c, ea] of ca) if (ea === `sw:${l.a}:${v}` && cb.get(c) === `sw:${l.b}:${v}`) return true;
+			return false;
+		};
 		for (const [v, bySw] of [...uses].sort((x, y) => x[0] - y[0])) {
-			const sws = [...bySw.keys()];
-			for (let x = 0; x < sws.length; x++) {
-				for (let y = x + 1; y < sws.length; y++) {
-					const s1 = sws[x];
-					const s2 = sws[y];
-					const d1 = this.segs.bySwitchVlan.get(`${s1}\u0000${v}`);
-					const d2 = this.segs.bySwitchVlan.get(`${s2}\u0000${v}`);
-					if (!d1 || !d2 || d1 === d2) continue;
-					const key = `${v}|${[d1.id, d2.id].sort().join(',')}`;
-					if (reported.has(key)) continue;
+			// Switches using VLAN v, grouped by VLAN domain, then by physical network.
+			const byDomain = new Map<number, string[]>();
+			for (const sw of bySw.keys()) {
+				const d = this.segs.bySwitchVlan.get(`${sw}\u0000${v}`);
+				if (d) byDomain.set(d.id, [...(byDomain.get(d.id) ?? []), sw]);
+			}
+			const domains = [...byDomain.values()];
+			for (let x = 0; x < domains.length; x++) {
+				for (let y = x + 1; y < domains.length; y++) {
+					let pair: [string, string] | undefined;
+					for (const s1 of domains[x]) {
+						const c1 = find(s1);
+						const s2 = domains[y].find((s) => find(s) === c1 && comp.has(c1));
+						if (s2) {
+							pair = [s1, s2];
+							break;
+						}
+					}
+					if (!pair) continue; // separate switched networks: separate LANs
+					const [s1, s2] = pair;
 					const p = path(s1, s2);
-					if (!p) continue; // not the same switched network: separate LANs
-					const carries = (l: (typeof swLinks)[number]) => {
-						const ca = portChannels(this.t, l.a, l.ap, { includeDown: true });
-						const cb = portChannels(this.t, l.b, l.bp, { includeDown: true });
-						for (const [c, ea] of ca) if (ea === `sw:${l.a}:${v}` && cb.get(c) === `sw:${l.b}:${v}`) return true;
-						return false;
-					};
-					const culprit = p.find((l) => !carries(l));
+					const culprit = p?.find((l) => !carries(l, v));
 					if (!culprit) continue;
-					reported.add(key);
 					const ca = portChannels(this.t, culprit.a, culprit.ap, { includeDown: true });
 					const cb = portChannels(this.t, culprit.b, culprit.bp, { includeDown: true });
 					this.warn(
