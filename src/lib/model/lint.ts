@@ -125,11 +125,13 @@ export const LINT_RULES: Record<string, { severity: 'error' | 'warning'; summary
 
 // ---------------------------------------------------------------- helpers
 
+/** Same spelling as the loader's paths: `nodes.r1.interfaces.eth0.10.ip`, `links[3].a`, `["odd key"]`. */
 function fmtPath(p: Path): string {
 	let s = '';
 	for (const part of p) {
 		if (typeof part === 'number') s += `[${part}]`;
-		else s += s ? `.${part}` : part;
+		else if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(part)) s += s ? `.${part}` : part;
+		else s += `[${JSON.stringify(part)}]`;
 	}
 	return s;
 }
