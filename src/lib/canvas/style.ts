@@ -39,7 +39,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'text-wrap': 'wrap',
 				'text-max-width': '150px',
 				'text-background-color': COLORS.bg,
-				'text-background-opacity': 0.75,
+				'text-background-opacity': 0.92,
 				'text-background-padding': '2px',
 				'text-background-shape': 'roundrectangle',
 				'overlay-opacity': 0
