@@ -305,7 +305,7 @@ const health = strict(
 // ---- nodes ------------------------------------------------------------------------------
 
 const common = {
-	label: string('a label').optional(),
+	label: string('a string').optional(),
 	position: strict({ x: number('x', -Number.MAX_VALUE), y: number('y', -Number.MAX_VALUE) }, 'a position').optional(),
 	delay: duration().optional()
 };
@@ -374,7 +374,7 @@ const KIND_FIELDS: Record<Kind, z.ZodRawShape> = {
 
 /** "`ospf` is a field of router, firewall, nat-gateway nodes", for a field on the wrong kind. */
 function nodeFieldHome(kind: Kind, key: string): string | undefined {
-	const kinds = KINDS.filter((k) => k !== kind && key in KIND_FIELDS[k].fields);
+	const kinds = KINDS.filter((k) => k !== kind && key in KIND_FIELDS[k]);
 	if (kinds.length === 0) return undefined;
 	if (kind === 'switch' && key === 'rules') return 'switches take no rules';
 	return `a ${kind} has no \`${key}\` (${listOf([...kinds], 'and')} nodes do)`;
@@ -584,7 +584,7 @@ const document = strict(
 					: `unsupported format version ${describeValue(issue.input)}: this vnet reads version 1 (\`vnet: 1\`)`
 		}),
 		name: name('a name'),
-		description: string('a description').optional(),
+		description: string('a string').optional(),
 		nodes: map(nodeId, node, 'a mapping of node id to node'),
 		links: list(link, 'a list of links').default([]),
 		scenarios: map(name('a scenario name'), scenario, 'a mapping of scenario name to scenario').default({}),

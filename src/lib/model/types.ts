@@ -258,6 +258,12 @@ export interface Diagnostic {
 	rule?: string;
 }
 
+/** Where a path of the document is in its file (1-based; 0 when unknown). */
+export interface SourceLocator {
+	/** The value at `path` (["nodes", "r1", "interfaces", "eth0"], ["links", 3, "a"]); for a missing path, its nearest existing parent. */
+	locate(path: (string | number)[]): { line: number; col: number };
+}
+
 export type LoadResult =
-	| { ok: true; topology: Topology; warnings: Diagnostic[] }
+	| { ok: true; topology: Topology; warnings: Diagnostic[]; source?: SourceLocator }
 	| { ok: false; errors: Diagnostic[] };
