@@ -1,8 +1,14 @@
 import type { Command } from './types';
 import { lint } from './lint';
 import { schema } from './schema';
+import { trace } from './trace';
+import { check } from './check';
+import { matrix } from './matrix';
 
 export const commands: Record<string, Command> = {
 	lint,
-	schema
+	schema,
+	trace,
+	check,
+	matrix
 };

@@ -1,0 +1,80 @@
+/** Shared helpers of the engine commands: arguments, loading, output. */
+import { readFileSync } from 'node:fs';
+import { loadTopology, formatDiagnostic } from '../../lib/model/load';
+import type { Topology } from '../../lib/model/types';
+
+export interface ParsedArgs {
+	positional: string[];
+	flags: Map<string, string | true>;
+}
+
+/** `--name value`, `--name=value` and boolean `--flag` (listed in `booleans`). */
+export function parseArgs(args: string[], booleans: string[]): ParsedArgs {
+	const positional: string[] = [];
+	const flags = new Map<string, string | true>();
+	for (let i = 0; i < args.length; i++) {
+		const a = args[i];
+		if (a.startsWith('--')) {
+			const eq = a.indexOf('=');
+			const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+			if (eq > 0) flags.set(name, a.slice(eq + 1));
+			else if (booleans.includes(name)) flags.set(name, true);
+			else if (i + 1 < args.length) flags.set(name, args[++i]);
+			else throw new UsageError(`--${name} needs a value`);
+		} else positional.push(a);
+	}
+	return { positional, flags };
+}
+
+export class UsageError extends Error {}
+
+export function intFlag(p: ParsedArgs, name: string, min: number, max: number): number | undefined {
+	const v = p.flags.get(name);
+	if (v === undefined) return undefined;
+	if (v === true || !/^\d+$/.test(v) || +v < min || +v > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got ${v === true ? 'nothing' : JSON.stringify(v)}`);
+	return +v;
+}
+
+export function checkFlags(p: ParsedArgs, known: string[]): void {
+	for (const k of p.flags.keys()) if (!known.includes(k)) throw new UsageError(`unknown option --${k} (known: ${known.map((x) => '--' + x).join(', ')})`);
+}
+
+/** Reads and loads a topology; on failure prints the errors and returns null. */
+export function loadFileOrReport(file: string): Topology | null {
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		process.stderr.write(`${file}: cannot read file${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}\n`);
+		return null;
+	}
+	const r = loadTopology(text, file);
+	if (!r.ok) {
+		for (const d of r.errors) process.stderr.write(formatDiagnostic(d) + '\n');
+		process.stderr.write(`${file}: ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; not a valid vnet file\n`);
+		return null;
+	}
+	return r.topology;
+}
+
+export function pad(s: string, n: number): string {
+	return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** Plain text table with a header row. */
+export function table(rows: string[][]): string {
+	const widths: number[] = [];
+	for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+	return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+export function useColor(): boolean {
+	return !!process.stdout.isTTY && !process.env.NO_COLOR;
+}
+
+export function paint(text: string, color: 'red' | 'green' | 'yellow' | 'dim' | 'bold'): string {
+	if (!useColor()) return text;
+	const codes = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 };
+	return `\x1b[${codes[color]}m${text}\x1b[0m`;
+}

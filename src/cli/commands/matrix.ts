@@ -1,0 +1,47 @@
+import type { Command } from './types';
+import { checkFlags, intFlag, loadFileOrReport, parseArgs, table, UsageError } from './common';
+import { buildNet, reachabilityMatrix } from '../../lib/engine/index';
+import type { Proto } from '../../lib/model/types';
+
+const SHORT: Record<string, string> = {
+	DELIVERED: 'ok',
+	EXITS_NETWORK: 'exit',
+	REFUSED: 'refused',
+	DENIED: 'DENIED',
+	NO_ROUTE: 'no-route',
+	NULL_ROUTED: 'null',
+	HOST_UNREACHABLE: 'unreach',
+	TTL_EXCEEDED: 'ttl',
+	FRAGMENTATION_NEEDED: 'frag',
+	DROPPED: 'dropped'
+};
+
+export const matrix: Command = (args) => {
+	try {
+		const p = parseArgs(args, ['json']);
+		checkFlags(p, ['proto', 'port', 'json']);
+		if (p.positional.length !== 1) throw new UsageError('usage: vnet matrix FILE [--proto icmp|tcp|udp] [--port N] [--json]');
+		const protoFlag = p.flags.get('proto') ?? 'icmp';
+		if (protoFlag !== 'icmp' && protoFlag !== 'tcp' && protoFlag !== 'udp') throw new UsageError(`--proto expects icmp, tcp or udp, got ${JSON.stringify(protoFlag)}`);
+		const port = intFlag(p, 'port', 1, 65535);
+		if (protoFlag !== 'icmp' && port === undefined) throw new UsageError(`--port is required for ${protoFlag}`);
+		const topo = loadFileOrReport(p.positional[0]);
+		if (!topo) return 2;
+		const m = reachabilityMatrix(buildNet(topo), { proto: protoFlag as Proto, port });
+		if (p.flags.get('json')) {
+			process.stdout.write(JSON.stringify(m, null, 2) + '\n');
+			return 0;
+		}
+		const rows = [['from \\ to', ...m.endpoints]];
+		m.cells.forEach((row, i) => rows.push([m.endpoints[i], ...row.map((c) => (c === null ? '·' : SHORT[c]))]));
+		process.stdout.write(table(rows));
+		process.stdout.write(`\n${m.proto}${m.port ? '/' + m.port : ''}; ok = DELIVERED, exit = EXITS_NETWORK, unreach = HOST_UNREACHABLE, frag = FRAGMENTATION_NEEDED\n`);
+		return 0;
+	} catch (e) {
+		if (e instanceof UsageError) {
+			process.stderr.write(`vnet matrix: ${e.message}\n`);
+			return 2;
+		}
+		throw e;
+	}
+};

@@ -1,0 +1,60 @@
+import type { Command } from './types';
+import { checkFlags, intFlag, loadFileOrReport, paint, parseArgs, table, UsageError } from './common';
+import { buildNet, ProbeEngine, type Hop, type Trace } from '../../lib/engine/index';
+import type { Proto } from '../../lib/model/types';
+import { isIpv4 } from '../../lib/engine/ip';
+
+const FLAGS = ['from', 'to', 'proto', 'port', 'sport', 'size', 'df', 'ttl', 'json'];
+
+export const trace: Command = (args) => {
+	try {
+		const p = parseArgs(args, ['df', 'json']);
+		checkFlags(p, FLAGS);
+		if (p.positional.length !== 1) throw new UsageError('usage: vnet trace FILE --from NODE --to NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N] [--size BYTES] [--df] [--ttl N] [--json]');
+		const from = p.flags.get('from');
+		const to = p.flags.get('to');
+		if (typeof from !== 'string' || typeof to !== 'string') throw new UsageError('--from NODE and --to NODE|IP are required');
+		const protoFlag = p.flags.get('proto') ?? 'icmp';
+		if (protoFlag !== 'icmp' && protoFlag !== 'tcp' && protoFlag !== 'udp') throw new UsageError(`--proto expects icmp, tcp or udp, got ${JSON.stringify(protoFlag)}`);
+		const proto = protoFlag as Proto;
+		const port = intFlag(p, 'port', 1, 65535);
+		if (proto !== 'icmp' && port === undefined) throw new UsageError(`--port is required for ${proto}`);
+		const spec = { from, to, proto, port, sport: intFlag(p, 'sport', 1, 65535), size: intFlag(p, 'size', 0, 65507), df: p.flags.get('df') === true, ttl: intFlag(p, 'ttl', 1, 255) };
+		const file = p.positional[0];
+		const topo = loadFileOrReport(file);
+		if (!topo) return 2;
+		if (!(from in topo.nodes)) throw new UsageError(`${file}: --from: no node "${from}" (nodes: ${Object.keys(topo.nodes).join(', ')})`);
+		if (!isIpv4(to) && !(to in topo.nodes)) throw new UsageError(`${file}: --to: "${to}" is neither a node nor an IPv4 address`);
+		const net = buildNet(topo);
+		const t = new ProbeEngine(net).run(spec, { hops: true });
+		if (p.flags.get('json')) process.stdout.write(JSON.stringify(t, null, 2) + '\n');
+		else process.stdout.write(formatTrace(t));
+		return 0;
+	} catch (e) {
+		if (e instanceof UsageError) {
+			process.stderr.write(`vnet trace: ${e.message}\n`);
+			return 2;
+		}
+		throw e;
+	}
+};
+
+function hopRows(hops: Hop[]): string[][] {
+	return hops.map((h) => [h.tMs !== undefined ? h.tMs.toFixed(3) : '', h.node, h.in ?? '-', h.out ?? '-', h.action, h.src && h.dst ? `${h.src} → ${h.dst}` : '', h.ttl !== undefined ? String(h.ttl) : '', h.detail ?? '']);
+}
+
+export function formatTrace(t: Trace): string {
+	const head = ['ms', 'node', 'in', 'out', 'action', 'packet', 'ttl', 'why'];
+	let out = paint('request', 'bold') + '\n' + table([head, ...hopRows(t.request)]);
+	if (t.reply.length) out += '\n' + paint('reply', 'bold') + '\n' + table([head, ...hopRows(t.reply)]);
+	const color = t.disposition === 'DELIVERED' || t.disposition === 'EXITS_NETWORK' ? 'green' : 'red';
+	out += '\n' + paint(t.disposition, color) + (t.leg ? ` (${t.leg} leg)` : '') + (t.verdict ? `  ${t.verdict}` : '') + '\n';
+	const extra: string[] = [];
+	if (t.seenSource) extra.push(`seen source ${t.seenSource}`);
+	if (t.icmp) extra.push(`ICMP ${t.icmp.type}/${t.icmp.code} from ${t.icmp.from}${t.icmp.mtu !== null ? ` mtu ${t.icmp.mtu}` : ''}`);
+	if (t.mtu !== null && !t.icmp) extra.push(`mtu ${t.mtu}`);
+	if (t.rttMs !== null) extra.push(`rtt ${t.rttMs.toFixed(3)} ms`);
+	if (t.hops) extra.push(`traceroute: ${t.hops.map((h) => h ?? '*').join(' → ')}`);
+	if (extra.length) out += extra.join(' · ') + '\n';
+	return out;
+}
