@@ -116,6 +116,8 @@ function arpKey(node: number, ip: number): number {
 export class ProbeEngine {
 	private s = new ProbeState();
 	private record = true;
+	/** the last runOnce ended with an expired TTL (its ICMP error may not have come back) */
+	private ttlExpired = false;
 
 	private macIds = new Map<string, number>();
 
@@ -647,6 +649,8 @@ export class ProbeEngine {
 		// 2. local delivery (weak host model)
 		if (node.local.has(p.dst)) {
 			this.hop({ ...base, action: 'RECEIVED', ...this.pktFields(p), detail: natNote ?? undefined });
+			// The receiver tracks the connection too: its answers are replies (ESTABLISHED).
+			if (!ct && p.kind !== 'icmp-err') this.ctAdd(node, p, p);
 			return { kind: 'end', end: { kind: 'arrived', node, iface: inIf, pkt: p, established: !!ct } };
 		}
 		if (node.kind === 'internet') {
@@ -773,7 +777,7 @@ export class ProbeEngine {
 		const out: (string | null)[] = [];
 		for (let ttl = 1; ttl <= 30; ttl++) {
 			const t = this.runOnce({ ...spec, ttl }, false);
-			if (t.disposition === 'TTL_EXCEEDED') {
+			if (t.disposition === 'TTL_EXCEEDED' || this.ttlExpired) {
 				out.push(t.icmp?.from ?? null);
 				continue;
 			}
@@ -793,6 +797,7 @@ export class ProbeEngine {
 	private runOnce(spec: ProbeSpec, record: boolean): Trace {
 		this.s.reset();
 		this.record = record;
+		this.ttlExpired = false;
 		const trace: Trace = { disposition: 'DROPPED', leg: 'request', reason: null, seenSource: null, icmp: null, mtu: null, rttMs: null, hops: null, request: [], reply: [] };
 		const srcIdx = this.net.nodeIndex.get(spec.from);
 		if (srcIdx === undefined) throw new Error(`unknown node "${spec.from}"`);
@@ -860,20 +865,47 @@ export class ProbeEngine {
 		if (end.kind === 'error') {
 			trace.disposition = end.disposition;
 			trace.reason = end.reason;
+			this.ttlExpired = end.disposition === 'TTL_EXCEEDED';
 			if (end.local) {
 				trace.mtu = end.mtu;
-				return finish();
-			}
-			if (end.err) {
-				const back = this.runLeg(end.node, end.err);
-				if (back.kind === 'arrived' && back.node.idx === src.idx) {
-					trace.rttMs = this.s.t / 1e6;
-					const e = back.pkt;
-					if (e.kind === 'icmp-err') {
-						trace.icmp = { from: u32ToIp(e.src), type: e.icmpType, code: e.icmpCode, mtu: e.icmpType === 3 && e.icmpCode === 4 ? e.icmpMtu : null };
-						if (trace.icmp.mtu !== null) trace.mtu = trace.icmp.mtu;
+				// Linux reports a failed neighbour resolution to the sender with an ICMP
+				// host-unreachable to itself (over lo): the sender's input rules see it.
+				if (end.disposition === 'HOST_UNREACHABLE' && src.endpoint && end.node.idx === src.idx) {
+					const self = this.makeError(src, req, 3, 1, 0, true, req.src);
+					if (self) {
+						self.src = req.src;
+						const lo = { ...this.iface(src.ifaces[0]), name: 'lo' };
+						const filt = this.inputFilter(src, lo, self, this.ctFind(src, self) !== null);
+						if (filt.action !== 'allow') {
+							trace.disposition = 'DENIED';
+							trace.leg = 'reply';
+							trace.reason = `the local host-unreachable error was ${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${src.id}`;
+						}
 					}
 				}
+				return finish();
+			}
+			const back = end.err ? this.runLeg(end.node, end.err) : null;
+			if (back && back.kind === 'arrived' && back.node.idx === src.idx) {
+				const filt = this.inputFilter(src, back.iface, back.pkt, back.established);
+				if (filt.action !== 'allow') {
+					this.hop({ node: src.id, in: back.iface.name, out: null, action: 'DENIED', ...this.pktFields(back.pkt), detail: `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what}`, rule: filt.rule ?? undefined, ref: filt.ref });
+					trace.disposition = 'DENIED';
+					trace.leg = 'reply';
+					trace.reason = `${end.reason}; the answer was ${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${src.id}`;
+					return finish();
+				}
+				trace.rttMs = this.s.t / 1e6;
+				const e = back.pkt;
+				if (e.kind === 'icmp-err') {
+					trace.icmp = { from: u32ToIp(e.src), type: e.icmpType, code: e.icmpCode, mtu: e.icmpType === 3 && e.icmpCode === 4 ? e.icmpMtu : null };
+					if (trace.icmp.mtu !== null) trace.mtu = trace.icmp.mtu;
+				}
+			} else if (end.disposition !== 'DENIED') {
+				// No ICMP error reached the requester: all it sees is a time-out.
+				trace.leg = 'reply';
+				trace.disposition = back && (back.kind === 'dropped' || back.kind === 'error') && back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED';
+				trace.reason = `${end.reason}; ${back && back.kind !== 'arrived' && back.kind !== 'exits' ? `its ICMP error was lost: ${back.reason}` : 'no ICMP error came back'}`;
 			}
 			return finish();
 		}
