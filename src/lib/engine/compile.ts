@@ -39,6 +39,8 @@ export interface CIface {
 	link: number; // -1 when not cabled
 	bond: number; // the bond this member belongs to, -1
 	bondActive: number; // for a bond: its active member, -1
+	/** an SDN controller keeps this inter-switch port out of its flooding tree */
+	sdnBlocked: boolean;
 	path: string | null;
 }
 
@@ -220,6 +222,7 @@ export function compile(rt: ResolvedTopology): Net {
 				link: -1,
 				bond: -1,
 				bondActive: -1,
+				sdnBlocked: false,
 				path: ri.path
 			};
 			ifaceIndex.set(`${rn.id}\0${ri.name}`, iface.idx);
@@ -290,6 +293,7 @@ export function compile(rt: ResolvedTopology): Net {
 	});
 
 	for (const rn of rt.nodes.values()) compileRoutesAndRules(rn, nodes[nodeIndex.get(rn.id)!], ifaces, rt);
+	blockSdnLoops(rt, nodes, ifaces, links, nodeIndex);
 
 	const owned = new Map<number, string>();
 	for (const [a, id] of rt.ownedAddresses) owned.set(ipToU32(a), id);
@@ -386,6 +390,44 @@ function compileRoutesAndRules(rn: RNode, node: CNode, ifaces: CIface[], rt: Res
 			path: f.path,
 			text: `${f.in ? `${f.in} ` : ''}${f.proto}/${f.port} → ${f.to}`
 		}));
+}
+
+/**
+ * Switches managed by an SDN controller forward by the flows it installs, not
+ * by flooding: a loop among them is not a storm. The controller floods
+ * broadcasts along a spanning tree (BFS from the lowest switch id, links in
+ * file order); the other inter-switch ports carry no flooded frames.
+ */
+function blockSdnLoops(rt: ResolvedTopology, nodes: CNode[], ifaces: CIface[], links: CLink[], nodeIndex: Map<string, number>): void {
+	for (const rn of rt.nodes.values()) {
+		if (rn.kind !== 'sdn-controller') continue;
+		const managed = new Set((rn.source?.manages ?? []).map((id) => nodeIndex.get(id)).filter((x): x is number => x !== undefined && nodes[x].isSwitch));
+		if (managed.size < 2) continue;
+		const root = [...managed].sort((a, b) => (nodes[a].id < nodes[b].id ? -1 : 1))[0];
+		const inTree = new Set<number>([root]);
+		const queue = [...inTree];
+		const treeLinks = new Set<number>();
+		while (queue.length) {
+			const sw = queue.shift()!;
+			for (const l of links) {
+				const na = ifaces[l.a].node;
+				const nb = ifaces[l.b].node;
+				const other = na === sw ? nb : nb === sw ? na : -1;
+				if (other < 0 || !managed.has(other) || inTree.has(other)) continue;
+				inTree.add(other);
+				treeLinks.add(l.idx);
+				queue.push(other);
+			}
+		}
+		for (const l of links) {
+			const na = ifaces[l.a].node;
+			const nb = ifaces[l.b].node;
+			if (managed.has(na) && managed.has(nb) && !treeLinks.has(l.idx)) {
+				ifaces[l.a].sdnBlocked = true;
+				ifaces[l.b].sdnBlocked = true;
+			}
+		}
+	}
 }
 
 function better(a: CRoute, b: CRoute): boolean {

@@ -327,6 +327,7 @@ export class ProbeEngine {
 				continue;
 			}
 			// A switch port
+			if (peer.sdnBlocked) continue;
 			if (maxSize > peer.mtu + 4) {
 				drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${peer.name} MTU ${peer.mtu}`, hops: cur.hops, t: this.s.t };
 				continue;
@@ -362,7 +363,7 @@ export class ProbeEngine {
 				for (const pi of pn.ifaces) {
 					if (pi === peer.idx) continue;
 					const port = this.iface(pi);
-					if (port.down || port.link < 0) continue;
+					if (port.down || port.link < 0 || port.sdnBlocked) continue;
 					if (this.portCarries(port, vlan)) outs.push(port);
 				}
 			}
