@@ -46,7 +46,7 @@ export default defineConfig({
 		url: 'http://127.0.0.1:4173',
 		reuseExistingServer: !process.env.CI,
 		timeout: 180_000,
-		stdout: 'pipe',
+		stdout: 'ignore',
 		stderr: 'pipe'
 	}
 });

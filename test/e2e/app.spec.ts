@@ -113,3 +113,45 @@ test('a YAML syntax error is located too', async ({ page }) => {
 	await expect(page.getByTestId('error-view')).toBeVisible();
 	await expect(page.getByTestId('error-list').locator('li').first()).toContainText(/\d+:\d+/);
 });
+
+test('dropping a file opens it; a link to a missing node is an error', async ({ page }) => {
+	await openDefault(page);
+	const text = 'vnet: 1\nname: ghost\nnodes:\n  a: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }\nlinks:\n  - { a: a.eth0, b: ghost.eth0 }\n';
+	await page.evaluate((content) => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([content], 'ghost.vnet.yaml', { type: 'application/yaml' }));
+		for (const type of ['dragenter', 'dragover', 'drop']) {
+			document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+		}
+	}, text);
+	const view = page.getByTestId('error-view');
+	await expect(view).toContainText('ghost.vnet.yaml');
+	const item = page.getByTestId('error-list').locator('li[data-line="6"]').first();
+	await expect(item).toContainText(/6:\d+/);
+	await expect(item).toContainText('ghost');
+	await expect(page.locator('.drop')).toHaveCount(0); // the drop overlay is gone
+
+	// a valid dropped file is drawn, and the gallery shows it is the user's file
+	const ok = 'vnet: 1\nname: pair\nnodes:\n  a: { kind: host, interfaces: { eth0: { ip: 10.0.0.1/24 } } }\n  b: { kind: host, interfaces: { eth0: { ip: 10.0.0.2/24 } } }\nlinks:\n  - { a: a.eth0, b: b.eth0 }\n';
+	await page.getByTestId('file-input').setInputFiles({ name: 'pair.vnet.yaml', mimeType: 'application/yaml', buffer: Buffer.from(ok) });
+	const canvas = page.getByTestId('canvas');
+	await expect(canvas).toHaveAttribute('data-ready', 'true');
+	await expect(canvas).toHaveAttribute('data-topology', 'pair');
+	await expect(canvas).toHaveAttribute('data-nodes', '2');
+	await expect(canvas).toHaveAttribute('data-edges', '1');
+});
+
+test('every gallery example opens and draws', async ({ page }) => {
+	const problems = watchConsole(page);
+	await openDefault(page);
+	const picker = page.getByRole('combobox', { name: 'Open an example topology' });
+	const ids = await picker.locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+	expect(ids).toContain('three-tier-web');
+	for (const id of ids) {
+		await picker.selectOption(id);
+		const canvas = page.getByTestId('canvas');
+		await expect(canvas, id).toHaveAttribute('data-ready', 'true');
+		expect(Number(await canvas.getAttribute('data-nodes')), id).toBeGreaterThan(1);
+	}
+	expect(problems).toEqual([]);
+});
