@@ -8,6 +8,7 @@ import type { Kind, Rule } from '../model/types';
 import type { RNode, ResolvedTopology } from '../model/resolve';
 import { ENDPOINT_KINDS } from '../model/resolve';
 import { ipToU32, maskOf, parseCidr, isIpv4 } from './ip';
+import { installOspfRoutes } from './scenario/ospf';
 
 export const PROTO_ICMP = 1;
 export const PROTO_TCP = 6;
@@ -129,6 +130,8 @@ export interface CNode {
 	natNet: number;
 	natMask: number;
 	owner: string | null;
+	/** load balancer: connections to vip:port go to one backend */
+	lb: { vip: number; port: number; backends: { addr: number; port: number; name: string }[]; snat: boolean } | null;
 }
 
 export interface Net {
@@ -193,7 +196,8 @@ export function compile(rt: ResolvedTopology): Net {
 			natIface: -1,
 			natNet: 0,
 			natMask: 0,
-			owner: rn.owner ?? null
+			owner: rn.owner ?? null,
+			lb: null
 		};
 		nodes.push(node);
 		for (const ri of rn.interfaces) {
@@ -293,11 +297,27 @@ export function compile(rt: ResolvedTopology): Net {
 	});
 
 	for (const rn of rt.nodes.values()) compileRoutesAndRules(rn, nodes[nodeIndex.get(rn.id)!], ifaces, rt);
+	for (const rn of rt.nodes.values()) {
+		const src = rn.source;
+		if (rn.kind !== 'load-balancer' || !src?.vip || !src.pool) continue;
+		nodes[nodeIndex.get(rn.id)!].lb = {
+			vip: ipToU32(src.vip),
+			port: src.port ?? src.pool[0]?.port ?? 0,
+			snat: src.snat ?? true,
+			backends: src.pool.map((m) => {
+				const target = isIpv4(m.node) ? m.node : rt.nodes.get(m.node)?.addresses[0];
+				return { addr: target ? ipToU32(target) : 0, port: m.port, name: `${m.node}:${m.port}` };
+			})
+		};
+	}
 	blockSdnLoops(rt, nodes, ifaces, links, nodeIndex);
 
 	const owned = new Map<number, string>();
 	for (const [a, id] of rt.ownedAddresses) owned.set(ipToU32(a), id);
-	return { nodes, ifaces, links, nodeIndex, owned, resolved: rt };
+	const net: Net = { nodes, ifaces, links, nodeIndex, owned, resolved: rt };
+	// Converged OSPF routes (probes use them; static and connected routes win for the same prefix).
+	installOspfRoutes(net);
+	return net;
 }
 
 function compileRoutesAndRules(rn: RNode, node: CNode, ifaces: CIface[], rt: ResolvedTopology): void {

@@ -629,8 +629,19 @@ export class ProbeEngine {
 		let natNote: string | null = null;
 		let dnat = false;
 		const origTuple: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
+		let lbSnat = false;
 		if (ct) natNote = this.ctTranslate(p, ct);
-		else if (node.forwardsNat.length && p.kind !== 'icmp-err') {
+		else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
+			// Backend = (client address + client port) mod healthy backends, in pool order.
+			const lb = node.lb;
+			const b = lb.backends[(p.src + p.sport) % lb.backends.length];
+			natNote = this.record ? `load balancer: ${fmtAddr(p.dst, p.dport, p.proto)} → backend ${b.name} (${fmtAddr(b.addr, b.port, p.proto)})` : 'lb';
+			if (this.record) base.ref = `nodes.${node.id}.pool`;
+			p.dst = b.addr;
+			p.dport = b.port;
+			dnat = true;
+			lbSnat = lb.snat;
+		} else if (node.forwardsNat.length && p.kind !== 'icmp-err') {
 			for (const f of node.forwardsNat) {
 				if (f.proto !== p.proto || f.port !== p.dport) continue;
 				if (f.inIf !== null) {
@@ -649,7 +660,8 @@ export class ProbeEngine {
 		}
 		// 2. local delivery (weak host model)
 		if (node.local.has(p.dst)) {
-			this.hop({ ...base, action: 'RECEIVED', ...this.pktFields(p), detail: natNote ?? undefined });
+			// The final hop (DELIVERED, REFUSED, DENIED...) is recorded by the caller; a translation here is worth its own line.
+			if (natNote) this.hop({ ...base, action: 'NAT', ...this.pktFields(p), detail: natNote });
 			// The receiver tracks the connection too: its answers are replies (ESTABLISHED).
 			if (!ct && p.kind !== 'icmp-err') this.ctAdd(node, p, p);
 			return { kind: 'end', end: { kind: 'arrived', node, iface: inIf, pkt: p, established: !!ct } };
@@ -723,7 +735,7 @@ export class ProbeEngine {
 		}
 		// 6. masquerade
 		const preSnatSrc = p.src;
-		const masq = node.masquerade.has(egress.name) || (viaHypervisorNat && egress.idx !== node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet);
+		const masq = lbSnat || node.masquerade.has(egress.name) || (viaHypervisorNat && egress.idx !== node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet);
 		if (masq && !ct && egress.hasAddr && p.src !== egress.addr) {
 			const before = this.record ? fmtAddr(p.src, p.sport, p.proto) : '';
 			p.src = egress.addr;
