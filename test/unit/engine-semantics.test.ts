@@ -212,3 +212,42 @@ describe('determinism', () => {
 		expect(a).toBe(b);
 	});
 });
+
+describe('load balancer', () => {
+	const lb = (snat: boolean) => `
+vnet: 1
+name: lb
+nodes:
+  client: { kind: host, interfaces: { eth0: { ip: 10.0.0.10/24, gateway: 10.0.0.1 } } }
+  lb1:
+    kind: load-balancer
+    interfaces: { front: { ip: 10.0.0.1/24 }, back: { ip: 10.1.0.1/24 } }
+    vip: 10.0.0.100
+    port: 80
+    snat: ${snat}
+    pool: [web1:8080, web2:8080]
+  web1: { kind: host, interfaces: { eth0: { ip: 10.1.0.11/24, gateway: 10.1.0.1 } }, services: [tcp/8080] }
+  web2: { kind: host, interfaces: { eth0: { ip: 10.1.0.12/24, gateway: 10.1.0.1 } }, services: [tcp/8080] }
+  sw: { kind: switch }
+links:
+  - { a: client.eth0, b: lb1.front }
+  - { a: lb1.back, b: sw.p1 }
+  - { a: web1.eth0, b: sw.p2 }
+  - { a: web2.eth0, b: sw.p3 }
+`;
+	const backendOf = (t: ReturnType<typeof probe>) => t.request[t.request.length - 1].node;
+	it('picks the backend by (client address + client port) mod pool size', () => {
+		// 10.0.0.10 = 167772170; + 40000 is even → web1, + 40001 odd → web2
+		expect(backendOf(probe(lb(true), { from: 'client', to: '10.0.0.100', proto: 'tcp', port: 80 }))).toBe('web1');
+		expect(backendOf(probe(lb(true), { from: 'client', to: '10.0.0.100', proto: 'tcp', port: 80, sport: 40001 }))).toBe('web2');
+	});
+	it('with snat the backend sees the load balancer, without it the client', () => {
+		expect(probe(lb(true), { from: 'client', to: '10.0.0.100', proto: 'tcp', port: 80 }).seenSource).toBe('10.1.0.1');
+		const t = probe(lb(false), { from: 'client', to: '10.0.0.100', proto: 'tcp', port: 80 });
+		expect(t.seenSource).toBe('10.0.0.10');
+		expect(t.disposition).toBe('DELIVERED');
+	});
+	it('the vip answers other ports as a node with no services', () => {
+		expect(probe(lb(true), { from: 'client', to: '10.0.0.100', proto: 'tcp', port: 81 }).disposition).toBe('REFUSED');
+	});
+});
