@@ -323,9 +323,9 @@ function checkHostPort(text: string): string | undefined {
 	const colon = text.lastIndexOf(':');
 	const host = text.slice(0, colon);
 	const portValue = Number(text.slice(colon + 1));
+	if (colon > 0 && /^[0-9]/.test(host) && !isIPv4(host)) return `"${host}" is not an IPv4 address`;
 	if (colon < 0 || !HOST_PORT_RE.test(text)) return `${describeValue(text)} is not "<node or address>:<port>", like "web1:80"`;
 	if (host === 'any') return '`any` is reserved and is not a node';
-	if (/^[0-9]/.test(host) && !isIPv4(host)) return `"${host}" is not an IPv4 address`;
 	if (portValue < 1 || portValue > 65535) return `"${text}": a port must be 1–65535`;
 	return undefined;
 }

@@ -232,10 +232,16 @@ function flatten(issue: Issue, base: (string | number)[]): Flat[] {
 	switch (issue.code) {
 		case 'invalid_union': {
 			const branches = issue.errors;
-			const informative = branches.some((branch) => !(branch.length === 1 && branch[0].code === 'invalid_type' && branch[0].path.length === 0));
+			// A branch that failed on the type of the value itself says nothing about what the user meant.
+			const wrongType = (i: Issue) => (i.code === 'invalid_type' || i.code === 'invalid_union') && i.path.length === 0;
+			const informative = branches.some((branch) => !(branch.length === 1 && wrongType(branch[0])));
 			if (!('discriminator' in issue && issue.discriminator) && branches.length > 0 && informative) {
+				// The branch the user meant has the fewest problems; a wrong type at its root means not this one at all.
 				const weight = (branch: Issue[]) =>
-					branch.reduce((sum, i) => sum + (i.code === 'unrecognized_keys' ? i.keys.length : 1), 0);
+					branch.reduce((sum, i) => {
+						if (wrongType(i)) return sum + 1000;
+						return sum + (i.code === 'unrecognized_keys' ? i.keys.length : 1);
+					}, 0);
 				const best = branches.reduce((a, b) => (weight(b) < weight(a) ? b : a));
 				return best.flatMap((inner) => flatten(inner, path));
 			}
