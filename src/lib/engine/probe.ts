@@ -676,9 +676,13 @@ export class ProbeEngine {
 			return { kind: 'end', end: { kind: 'exits', node, pkt: p } };
 		}
 		let viaHypervisorNat = false;
+		let hvNoForward = false;
 		if (!node.forwards) {
 			const fromNatGuest = node.natIface >= 0 && inIf.idx === node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet;
 			if (node.kind === 'hypervisor' && (fromNatGuest || dnat || (ct && natNote !== null) || (ct && ct.dir === 'related'))) viaHypervisorNat = true;
+			// A hypervisor with a NAT network has IP forwarding on and a forward filter that
+			// drops everything else: route, TTL and MTU are still decided first (Linux ip_forward).
+			else if (node.kind === 'hypervisor' && node.natIface >= 0) hvNoForward = true;
 			else {
 				this.hop({ ...base, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a ${node.kind} and does not forward packets that are not addressed to it` });
 				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} does not forward (non-forwarding node)`, local: false } };
@@ -708,6 +712,10 @@ export class ProbeEngine {
 				kind: 'end',
 				end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: this.makeError(node, p, 3, 4, egress.mtu, false), reason: `MTU ${egress.mtu} at ${node.id}`, local: false, mtu: egress.mtu }
 			};
+		}
+		if (hvNoForward) {
+			this.hop({ ...base, out: egress.name, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a ${node.kind}: its forward filter only passes its NAT network's traffic` });
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} does not forward (non-forwarding node)`, local: false } };
 		}
 		// 5. rules (state first if stateful)
 		let ruleNote: string | null = null;

@@ -432,7 +432,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 			const bcast = (c.net | (~maskOf(c.len) >>> 0)) >>> 0;
 			for (const g of natGuests) {
 				if (g.src.dhcp && !g.iface.ip) {
-					let a = c.net + (g.node.kind === 'container' ? 2 : 15);
+					let a = c.net + (onlyContainers ? 2 : 15); // a Docker-style network starts at .2, a VM NAT network at .15
 					while (taken.has(a) && a < bcast) a++;
 					taken.add(a);
 					g.iface.ip = u32ToIp(a);
