@@ -139,13 +139,21 @@ test('dropping a file opens it; a link to a missing node is an error', async ({ 
 	await expect(canvas).toHaveAttribute('data-topology', 'pair');
 	await expect(canvas).toHaveAttribute('data-nodes', '2');
 	await expect(canvas).toHaveAttribute('data-edges', '1');
+
+	// browsing the examples does not lose the user's file
+	const picker = page.getByRole('combobox', { name: 'Open an example topology' });
+	await picker.selectOption('three-tier-web');
+	await expect(canvas).toHaveAttribute('data-topology', 'three-tier-web');
+	await picker.selectOption({ label: 'pair.vnet.yaml' });
+	await expect(canvas).toHaveAttribute('data-topology', 'pair');
+	await expect(canvas).toHaveAttribute('data-nodes', '2');
 });
 
 test('every gallery example opens and draws', async ({ page }) => {
 	const problems = watchConsole(page);
 	await openDefault(page);
 	const picker = page.getByRole('combobox', { name: 'Open an example topology' });
-	const ids = await picker.locator('option:not([disabled])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+	const ids = await picker.locator('optgroup[label="Examples"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
 	expect(ids).toContain('three-tier-web');
 	for (const id of ids) {
 		await picker.selectOption(id);
