@@ -854,7 +854,7 @@ export class ProbeEngine {
 			sport: proto === PROTO_ICMP ? 40000 : sport,
 			dport: proto === PROTO_ICMP ? 40000 : (spec.port ?? 0),
 			ttl: Math.min(spec.ttl ?? 64, MAX_TTL),
-			size: hdr + payload,
+			size: proto === PROTO_TCP ? hdr : hdr + payload, // a SYN carries no payload: `size` is sent only once connected
 			df: spec.df ?? false,
 			payload,
 			frags: null,
