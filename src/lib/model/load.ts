@@ -102,6 +102,8 @@ function parseYaml(text: string): Parsed {
 		});
 		// Warnings (unresolved tags, ...) are errors here: a tag silently read as a string changes a design.
 		const problems = [...doc.errors, ...doc.warnings];
+		if (problems.some((e) => /Maximum call stack/.test(e.message)))
+			return { errors: [{ path: '', line: 1, col: 1, message: 'the file nests too deeply' }] };
 		if (problems.length > 0) return { errors: problems.map((e) => yamlError(e, text, lines)) };
 		const index = yamlIndex(doc, lines);
 		try {
@@ -186,22 +188,35 @@ function countKeys(data: unknown): number {
  * (iteratively: a deeply nested file must not overflow the stack).
  */
 function protoKeys(data: unknown, index: SourceIndex): Located[] {
+	interface Visit {
+		value: unknown;
+		parent: Visit | null;
+		key: string | number;
+	}
+	// Paths are parent links, spelled out only for a finding: copying them per level would be quadratic in the depth.
+	const pathOf = (visit: Visit): (string | number)[] => {
+		const path: (string | number)[] = [];
+		for (let v: Visit | null = visit; v?.parent; v = v.parent) path.push(v.key);
+		return path.reverse();
+	};
 	const errors: Located[] = [];
-	const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }];
+	const stack: Visit[] = [{ value: data, parent: null, key: '' }];
 	while (stack.length > 0) {
-		const { value, path } = stack.pop()!;
+		const visit = stack.pop()!;
+		const { value } = visit;
 		if (value === null || typeof value !== 'object') continue;
 		if (Array.isArray(value)) {
-			value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+			value.forEach((item, i) => stack.push({ value: item, parent: visit, key: i }));
 			continue;
 		}
 		for (const key of Object.keys(value)) {
-			const keyPath = [...path, key];
+			const child: Visit = { value: (value as Record<string, unknown>)[key], parent: visit, key };
 			if (key === '__proto__') {
+				const keyPath = pathOf(child);
 				errors.push({ path: formatPath(keyPath), ...index.locateKey(keyPath), message: '`__proto__` is not allowed as a key' });
 				continue;
 			}
-			stack.push({ value: (value as Record<string, unknown>)[key], path: keyPath });
+			stack.push(child);
 		}
 	}
 	return errors;
@@ -249,7 +264,9 @@ function flatten(issue: Issue, base: (string | number)[]): Flat[] {
 		}
 		case 'unrecognized_keys': {
 			const lines = issue.message.split('\n');
-			return issue.keys.map((key, i) => ({ path: [...path, key], message: lines[i] ?? lines[0], atKey: true }));
+			return issue.keys
+				.map((key, i) => ({ path: [...path, key], message: lines[i] ?? lines[0], atKey: true }))
+				.filter((flat) => flat.path[flat.path.length - 1] !== '__proto__'); // reported by protoKeys()
 		}
 		case 'invalid_key':
 			return [{ path, message: issue.issues[0]?.message ?? issue.message, atKey: true }];

@@ -190,6 +190,11 @@ const IFACE_FIELD_HOME: Record<string, string> = {
 	bond: 'switch ports do not bond'
 };
 
+/** Own properties only: the key comes from the file and may be `constructor` or `__proto__`. */
+function ifaceFieldHome(key: string): string | undefined {
+	return Object.hasOwn(IFACE_FIELD_HOME, key) ? IFACE_FIELD_HOME[key] : undefined;
+}
+
 const dhcpRule = '`dhcp: true` is only for a vm or container interface with `attach: nat` (in version 1 the only DHCP servers are hypervisor NAT networks)';
 
 function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }, ctx: z.RefinementCtx) {
@@ -198,11 +203,11 @@ function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }
 	else if (iface.dhcp && iface.attach !== 'nat') ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
 }
 
-const plainInterface = strict(addressed, 'an interface', (key) => IFACE_FIELD_HOME[key]).superRefine(checkAddressing);
+const plainInterface = strict(addressed, 'an interface', ifaceFieldHome).superRefine(checkAddressing);
 
-const routedInterface = strict(routedShape, 'an interface', (key) => IFACE_FIELD_HOME[key]).superRefine(checkAddressing);
+const routedInterface = strict(routedShape, 'an interface', ifaceFieldHome).superRefine(checkAddressing);
 
-const guestInterface = strict(guestShape, 'an interface', (key) => IFACE_FIELD_HOME[key]).superRefine((iface, ctx) => {
+const guestInterface = strict(guestShape, 'an interface', ifaceFieldHome).superRefine((iface, ctx) => {
 	checkAddressing(iface, ctx);
 	if (iface.attach === 'internal' && iface.network === undefined)
 		ctx.addIssue({ code: 'custom', path: ['attach'], message: '`attach: internal` needs `network: <name>` (guests with the same name share a segment)' });
@@ -212,7 +217,7 @@ const guestInterface = strict(guestShape, 'an interface', (key) => IFACE_FIELD_H
 		ctx.addIssue({ code: 'custom', path: ['uplink'], message: '`uplink` is only for `attach: bridged`' });
 });
 
-const switchPort = strict(switchPortShape, 'a switch port', (key) => IFACE_FIELD_HOME[key]).superRefine((p, ctx) => {
+const switchPort = strict(switchPortShape, 'a switch port', ifaceFieldHome).superRefine((p, ctx) => {
 	if (p.vlan !== undefined && p.trunk !== undefined)
 		ctx.addIssue({ code: 'custom', path: ['trunk'], message: 'a port is either an access port (`vlan`) or a trunk (`trunk`), not both' });
 	if (p.native !== undefined && p.trunk === undefined)
@@ -374,7 +379,7 @@ const KIND_FIELDS: Record<Kind, z.ZodRawShape> = {
 
 /** "`ospf` is a field of router, firewall, nat-gateway nodes", for a field on the wrong kind. */
 function nodeFieldHome(kind: Kind, key: string): string | undefined {
-	const kinds = KINDS.filter((k) => k !== kind && key in KIND_FIELDS[k]);
+	const kinds = KINDS.filter((k) => k !== kind && Object.hasOwn(KIND_FIELDS[k], key));
 	if (kinds.length === 0) return undefined;
 	if (kind === 'switch' && key === 'rules') return 'switches take no rules';
 	return `a ${kind} has no \`${key}\` (${listOf([...kinds], 'and')} nodes do)`;
@@ -587,7 +592,7 @@ const document = strict(
 		description: string('a string').optional(),
 		nodes: map(nodeId, node, 'a mapping of node id to node'),
 		links: list(link, 'a list of links').default([]),
-		scenarios: map(name('a scenario name'), scenario, 'a mapping of scenario name to scenario').default({}),
+		scenarios: map(name('a scenario name'), scenario, 'a mapping of scenario name to scenario').prefault({}),
 		checks: list(check, 'a list of checks').default([])
 	},
 	'a vnet topology'

@@ -97,14 +97,19 @@ function pathKey(path: Path): string {
 
 interface Frame {
 	object: boolean;
-	/** path key and segments of this container */
-	prefix: string;
-	segments: (string | number)[];
+	/** path key of this container; null below MAX_INDEX_DEPTH */
+	prefix: string | null;
+	parent: Frame | undefined;
+	/** the segment that leads from the parent to this container */
+	segment: string | number;
 	key: string;
 	index: number;
 	expectingKey: boolean;
 	keys: Set<string> | null;
 }
+
+/** Nothing in the format is deeper than ~8 levels; deeper positions point at their ancestor at this depth. */
+const MAX_INDEX_DEPTH = 64;
 
 export interface JsonIndex extends SourceIndex {
 	duplicates: { path: (string | number)[]; position: Position }[];
@@ -113,15 +118,29 @@ export interface JsonIndex extends SourceIndex {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+function framePath(frame: Frame | undefined): (string | number)[] {
+	const path: (string | number)[] = [];
+	for (let f = frame; f?.parent; f = f.parent) path.push(f.segment);
+	return path.reverse();
+}
+
 /** Indexes JSON text that JSON.parse accepted (a char loop: a regex tokenizer was 10x slower). */
 export function jsonIndex(text: string): JsonIndex {
 	const values = new Map<string, number>();
 	const keys = new Map<string, number>();
 	const duplicateOffsets: { path: (string | number)[]; offset: number }[] = [];
-	const stack: Frame[] = [];
 	let top: Frame | undefined;
 
-	const valuePath = (): string => (top ? `${top.prefix}\0${top.object ? top.key : top.index}` : '');
+	const segmentOf = (frame: Frame): string | number => (frame.object ? frame.key : frame.index);
+	const valuePath = (): string | null => {
+		if (!top) return '';
+		return top.prefix === null ? null : `${top.prefix}\0${segmentOf(top)}`;
+	};
+	const setValue = (offset: number) => {
+		const path = valuePath();
+		if (path !== null) values.set(path, offset);
+	};
+	let depth = 0;
 
 	for (let i = 0; i < text.length; ) {
 		const c = text.charCodeAt(i);
@@ -138,29 +157,36 @@ export function jsonIndex(text: string): JsonIndex {
 			}
 			if (top?.object && top.expectingKey) {
 				const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
-				const path = `${top.prefix}\0${key}`;
-				if (top.keys!.has(key)) duplicateOffsets.push({ path: [...top.segments, key], offset: i });
-				else keys.set(path, i);
+				if (top.keys!.has(key)) duplicateOffsets.push({ path: [...framePath(top), key], offset: i });
+				else if (top.prefix !== null) keys.set(`${top.prefix}\0${key}`, i);
 				top.keys!.add(key);
 				top.key = key;
 				top.expectingKey = false;
 			} else {
-				values.set(valuePath(), i);
+				setValue(i);
 			}
 			i = end + 1;
 		} else if (c === 0x7b || c === 0x5b) {
 			// { or [
-			const prefix = valuePath();
-			const segments = top ? [...top.segments, top.object ? top.key : top.index] : [];
-			values.set(prefix, i);
+			const path = valuePath();
+			if (path !== null) values.set(path, i);
 			const object = c === 0x7b;
-			top = { object, prefix, segments, key: '', index: 0, expectingKey: object, keys: object ? new Set() : null };
-			stack.push(top);
+			depth++;
+			top = {
+				object,
+				prefix: depth > MAX_INDEX_DEPTH ? null : path,
+				parent: top,
+				segment: top ? segmentOf(top) : '',
+				key: '',
+				index: 0,
+				expectingKey: object,
+				keys: object ? new Set() : null
+			};
 			i++;
 		} else if (c === 0x7d || c === 0x5d) {
 			// } or ]
-			stack.pop();
-			top = stack[stack.length - 1];
+			top = top?.parent;
+			depth--;
 			i++;
 		} else if (c === 0x2c) {
 			// ,
@@ -171,7 +197,7 @@ export function jsonIndex(text: string): JsonIndex {
 			i++;
 		} else {
 			// a number, true, false or null: runs to the next delimiter
-			values.set(valuePath(), i);
+			setValue(i);
 			while (i < text.length && !/[\s,\]}]/.test(text[i])) i++;
 		}
 	}

@@ -41,7 +41,7 @@ function split(text: string): { digits: string; unit: string } | null {
 }
 
 function unknownUnit(unit: string, allowed: string[], what: string): string {
-	const hint = UNIT_HINTS[unit];
+	const hint = Object.hasOwn(UNIT_HINTS, unit) ? UNIT_HINTS[unit] : undefined;
 	const allowedText = allowed.join(', ');
 	if (unit === '') return `${what} needs a unit (${allowedText})`;
 	return `unknown unit "${unit}" for ${what} (expected ${allowedText})${hint ? `; write ${hint}` : ''}`;
@@ -65,7 +65,7 @@ export function parseDuration(text: string): UnitResult {
 	const parts = split(text);
 	const example = 'such as 50us, 0.2ms or 1s';
 	if (!parts) return { error: `expected a duration ${example}, got "${text}"` };
-	if (!(parts.unit in DURATION_EXP)) return { error: unknownUnit(parts.unit, Object.keys(DURATION_EXP), 'a duration') };
+	if (!Object.hasOwn(DURATION_EXP, parts.unit)) return { error: unknownUnit(parts.unit, Object.keys(DURATION_EXP), 'a duration') };
 	const ns = scaleDecimal(parts.digits, DURATION_EXP[parts.unit]);
 	if (ns === null) return { error: `expected a duration ${example}, got "${text}"` };
 	if (Number.isNaN(ns)) return { error: `"${text}" is finer than a nanosecond` };
@@ -77,7 +77,7 @@ export function parseBandwidth(text: string): UnitResult {
 	const parts = split(text);
 	const example = 'such as 100Mbps, 1Gbps or 2.5Gbps';
 	if (!parts) return { error: `expected a bandwidth ${example}, got "${text}"` };
-	if (!(parts.unit in BANDWIDTH_EXP)) return { error: unknownUnit(parts.unit, Object.keys(BANDWIDTH_EXP), 'a bandwidth') };
+	if (!Object.hasOwn(BANDWIDTH_EXP, parts.unit)) return { error: unknownUnit(parts.unit, Object.keys(BANDWIDTH_EXP), 'a bandwidth') };
 	const bps = scaleDecimal(parts.digits, BANDWIDTH_EXP[parts.unit]);
 	if (bps === null) return { error: `expected a bandwidth ${example}, got "${text}"` };
 	if (Number.isNaN(bps)) return { error: `"${text}" is not a whole number of bits per second` };
@@ -96,7 +96,7 @@ export function parseSize(value: number | string): UnitResult {
 	if (!parts) return { error: `expected a size ${example}, got "${value}"` };
 	// Plain bytes are a YAML number; a quoted "1500" is most likely a mistake of the writer.
 	if (parts.unit === '') return { error: `a size in bytes is a plain number: write ${value} without quotes, or use KiB, MiB, GiB` };
-	if (!(parts.unit in SIZE_FACTOR)) return { error: unknownUnit(parts.unit, Object.keys(SIZE_FACTOR), 'a size') };
+	if (!Object.hasOwn(SIZE_FACTOR, parts.unit)) return { error: unknownUnit(parts.unit, Object.keys(SIZE_FACTOR), 'a size') };
 	if (!DECIMAL.test(parts.digits)) return { error: `expected a size ${example}, got "${value}"` };
 	const bytes = Number(parts.digits) * SIZE_FACTOR[parts.unit];
 	// Binary multiples of a short decimal are exact in doubles when they are whole;
