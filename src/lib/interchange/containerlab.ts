@@ -1,0 +1,534 @@
+/**
+ * vnet → containerlab (https://containerlab.dev): a `.clab.yml` lab that
+ * `containerlab deploy` builds into the same network, plus the annotations
+ * file (`<lab>.clab.yml.annotations.json`) the containerlab graph tools read
+ * positions from.
+ *
+ * Every node is a `linux` container configured by `exec` lines (iproute2,
+ * bridge, iptables, sysctl, tc): nothing needs preparing on the host. The
+ * mapping follows the kernel oracle that confirmed the conformance suite
+ * (../shared/tools/kernel-oracle.py): switches are Linux bridges (with
+ * vlan_filtering when VLAN-aware), forwarding nodes filter in FORWARD, endpoints
+ * in INPUT/OUTPUT, reject is tcp-reset / icmp-admin-prohibited, NAT is
+ * MASQUERADE / DNAT, hypervisor segments are bridges inside the hypervisor.
+ *
+ * containerlab reserves eth0 for management, so each vnet interface is mapped
+ * to eth1, eth2, ... in file order; the mapping is in each node's
+ * `vnet.interfaces` label and in the header comment. Pure: no Node APIs.
+ */
+import { Document, isMap, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
+import type { Interface, Node, Rule, Topology } from '../model/types';
+import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode } from '../model/resolve';
+import { parseCidr, u32ToIp, isIpv4 } from '../engine/ip';
+import { formatBandwidth, formatDuration } from '../model/units';
+
+export const DEFAULT_CLAB_IMAGE = 'ghcr.io/hellt/network-multitool';
+
+export interface ClabExportOptions {
+	/** container image of every node (default ghcr.io/hellt/network-multitool: iproute2, iptables, tc, socat) */
+	image?: string;
+	/** the lab name; default: the topology name, sanitized */
+	labName?: string;
+}
+
+export interface ClabExport {
+	/** the `.clab.yml` text */
+	yaml: string;
+	/** the annotations JSON text (`<lab>.clab.yml.annotations.json`) */
+	annotations: string;
+	labName: string;
+	/** per node: vnet interface → containerlab interface */
+	interfaceMap: Record<string, Record<string, string>>;
+	/** what has no containerlab equivalent and how it was mapped (also in the header comment) */
+	notes: string[];
+}
+
+/** A containerlab lab name: `^[a-zA-Z0-9][a-zA-Z0-9-._]*$`. */
+export function clabName(name: string): string {
+	const s = name.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^[^a-zA-Z0-9]+/, '');
+	return s || 'vnet-lab';
+}
+
+interface NodePlan {
+	id: string;
+	node: Node;
+	r: RNode;
+	/** vnet physical interface → ethN */
+	map: Map<string, string>;
+	/** hypervisor: guest port ethN per "guest.iface" */
+	guestPorts: Map<string, string>;
+	exec: string[];
+	notes: string[];
+}
+
+const IPT = 'iptables';
+
+/** Linux device name of a vnet interface (subinterfaces and bonds keep their own names over mapped parents). */
+function dev(plan: NodePlan, vnetIf: string): string {
+	const dot = vnetIf.indexOf('.');
+	if (dot > 0) return `${dev(plan, vnetIf.slice(0, dot))}.${vnetIf.slice(dot + 1)}`;
+	return plan.map.get(vnetIf) ?? vnetIf;
+}
+
+function physicalInterfaces(id: string, n: Node, t: Topology): string[] {
+	const out: string[] = [];
+	const add = (name: string) => {
+		if (!out.includes(name)) out.push(name);
+	};
+	const decl = n.interfaces ?? {};
+	const bonds = new Set(Object.entries(decl).filter(([, i]) => i.bond).map(([name]) => name));
+	for (const [name, i] of Object.entries(decl)) {
+		const dot = name.indexOf('.');
+		if (dot > 0) {
+			const parent = name.slice(0, dot);
+			if (!bonds.has(parent)) add(parent);
+			continue;
+		}
+		if (i.bond) {
+			for (const m of i.bond.members) add(m);
+			continue;
+		}
+		add(name);
+	}
+	// Switch ports named only in links.
+	for (const l of t.links)
+		for (const end of [l.a, l.b]) {
+			const dot = end.indexOf('.');
+			if (end.slice(0, dot) === id) add(end.slice(dot + 1));
+		}
+	return out;
+}
+
+/** Addresses a rule's from/to stands for: a node id → all its addresses; `any`/absent → [undefined]. */
+function ruleAddresses(spec: string | undefined, r: ResolvedTopology): (string | undefined)[] {
+	if (spec === undefined || spec === 'any') return [undefined];
+	if (isIpv4(spec) || spec.includes('/')) return [spec];
+	const n = r.nodes.get(spec);
+	if (!n || n.addresses.length === 0) return ['0.0.0.0/32'];
+	return n.addresses;
+}
+
+function portArg(flag: string, p: { from: number; to: number } | undefined): string {
+	if (!p) return '';
+	return ` ${flag} ${p.from === p.to ? p.from : `${p.from}:${p.to}`}`;
+}
+
+function ruleLines(plan: NodePlan, rule: Rule, chain: string, r: ResolvedTopology): string[] {
+	const out: string[] = [];
+	const base = (proto: string | undefined) => {
+		let m = '';
+		if (proto) m += ` -p ${proto}`;
+		if (proto === 'tcp' || proto === 'udp') m += portArg('--sport', rule.sport) + portArg('--dport', rule.port);
+		if (rule.in) m += ` -i ${dev(plan, rule.in)}`;
+		if (rule.out) m += ` -o ${dev(plan, rule.out)}`;
+		return m;
+	};
+	for (const s of ruleAddresses(rule.from, r))
+		for (const d of ruleAddresses(rule.to, r)) {
+			const sd = (s ? ` -s ${s}` : '') + (d ? ` -d ${d}` : '');
+			if (rule.action === 'allow') out.push(`${IPT} -A ${chain}${base(rule.proto)}${sd} -j ACCEPT`);
+			else if (rule.action === 'deny') out.push(`${IPT} -A ${chain}${base(rule.proto)}${sd} -j DROP`);
+			else if (rule.proto === 'tcp') out.push(`${IPT} -A ${chain}${base('tcp')}${sd} -j REJECT --reject-with tcp-reset`);
+			else if (rule.proto === undefined) {
+				out.push(`${IPT} -A ${chain}${base('tcp')}${sd} -j REJECT --reject-with tcp-reset`);
+				out.push(`${IPT} -A ${chain}${base(undefined)}${sd} -j REJECT --reject-with icmp-admin-prohibited`);
+			} else out.push(`${IPT} -A ${chain}${base(rule.proto)}${sd} -j REJECT --reject-with icmp-admin-prohibited`);
+		}
+	return out;
+}
+
+function routeTarget(to: string): string {
+	return to === '0.0.0.0/0' ? 'default' : to;
+}
+
+/** exec lines that give a node its interfaces, addresses and routes. */
+function l3Lines(plan: NodePlan, hvBridgedUplinks: Set<string>): void {
+	const { node, exec } = plan;
+	const decl = node.interfaces ?? {};
+	const rn = plan.r;
+	const ifaceDecl = (name: string): Interface => decl[name] ?? {};
+	// Physical interfaces: MAC and MTU.
+	for (const [vnetIf, eth] of plan.map) {
+		const d = ifaceDecl(vnetIf);
+		if (d.mac) exec.push(`ip link set ${eth} address ${d.mac}`);
+		if (d.mtu !== undefined) exec.push(`ip link set ${eth} mtu ${d.mtu}`);
+	}
+	// Bonds over mapped members.
+	for (const [name, d] of Object.entries(decl)) {
+		if (!d.bond) continue;
+		const miimonMs = Math.round((d.bond.miimon ?? 100e6) / 1e6);
+		exec.push(`ip link add ${name} type bond mode active-backup miimon ${miimonMs}`);
+		for (const m of d.bond.members) {
+			exec.push(`ip link set ${dev(plan, m)} down`);
+			exec.push(`ip link set ${dev(plan, m)} master ${name}`);
+		}
+		if (d.mtu !== undefined) exec.push(`ip link set ${name} mtu ${d.mtu}`);
+		exec.push(`ip link set ${name} up`);
+	}
+	// VLAN subinterfaces.
+	for (const [name, d] of Object.entries(decl)) {
+		const dot = name.indexOf('.');
+		if (dot < 0) continue;
+		const parentDev = dev(plan, name.slice(0, dot));
+		const linux = `${parentDev}.${name.slice(dot + 1)}`;
+		exec.push(`ip link add link ${parentDev} name ${linux} type vlan id ${name.slice(dot + 1)}`);
+		if (d.mtu !== undefined) exec.push(`ip link set ${linux} mtu ${d.mtu}`);
+		exec.push(`ip link set ${linux} up`);
+	}
+	// Addresses (resolved: DHCP leases become static addresses).
+	for (const i of rn.interfaces) {
+		if (!i.ip || i.implicit) continue;
+		const target = hvBridgedUplinks.has(i.name) ? `br-${dev(plan, i.name)}` : dev(plan, i.name);
+		exec.push(`ip addr add ${i.ip}/${i.prefixLen} dev ${target}`);
+	}
+	for (const i of rn.interfaces) if (i.down && !i.implicit) exec.push(`ip link set ${dev(plan, i.name)} down`);
+}
+
+function routeLines(plan: NodePlan): void {
+	let defaultSet = false;
+	for (const rt of plan.r.routes) {
+		const metric = rt.metric ? ` metric ${rt.metric}` : '';
+		if (rt.blackhole) {
+			plan.exec.push(`ip route add blackhole ${routeTarget(rt.to)}${metric}`);
+			continue;
+		}
+		if (rt.to === '0.0.0.0/0') {
+			// The management network already installed a default route via eth0: replace it.
+			// An interface `gateway` is written "default", a 0.0.0.0/0 route as the prefix.
+			const target = rt.origin === 'static' ? '0.0.0.0/0' : 'default';
+			plan.exec.push(`ip route ${defaultSet ? 'append' : 'replace'} ${target} via ${rt.via}${metric}`);
+			defaultSet = true;
+			continue;
+		}
+		plan.exec.push(`ip route add ${rt.to} via ${rt.via}${metric}`);
+	}
+}
+
+function filterLines(plan: NodePlan, r: ResolvedTopology): void {
+	const rn = plan.r;
+	const forwarding = FORWARDING_KINDS.has(rn.kind as never);
+	const rules = rn.rules;
+	if (!forwarding && !ENDPOINT_KINDS.has(rn.kind as never)) return;
+	const base = forwarding ? ['FORWARD'] : ['INPUT', 'OUTPUT'];
+	if (rn.stateful && (rules.length || rn.policy === 'deny'))
+		for (const c of base) plan.exec.push(`${IPT} -A ${c} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
+	if (!forwarding && rn.policy === 'deny') {
+		// Keep the containerlab management interface and loopback reachable.
+		plan.exec.push(`${IPT} -A INPUT -i lo -j ACCEPT`);
+		plan.exec.push(`${IPT} -A INPUT -i eth0 -j ACCEPT`);
+	}
+	for (const rule of rules) {
+		const chain = forwarding ? 'FORWARD' : rule.direction === 'out' ? 'OUTPUT' : 'INPUT';
+		plan.exec.push(...ruleLines(plan, rule, chain, r));
+	}
+	if (rn.policy === 'deny') plan.exec.push(`${IPT} -A ${base[0]} -j DROP`);
+}
+
+function natLines(plan: NodePlan): void {
+	const rn = plan.r;
+	if (!rn.nat || rn.kind === 'hypervisor') return;
+	for (const m of rn.nat.masquerade) plan.exec.push(`${IPT} -t nat -A POSTROUTING -o ${dev(plan, m)} -j MASQUERADE`);
+	for (const f of rn.nat.forwards) {
+		const inIf = f.in ? rn.interfaces.find((i) => i.name === f.in) : undefined;
+		const d = inIf?.ip ? ` -d ${inIf.ip}` : '';
+		plan.exec.push(`${IPT} -t nat -A PREROUTING${f.in ? ` -i ${dev(plan, f.in)}` : ''}${d} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
+	}
+}
+
+function serviceLines(plan: NodePlan): void {
+	for (const s of plan.r.services) {
+		const listen = s.proto === 'tcp' ? `TCP-LISTEN:${s.port},fork,reuseaddr` : `UDP-RECVFROM:${s.port},fork`;
+		const answer = s.proto === 'tcp' ? 'SYSTEM:cat' : 'SYSTEM:"head -c 64"';
+		plan.exec.push(`sh -c 'socat ${listen} ${answer} >/dev/null 2>&1 &'`);
+	}
+}
+
+function switchLines(plan: NodePlan): void {
+	const ports = plan.r.interfaces.filter((i) => plan.map.has(i.name));
+	const vlanAware = ports.some((p) => p.trunk !== undefined || p.native !== undefined || (p.vlan ?? 1) !== 1);
+	plan.exec.push(vlanAware ? 'ip link add br0 type bridge vlan_filtering 1' : 'ip link add br0 type bridge');
+	plan.exec.push('ip link set br0 up');
+	for (const p of ports) {
+		const eth = plan.map.get(p.name)!;
+		const d = plan.node.interfaces?.[p.name];
+		if (d?.mtu !== undefined) plan.exec.push(`ip link set ${eth} mtu ${d.mtu}`);
+		plan.exec.push(`ip link set ${eth} master br0`);
+		if (vlanAware) {
+			const carriesVlan1 = p.trunk ? p.trunk.includes(1) || p.native === 1 : (p.vlan ?? 1) === 1;
+			if (!carriesVlan1 || (p.trunk && p.native !== 1)) plan.exec.push(`bridge vlan del dev ${eth} vid 1`);
+			if (p.trunk) {
+				for (const v of p.trunk) if (v !== p.native) plan.exec.push(`bridge vlan add dev ${eth} vid ${v}`);
+				if (p.native !== undefined) plan.exec.push(`bridge vlan add dev ${eth} vid ${p.native} pvid untagged`);
+			} else if (p.native !== undefined) plan.exec.push(`bridge vlan add dev ${eth} vid ${p.native} pvid untagged`);
+			else if ((p.vlan ?? 1) !== 1) plan.exec.push(`bridge vlan add dev ${eth} vid ${p.vlan} pvid untagged`);
+		}
+		if (p.down) plan.exec.push(`ip link set ${eth} down`);
+	}
+}
+
+/** Hypervisor segments as bridges inside the hypervisor container. */
+function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Set<string>): void {
+	const hv = plan.r;
+	const segs = [...r.nodes.values()].filter((n) => n.owner === hv.id);
+	let internalIdx = 0;
+	for (const seg of segs) {
+		let br: string;
+		if (seg.segment === 'nat') {
+			const gw = hv.interfaces.find((i) => i.implicit === 'nat-gateway')!;
+			br = gw.name;
+			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${gw.ip}/${gw.prefixLen} dev ${br}`);
+			const subnet = hv.nat!.subnet!;
+			const c = parseCidr(subnet);
+			const net = `${u32ToIp(c.net)}/${c.len}`;
+			plan.exec.push(
+				`${IPT} -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
+				`${IPT} -A FORWARD -o ${br} -m conntrack --ctstate DNAT -j ACCEPT`,
+				`${IPT} -A FORWARD -i ${br} -j ACCEPT`,
+				`${IPT} -A FORWARD -j DROP`,
+				`${IPT} -t nat -A POSTROUTING -s ${net} ! -d ${net} -j MASQUERADE`
+			);
+			const outside = hv.addresses.filter((a) => !hv.interfaces.some((i) => i.implicit && i.ip === a));
+			for (const f of hv.nat!.forwards)
+				for (const a of outside)
+					plan.exec.push(`${IPT} -t nat -A PREROUTING -d ${a} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
+		} else if (seg.segment === 'host-only') {
+			const ho = hv.interfaces.find((i) => i.implicit === 'host-only')!;
+			br = ho.name;
+			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${ho.ip}/${ho.prefixLen} dev ${br}`);
+		} else if (seg.segment === 'internal') {
+			br = `int${internalIdx++}`;
+			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`);
+		} else {
+			const uplink = seg.id.slice(`${hv.id}:bridge:`.length);
+			const upEth = dev(plan, uplink);
+			br = `br-${upEth}`;
+			bridgedUplinks.add(uplink);
+			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip link set ${upEth} master ${br}`);
+		}
+		for (const port of seg.interfaces) {
+			const eth = plan.guestPorts.get(port.name);
+			if (eth) plan.exec.push(`ip link set ${eth} master ${br}`);
+		}
+	}
+}
+
+const ICONS: Record<string, string> = {
+	host: 'client',
+	vm: 'server',
+	container: 'server',
+	hypervisor: 'server',
+	switch: 'switch',
+	router: 'router',
+	firewall: 'router',
+	'nat-gateway': 'router',
+	'load-balancer': 'router',
+	'sdn-controller': 'controller',
+	internet: 'cloud'
+};
+
+/** Notes about what this topology uses that containerlab cannot express, and how it was mapped. */
+function featureNotes(t: Topology): string[] {
+	const notes: string[] = [];
+	const nodes = Object.entries(t.nodes);
+	const has = (f: (n: Node) => boolean) => nodes.filter(([, n]) => f(n)).map(([id]) => id);
+	const list = (ids: string[]) => ids.join(', ');
+	let ids = has((n) => n.kind === 'sdn-controller');
+	if (ids.length) notes.push(`SDN controller (${list(ids)}): no equivalent; exported as an idle linux node and its switches as MAC-learning bridges (OVS + an OpenFlow controller would be needed).`);
+	ids = has((n) => n.kind === 'hypervisor');
+	if (ids.length) notes.push(`hypervisors (${list(ids)}): linux nodes; their NAT, host-only, internal and bridged networks are Linux bridges inside them with iptables MASQUERADE/DNAT; DHCP leases are written as static addresses; the product (${list(has((n) => !!n.product).map((id) => `${id}: ${t.nodes[id].product}`)) || 'generic'}) is not emulated.`);
+	ids = has((n) => Object.values(n.interfaces ?? {}).some((i) => i.vrrp));
+	if (ids.length) notes.push(`VRRP (${list(ids)}): not configured; needs keepalived in the image.`);
+	ids = has((n) => !!n.ospf);
+	if (ids.length) notes.push(`OSPF (${list(ids)}): not configured; needs FRR (e.g. image quay.io/frrouting/frr) with ospfd.`);
+	ids = has((n) => n.kind === 'load-balancer');
+	if (ids.length) notes.push(`load balancers (${list(ids)}): exported as routers; the vip, pool and health checks need haproxy or IPVS.`);
+	ids = has((n) => n.kind === 'internet');
+	if (ids.length) notes.push(`internet (${list(ids)}): a linux node that answers at its own addresses; traffic for outside addresses is not emulated.`);
+	ids = has((n) => (n.services ?? []).length > 0);
+	if (ids.length) notes.push(`services (${list(ids)}): one socat listener per service (TCP echoes, UDP answers the first 64 bytes).`);
+	ids = has((n) => n.delay !== undefined);
+	if (ids.length) notes.push(`node processing delay (${list(ids)}): not emulated.`);
+	if (t.links.some((l) => l.latency !== undefined || l.bandwidth !== undefined || l.loss !== undefined))
+		notes.push('link latency / bandwidth / loss: `tc qdisc ... netem` on the first end of each link.');
+	if (t.links.some((l) => l.down)) notes.push('down links: both ends are set down with `ip link set ... down`.');
+	if (t.links.some((l) => l.queue !== undefined)) notes.push('link queue lengths: not emulated.');
+	if (Object.keys(t.scenarios).length) notes.push(`scenarios (${list(Object.keys(t.scenarios))}): no equivalent (timed traffic and faults are vnet features).`);
+	if (t.checks.length) notes.push(`checks: ${t.checks.length} kept only in the vnet file (run them with \`vnet check\`).`);
+	return notes;
+}
+
+/** The topology as a containerlab lab. */
+export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabExport {
+	const r = resolveTopology(t);
+	const labName = opts.labName ? clabName(opts.labName) : clabName(t.name);
+	const image = opts.image ?? DEFAULT_CLAB_IMAGE;
+	const plans = new Map<string, NodePlan>();
+	for (const [id, n] of Object.entries(t.nodes)) {
+		const map = new Map<string, string>();
+		physicalInterfaces(id, n, t).forEach((name, i) => map.set(name, `eth${i + 1}`));
+		plans.set(id, { id, node: n, r: r.nodes.get(id)!, map, guestPorts: new Map(), exec: [], notes: [] });
+	}
+	// Hypervisor-side ports for attached guests, in the resolver's order.
+	const links: { a: string; b: string; vars?: Record<string, unknown>; index?: number }[] = [];
+	for (const [index, l] of t.links.entries()) {
+		const [an, ai] = [l.a.slice(0, l.a.indexOf('.')), l.a.slice(l.a.indexOf('.') + 1)];
+		const [bn, bi] = [l.b.slice(0, l.b.indexOf('.')), l.b.slice(l.b.indexOf('.') + 1)];
+		const pa = plans.get(an);
+		const pb = plans.get(bn);
+		if (!pa || !pb) continue;
+		const vars: Record<string, unknown> = {};
+		if (l.latency !== undefined) vars.latency = formatDuration(l.latency);
+		if (l.bandwidth !== undefined) vars.bandwidth = formatBandwidth(l.bandwidth);
+		if (l.loss !== undefined) vars.loss = l.loss;
+		if (l.down) vars.down = true;
+		if (l.queue !== undefined) vars.queue = l.queue;
+		links.push({ a: `${an}:${dev(pa, ai)}`, b: `${bn}:${dev(pb, bi)}`, index, ...(Object.keys(vars).length ? { vars: { vnet: vars } } : {}) });
+	}
+	for (const seg of r.nodes.values()) {
+		if (!seg.owner) continue;
+		const hv = plans.get(seg.owner)!;
+		for (const port of seg.interfaces) {
+			const dot = port.name.indexOf('.');
+			if (dot < 0) continue; // "host" / "uplink": the hypervisor itself
+			const guest = port.name.slice(0, dot);
+			const gIf = port.name.slice(dot + 1);
+			const gp = plans.get(guest);
+			if (!gp) continue;
+			const eth = `eth${hv.map.size + hv.guestPorts.size + 1}`;
+			hv.guestPorts.set(port.name, eth);
+			links.push({ a: `${guest}:${dev(gp, gIf)}`, b: `${seg.owner}:${eth}` });
+		}
+	}
+
+	for (const plan of plans.values()) {
+		const k = plan.node.kind;
+		if (k === 'switch') {
+			switchLines(plan);
+			continue;
+		}
+		if (k === 'sdn-controller') continue;
+		const bridgedUplinks = new Set<string>();
+		// Hypervisor bridges first: a bridged uplink's address moves onto its bridge.
+		if (k === 'hypervisor') hypervisorLines(plan, r, bridgedUplinks);
+		l3Lines(plan, bridgedUplinks);
+		if (FORWARDING_KINDS.has(k) || (k === 'hypervisor' && plan.r.nat)) plan.exec.push('sysctl -w net.ipv4.ip_forward=1');
+		routeLines(plan);
+		filterLines(plan, r);
+		natLines(plan);
+		serviceLines(plan);
+		const ifs = plan.node.interfaces ?? {};
+		if (Object.values(ifs).some((i) => i.vrrp)) plan.notes.push('VRRP not configured (needs keepalived)');
+		if (plan.node.ospf) plan.notes.push('OSPF not configured (needs FRR)');
+	}
+	// Link properties: tc netem on the first end; down links on both ends.
+	for (const cl of links) {
+		if (cl.index === undefined) continue;
+		const l = t.links[cl.index];
+		const [aNode, aEth] = cl.a.split(':');
+		const [bNode, bEth] = cl.b.split(':');
+		const pa = plans.get(aNode)!;
+		const pb = plans.get(bNode)!;
+		if (l.latency !== undefined || l.bandwidth !== undefined || l.loss !== undefined) {
+			let args = '';
+			if (l.latency !== undefined) args += ` delay ${formatDuration(l.latency)}`;
+			if (l.bandwidth !== undefined) args += ` rate ${netemRate(l.bandwidth)}`;
+			if (l.loss !== undefined) args += ` loss ${Number((l.loss * 100).toPrecision(6))}%`;
+			pa.exec.push(`tc qdisc add dev ${aEth} root netem${args}`);
+		}
+		if (l.down) {
+			pa.exec.push(`ip link set ${aEth} down`);
+			pb.exec.push(`ip link set ${bEth} down`);
+		}
+	}
+
+	const notes = featureNotes(t);
+	const interfaceMap: Record<string, Record<string, string>> = {};
+	const clabNodes: Record<string, unknown> = {};
+	for (const plan of plans.values()) {
+		interfaceMap[plan.id] = Object.fromEntries(plan.map);
+		const labels: Record<string, string> = { 'vnet.kind': plan.node.kind };
+		if (plan.node.label) labels['vnet.label'] = plan.node.label;
+		if (plan.map.size) labels['vnet.interfaces'] = [...plan.map].map(([v, e]) => `${e}=${v}`).join(' ');
+		if (plan.node.on) labels['vnet.on'] = plan.node.on;
+		const attach = Object.entries(plan.node.interfaces ?? {})
+			.filter(([, i]) => i.attach)
+			.map(([name, i]) => `${name}=${i.attach}${i.network ? `:${i.network}` : ''}${i.uplink ? `@${i.uplink}` : ''}`);
+		if (attach.length) labels['vnet.attach'] = attach.join(' ');
+		const dhcp = Object.entries(plan.node.interfaces ?? {}).filter(([, i]) => i.dhcp).map(([name]) => name);
+		if (dhcp.length) labels['vnet.dhcp'] = dhcp.join(' ');
+		const node: Record<string, unknown> = { kind: 'linux' };
+		if (plan.node.on) node.group = plan.node.on;
+		node.labels = labels;
+		if (plan.exec.length) node.exec = plan.exec;
+		clabNodes[plan.id] = node;
+	}
+	const lab: Record<string, unknown> = {
+		name: labName,
+		topology: {
+			kinds: { linux: { image } },
+			nodes: clabNodes,
+			...(links.length ? { links: links.map((l) => ({ endpoints: [l.a, l.b], ...(l.vars ? { vars: l.vars } : {}) })) } : {})
+		}
+	};
+	const doc = new Document(lab);
+	// Readability: endpoints in flow style; per-node notes as comments.
+	const topo = doc.get('topology') as YamlNode;
+	if (isMap(topo)) {
+		const linksNode = topo.get('links');
+		if (isSeq(linksNode))
+			for (const item of linksNode.items) {
+				const ep = isMap(item) ? item.get('endpoints') : null;
+				if (!isSeq(ep)) continue;
+				ep.flow = true;
+				for (const s of ep.items) if (isScalar(s)) s.type = Scalar.QUOTE_DOUBLE;
+			}
+		const nodesNode = topo.get('nodes');
+		if (isMap(nodesNode))
+			for (const pair of nodesNode.items) {
+				const id = String((pair.key as { value: unknown }).value);
+				const plan = plans.get(id)!;
+				if (plan.notes.length) (pair.key as YamlNode).commentBefore = plan.notes.map((n) => ' ' + n).join('\n');
+			}
+	}
+	const header = [
+		`containerlab lab generated by \`vnet export --to containerlab\` from vnet topology "${t.name}".`,
+		'Deploy: containerlab deploy -t <this file>. Every node is a linux container configured by exec lines.',
+		'containerlab reserves eth0 for management: vnet interfaces are mapped to eth1, eth2, ... in file order:'
+	];
+	for (const plan of plans.values()) if (plan.map.size) header.push(`  ${plan.id}: ${[...plan.map].map(([v, e]) => `${v}->${e}`).join(', ')}`);
+	header.push('Switches are Linux bridges (br0; vlan_filtering with `bridge vlan` for access/trunk/native ports).');
+	header.push('Forwarding nodes filter in FORWARD, endpoints in INPUT/OUTPUT; reject = tcp-reset / icmp-admin-prohibited.');
+	if (notes.length) {
+		header.push('No direct equivalent, mapped as follows:');
+		for (const n of notes) header.push(`  - ${n}`);
+	}
+	doc.commentBefore = header.map((l) => ' ' + oneLine(l)).join('\n');
+	const yaml = doc.toString({ lineWidth: 0 });
+
+	const annotations = {
+		freeTextAnnotations: [],
+		groupStyleAnnotations: [],
+		cloudNodeAnnotations: [],
+		nodeAnnotations: Object.entries(t.nodes)
+			.filter(([, n]) => n.position)
+			.map(([id, n]) => ({
+				id,
+				position: { x: n.position!.x, y: n.position!.y },
+				icon: ICONS[n.kind] ?? 'pe',
+				...(n.on ? { group: n.on, level: '1' } : {})
+			}))
+	};
+	return { yaml, annotations: JSON.stringify(annotations, null, 2) + '\n', labName, interfaceMap, notes };
+}
+
+function oneLine(s: string): string {
+	return s.replace(/[\r\n]+/g, ' ');
+}
+
+/** tc rate syntax: "10gbit", "100mbit", "56kbit", "9600bit". */
+function netemRate(bps: number): string {
+	if (bps % 1e9 === 0) return `${bps / 1e9}gbit`;
+	if (bps % 1e6 === 0) return `${bps / 1e6}mbit`;
+	if (bps % 1e3 === 0) return `${bps / 1e3}kbit`;
+	return `${Math.round(bps)}bit`;
+}

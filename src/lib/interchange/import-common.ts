@@ -1,0 +1,123 @@
+/**
+ * What every importer shares: the result shape, warnings, and the last step
+ * that turns a built document into a valid vnet file. That step validates the
+ * document with the format's own schema and, where a value cannot be
+ * expressed in version 1, drops exactly that value with a warning, so an
+ * import never silently loses anything and never yields an invalid file.
+ */
+import type { Topology } from '../model/types';
+import { topologySchema } from '../model/schema';
+import { topologyToPlain, topologyToYaml } from './vnet-yaml';
+import { InputError, quote } from './safe';
+
+export interface ImportWarning {
+	/** where in the source file ("nodes.r1.exec[3]", "topology.links[2]"), or "" for the whole file */
+	path: string;
+	message: string;
+}
+
+export type ImportResult =
+	| { ok: true; topology: Topology; yaml: string; warnings: ImportWarning[]; format: string }
+	| { ok: false; errors: string[]; format: string };
+
+export class Warnings {
+	readonly list: ImportWarning[] = [];
+	add(path: string, message: string): void {
+		if (this.list.length < 1000) this.list.push({ path, message });
+		else if (this.list.length === 1000) this.list.push({ path: '', message: 'more warnings omitted' });
+	}
+}
+
+function deletePath(root: unknown, path: PropertyKey[]): boolean {
+	if (path.length === 0) return false;
+	let cur = root as Record<PropertyKey, unknown>;
+	for (let i = 0; i < path.length - 1; i++) {
+		const next = cur?.[path[i] as string];
+		if (next === null || typeof next !== 'object') return false;
+		cur = next as Record<PropertyKey, unknown>;
+	}
+	const last = path[path.length - 1];
+	if (Array.isArray(cur) && typeof last === 'number') {
+		cur.splice(last, 1);
+		return true;
+	}
+	if (cur && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, last as string)) {
+		delete cur[last as string];
+		return true;
+	}
+	return false;
+}
+
+/**
+ * Validates the built document; a value the format rejects is removed (the
+ * smallest enclosing field or list item) and reported. Returns the parsed,
+ * valid document.
+ */
+export function finalize(t: Topology, w: Warnings): Topology {
+	const plain = topologyToPlain(t) as Record<string, unknown>;
+	for (let round = 0; round < 200; round++) {
+		const res = topologySchema.safeParse(plain);
+		if (res.success) return res.data as Topology;
+		let removed = false;
+		for (const issue of res.error.issues) {
+			let path = issue.path.slice();
+			// "unknown field" issues point at the object; the key is in the message.
+			if (issue.code === 'unrecognized_keys') {
+				for (const key of issue.keys) if (deletePath(plain, [...path, key])) removed = true;
+				w.add(path.join('.'), `dropped ${issue.keys.join(', ')}: not expressible in vnet (${issue.message.split('\n')[0]})`);
+				continue;
+			}
+			// Never delete structural members; drop their innermost optional field instead.
+			if (path.length <= 2 && (path[0] === 'nodes' || path[0] === 'name' || path[0] === 'vnet')) {
+				if (path.length === 2 && path[0] === 'nodes') {
+					const id = String(path[1]);
+					const node = (plain.nodes as Record<string, unknown>)[id] as Record<string, unknown> | undefined;
+					// Unknown kind: should not happen (importers map kinds); fall back to a host.
+					if (node) {
+						node.kind = 'host';
+						w.add(`nodes.${id}`, `imported as a host: ${issue.message}`);
+						removed = true;
+					}
+				}
+				continue;
+			}
+			if (path.length > 0 && deletePath(plain, path)) {
+				w.add(path.join('.'), `dropped: ${issue.message.split('\n')[0]}`);
+				removed = true;
+			} else {
+				path = path.slice(0, -1);
+				if (path.length > 2 && deletePath(plain, path)) {
+					w.add(path.join('.'), `dropped: ${issue.message.split('\n')[0]}`);
+					removed = true;
+				}
+			}
+		}
+		if (!removed) throw new InputError(`the imported design is not valid vnet: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+	}
+	throw new InputError('the imported design could not be made valid');
+}
+
+/** Header comment lines of an imported file: its origin and every warning. */
+export function importHeader(format: string, file: string, w: Warnings): string[] {
+	const lines = [`Imported by \`vnet import\` from ${format} file ${quote(file, 200)}.`];
+	if (w.list.length === 0) lines.push('Nothing was left out.');
+	else {
+		lines.push(`${w.list.length} warning${w.list.length === 1 ? '' : 's'} (what could not be read or was changed):`);
+		for (const x of w.list) lines.push(`  - ${x.path ? x.path + ': ' : ''}${x.message}`);
+	}
+	return lines;
+}
+
+/** Runs an importer body, turning InputError into a clean failure (no stack traces for bad input). */
+export function runImport(format: string, file: string, body: (w: Warnings) => Topology): ImportResult {
+	const w = new Warnings();
+	try {
+		const built = body(w);
+		const topology = finalize(built, w);
+		const yaml = topologyToYaml(topology, importHeader(format, file, w));
+		return { ok: true, topology, yaml, warnings: w.list, format };
+	} catch (e) {
+		if (e instanceof InputError) return { ok: false, errors: [e.message], format };
+		throw e;
+	}
+}

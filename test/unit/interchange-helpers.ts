@@ -1,0 +1,71 @@
+/**
+ * Test helpers for the interchange tests: load a vnet file through the real
+ * loader (src/lib/model/load.ts) when it exists, else through the format's zod
+ * schema (the same validation the loader runs), and find the tools the
+ * tool-backed tests need (they fail loudly when a tool is missing).
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
+import type { Topology } from '../../src/lib/model/types';
+import { topologySchema } from '../../src/lib/model/schema';
+
+let realLoader: ((text: string, file: string) => any) | null | undefined;
+
+async function loader() {
+	if (realLoader !== undefined) return realLoader;
+	try {
+		const p = '../../src/lib/model/load';
+		const mod = await import(/* @vite-ignore */ p);
+		realLoader = typeof mod.loadTopology === 'function' ? mod.loadTopology : null;
+	} catch {
+		realLoader = null;
+	}
+	return realLoader;
+}
+
+/** Loads vnet YAML text; throws with the loader's messages when the file is not valid version 1. */
+export async function loadVnet(text: string, file = 'test.vnet.yaml'): Promise<Topology> {
+	const l = await loader();
+	if (l) {
+		const r = l(text, file);
+		if (!r.ok) throw new Error(`${file}: ${r.errors.map((e: any) => `${e.path}: ${e.message}`).join('; ')}`);
+		return r.topology;
+	}
+	const res = topologySchema.safeParse(parse(text));
+	if (!res.success) throw new Error(`${file}: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+	return res.data as Topology;
+}
+
+export const CONFORMANCE_DIR = path.resolve(__dirname, '../../../shared/conformance');
+export const TOPOLOGIES_DIR = path.resolve(__dirname, '../../topologies');
+
+/** Every vnet file of topologies/ and the shared conformance suite that loads. */
+export async function allVnetFiles(): Promise<{ file: string; topology: Topology }[]> {
+	const out: { file: string; topology: Topology }[] = [];
+	const dirs = [TOPOLOGIES_DIR, CONFORMANCE_DIR, '/work/shared/conformance'].filter((d, i, a) => existsSync(d) && a.indexOf(d) === i);
+	const seen = new Set<string>();
+	for (const d of dirs)
+		for (const f of readdirSync(d).filter((x) => x.endsWith('.vnet.yaml')).sort()) {
+			if (seen.has(f)) continue;
+			seen.add(f);
+			try {
+				out.push({ file: f, topology: await loadVnet(readFileSync(path.join(d, f), 'utf8'), f) });
+			} catch {
+				/* files that do not load are not round-trip material */
+			}
+		}
+	return out;
+}
+
+/** Path of a command-line tool, or throws a clear message (CI installs it: see the report). */
+export function requireTool(name: string, debianPackage: string): string {
+	try {
+		return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+	} catch {
+		throw new Error(`${name} is not installed: these tests need it (apt-get install -y ${debianPackage})`);
+	}
+}
+
+export const FIXTURES = path.resolve(__dirname, '../fixtures');
