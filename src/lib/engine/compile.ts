@@ -263,10 +263,11 @@ export function compile(rt: ResolvedTopology): Net {
 			}
 		}
 		const node = nodes[ni];
-		// Local addresses: up interfaces only (Linux removes the local routes of a down device).
+		// Local addresses: every interface's, down ones included (Linux removes a down
+		// device's connected route but keeps its address's local route: weak host model).
 		for (const ii of node.ifaces) {
 			const i = ifaces[ii];
-			if (i.hasAddr && !i.down) node.local.add(i.addr);
+			if (i.hasAddr) node.local.add(i.addr);
 		}
 		const first = rn.addresses[0];
 		if (first) {
