@@ -435,6 +435,8 @@ function blockSdnLoops(rt: ResolvedTopology, nodes: CNode[], ifaces: CIface[], l
 				const nb = ifaces[l.b].node;
 				const other = na === sw ? nb : nb === sw ? na : -1;
 				if (other < 0 || !managed.has(other) || inTree.has(other)) continue;
+				// the controller builds its tree over working links only
+				if (l.down || ifaces[l.a].down || ifaces[l.b].down) continue;
 				inTree.add(other);
 				treeLinks.add(l.idx);
 				queue.push(other);
