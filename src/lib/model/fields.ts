@@ -44,12 +44,16 @@ export function integer(what: string, min: number, max: number = Number.MAX_SAFE
 	return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
-/** A finite number in [min, max]. */
-export function number(what: string, min: number, max: number = Number.MAX_VALUE) {
-	const range = max === Number.MAX_VALUE ? `a number ≥ ${min}` : `a number from ${min} to ${max}`;
+/** A finite number, optionally in [min, max]. */
+export function number(what: string, min?: number, max?: number) {
+	const range =
+		min === undefined ? 'a number' : max === undefined ? `a number ≥ ${min}` : `a number from ${min} to ${max}`;
 	const error = (issue: { input?: unknown }) =>
 		issue.input === undefined ? undefined : `${what} must be ${range}, got ${describeValue(issue.input)}`;
-	return z.number({ error }).min(min, { error }).max(max, { error });
+	let schema = z.number({ error });
+	if (min !== undefined) schema = schema.min(min, { error });
+	if (max !== undefined) schema = schema.max(max, { error });
+	return schema;
 }
 
 /** One of a fixed set of strings; the load error map adds "did you mean". */

@@ -122,7 +122,7 @@ const bond = strict(
 		miimon: period().optional()
 	},
 	'a bond'
-);
+).meta({ id: 'Bond', description: 'This interface bonds `members` (active-backup).' });
 
 const vrrp = strict(
 	{
@@ -132,7 +132,7 @@ const vrrp = strict(
 		advert: period().optional()
 	},
 	'a vrrp block'
-);
+).meta({ id: 'Vrrp', description: 'VRRP group: the highest priority router holds `vip`.' });
 
 const addressed = {
 	ip: ipv4Interface.optional(),
@@ -203,9 +203,11 @@ function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }
 	else if (iface.dhcp && iface.attach !== 'nat') ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
 }
 
-const plainInterface = strict(addressed, 'an interface', ifaceFieldHome).superRefine(checkAddressing);
+const plainInterface = strict(addressed, 'an interface', ifaceFieldHome).superRefine(checkAddressing).meta({ id: 'Interface' });
 
-const routedInterface = strict(routedShape, 'an interface', ifaceFieldHome).superRefine(checkAddressing);
+const routedInterface = strict(routedShape, 'an interface', ifaceFieldHome)
+	.superRefine(checkAddressing)
+	.meta({ id: 'RouterInterface', description: 'An interface of a router, firewall or nat-gateway.' });
 
 const guestInterface = strict(guestShape, 'an interface', ifaceFieldHome).superRefine((iface, ctx) => {
 	checkAddressing(iface, ctx);
@@ -215,14 +217,14 @@ const guestInterface = strict(guestShape, 'an interface', ifaceFieldHome).superR
 		ctx.addIssue({ code: 'custom', path: ['network'], message: '`network` is only for `attach: internal`' });
 	if (iface.uplink !== undefined && iface.attach !== 'bridged')
 		ctx.addIssue({ code: 'custom', path: ['uplink'], message: '`uplink` is only for `attach: bridged`' });
-});
+}).meta({ id: 'GuestInterface', description: 'An interface of a vm or container: linked to a switch, or attached through its hypervisor.' });
 
 const switchPort = strict(switchPortShape, 'a switch port', ifaceFieldHome).superRefine((p, ctx) => {
 	if (p.vlan !== undefined && p.trunk !== undefined)
 		ctx.addIssue({ code: 'custom', path: ['trunk'], message: 'a port is either an access port (`vlan`) or a trunk (`trunk`), not both' });
 	if (p.native !== undefined && p.trunk === undefined)
 		ctx.addIssue({ code: 'custom', path: ['native'], message: '`native` is for trunk ports: add `trunk`' });
-});
+}).meta({ id: 'SwitchPort', description: 'An access port (`vlan`, default VLAN 1) or a trunk (`trunk`, `native`).' });
 
 // ---- routes, rules, services --------------------------------------------------------
 
@@ -239,7 +241,7 @@ const route = strict(
 		ctx.addIssue({ code: 'custom', path: ['via'], message: 'a blackhole route has no `via`' });
 	if (!r.blackhole && r.via === undefined)
 		ctx.addIssue({ code: 'custom', path: [], message: 'a route needs `via: <next hop>` or `blackhole: true`' });
-});
+}).meta({ id: 'Route' });
 
 const ruleShape = {
 	action: oneOf(['allow', 'deny', 'reject']),
@@ -261,8 +263,12 @@ function checkRulePorts(rule: { proto?: string; port?: unknown; sport?: unknown 
 
 const forwardingRule = strict(ruleShape, 'a rule', (key) =>
 	key === 'direction' ? 'only endpoints (host, vm, container, hypervisor, internet) have `direction`; a forwarding node filters with `in`/`out`' : undefined
-).superRefine(checkRulePorts);
-const endpointRule = strict({ ...ruleShape, direction: oneOf(['in', 'out']).optional() }, 'a rule').superRefine(checkRulePorts);
+)
+	.superRefine(checkRulePorts)
+	.meta({ id: 'Rule', description: 'Filters forwarded packets; first match wins, else `policy`.' });
+const endpointRule = strict({ ...ruleShape, direction: oneOf(['in', 'out']).optional() }, 'a rule')
+	.superRefine(checkRulePorts)
+	.meta({ id: 'EndpointRule', description: 'Filters packets to this endpoint (or from it, with `direction: out`); first match wins.' });
 
 const policy = () => oneOf(['allow', 'deny']);
 
@@ -277,7 +283,7 @@ const ospf = strict(
 		passive: list(ifaceName, 'a list of interface names').optional()
 	},
 	'an ospf block'
-);
+).meta({ id: 'Ospf' });
 
 const gatewayNat = strict(
 	{
@@ -311,7 +317,7 @@ const health = strict(
 
 const common = {
 	label: string('a string').optional(),
-	position: strict({ x: number('x', -Number.MAX_VALUE), y: number('y', -Number.MAX_VALUE) }, 'a position').optional(),
+	position: strict({ x: number('x'), y: number('y') }, 'a position').optional(),
 	delay: duration().optional()
 };
 
@@ -426,7 +432,9 @@ function nodeSchema<K extends Kind, F extends z.ZodRawShape, I extends z.ZodType
 		},
 		`a ${kind} node`,
 		(key) => nodeFieldHome(kind, key)
-	).superRefine(checkNode(kind));
+	)
+		.superRefine(checkNode(kind))
+		.meta({ id: `${kind.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Node` });
 }
 
 const node = z.discriminatedUnion(
@@ -470,7 +478,7 @@ const link = strict(
 		queue: integer('a queue length in frames', 1).optional()
 	},
 	'a link'
-);
+).meta({ id: 'Link', description: 'A cable between two interfaces "node.interface". Defaults: latency 50us, bandwidth 1Gbps, loss 0, queue 1000.' });
 
 /** Largest IPv4 payload of an ICMP echo or UDP datagram: 65535 - 20 - 8. */
 const MAX_PAYLOAD = 65507;
@@ -506,7 +514,7 @@ const traffic = strict(
 		ctx.addIssue({ code: 'custom', path: ['rate'], message: '`rate` is for cbr flows: a bulk flow sends as fast as the path and its window allow' });
 	if (kind === 'cbr' && flow.window !== undefined)
 		ctx.addIssue({ code: 'custom', path: ['window'], message: '`window` is for bulk flows (`kind: bulk`)' });
-});
+}).meta({ id: 'Traffic', description: 'A flow: constant rate (`cbr`, needs `rate`) or bulk TCP (`bulk`).' });
 
 const faultTarget = z.union([nodeOrIface, strict({ link: linkEnd }, 'a cable target')], {
 	error: (issue) =>
@@ -516,7 +524,7 @@ const faultTarget = z.union([nodeOrIface, strict({ link: linkEnd }, 'a cable tar
 const event = strict({ at: duration(), fail: faultTarget.optional(), restore: faultTarget.optional() }, 'an event').superRefine((e, ctx) => {
 	if ((e.fail === undefined) === (e.restore === undefined))
 		ctx.addIssue({ code: 'custom', path: [], message: 'an event takes exactly one of `fail` or `restore`' });
-});
+}).meta({ id: 'Event', description: 'At `at`, fail or restore a node ("r1"), an interface ("r1.eth1") or a cable ({ link: "r1.eth1" }).' });
 
 const scenario = strict(
 	{
@@ -533,7 +541,7 @@ const scenario = strict(
 			ctx.addIssue({ code: 'custom', path: ['traffic', index, 'name'], message: `flow name "${flow.name}" is used twice in this scenario` });
 		seen.add(flow.name);
 	});
-});
+}).meta({ id: 'Scenario', description: 'Timed traffic and faults.' });
 
 const probeCheck = strict(
 	{
@@ -560,7 +568,7 @@ const probeCheck = strict(
 		for (const key of ['port', 'sport'] as const)
 			if (check[key] !== undefined)
 				ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` is for tcp and udp probes: add \`proto: tcp\` or \`proto: udp\`` });
-});
+}).meta({ id: 'ProbeCheck', description: 'A probe from a node to a node or address, and the outcome expected.' });
 
 const scenarioCheck = strict(
 	{
@@ -571,7 +579,7 @@ const scenarioCheck = strict(
 		'min-goodput': bandwidth().optional()
 	},
 	'a scenario check'
-);
+).meta({ id: 'ScenarioCheck', description: 'Runs a scenario and compares one flow with the limits given.' });
 
 /** A probe check, or a scenario check (it has `scenario`). load.ts reports the errors of the one meant. */
 const check = z.union([probeCheck, scenarioCheck], {
