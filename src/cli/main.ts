@@ -13,6 +13,7 @@ Usage:
              [--size BYTES] [--df] [--ttl N] [--json]
   vnet check FILE... [--json]
   vnet matrix FILE [--proto P] [--port N] [--json]
+  vnet simulate FILE --scenario NAME [--json] [--bucket MS]
   vnet schema
 
 Exit codes: 0 success, 1 a check or outcome differs from what was expected, 2 bad input.

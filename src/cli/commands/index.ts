@@ -4,11 +4,13 @@ import { schema } from './schema';
 import { trace } from './trace';
 import { check } from './check';
 import { matrix } from './matrix';
+import { simulate } from './simulate';
 
 export const commands: Record<string, Command> = {
 	lint,
 	schema,
 	trace,
 	check,
-	matrix
+	matrix,
+	simulate
 };

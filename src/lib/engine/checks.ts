@@ -1,12 +1,13 @@
 /**
  * Runs a document's probe checks and compares them with the trace, in the
- * shape of `vnet check --json` (../shared/spec/cli.md). Scenario checks are
- * reported as skipped until the scenario engine lands.
+ * shape of `vnet check --json` (../shared/spec/cli.md). Scenario checks run
+ * their scenario (once per scenario) through the scenario engine.
  */
 import type { Check, ProbeCheck, ScenarioCheck, Topology } from '../model/types';
 import type { Net } from './compile';
 import { ProbeEngine } from './probe';
 import type { Trace } from './trace';
+import { runScenarioCheck, type ScenarioCache } from './scenario/check';
 
 export interface CheckResult {
 	index: number;
@@ -61,11 +62,13 @@ export function compareProbe(c: ProbeCheck, t: Trace): { ok: boolean; got: Recor
 
 export function runChecks(t: Topology, net: Net): CheckResult[] {
 	const engine = new ProbeEngine(net);
+	const scenarios: ScenarioCache = new Map();
 	return t.checks.map((c, index) => {
 		if (isScenarioCheck(c)) {
-			const expected: Record<string, unknown> = {};
-			for (const k of ['max-failover', 'max-loss', 'min-goodput'] as const) if (c[k] !== undefined) expected[k] = c[k];
-			return { index, ok: false, skipped: true, expected: { scenario: c.scenario, flow: c.flow, ...expected }, got: {}, message: 'scenario checks not supported yet' };
+			const r = runScenarioCheck(t, c, scenarios);
+			const out: CheckResult = { index, ok: r.ok, expected: r.expected, got: r.got };
+			if (r.message) out.message = r.message;
+			return out;
 		}
 		let trace: Trace;
 		try {
