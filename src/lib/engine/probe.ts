@@ -592,9 +592,16 @@ export class ProbeEngine {
 				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `outbound rule ${rule.index + 1} on ${node.id}`, local: true } };
 			}
 		}
-		if (!ct) this.ctAdd(node, p, p);
+		// Masquerade (POSTROUTING) also rewrites what the node itself sends out of that interface.
+		let masqNote = '';
+		if (!ct && node.masquerade.has(egress.name) && egress.hasAddr && p.src !== egress.addr) {
+			const orig: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
+			p.src = egress.addr;
+			this.ctAdd(node, orig, p);
+			masqNote = `; masquerade ${fmtAddr(orig.src, orig.sport, orig.proto)} -> ${fmtAddr(p.src, p.sport, p.proto)}`;
+		} else if (!ct) this.ctAdd(node, p, p);
 		const nextHop = r.via || p.dst;
-		const tx = this.transmit(node, egress, nextHop, p, this.record ? { node: node.id, in: null, out: egress.name, action: 'SENT', detail: `route ${r.text}`, ref: r.path } : NO_HOP);
+		const tx = this.transmit(node, egress, nextHop, p, this.record ? { node: node.id, in: null, out: egress.name, action: 'SENT', detail: `route ${r.text}${masqNote}`, ref: r.path } : NO_HOP);
 		if (tx.kind === 'rx') return tx;
 		return { kind: 'end', end: this.txFailure(node, tx, p, null, true) };
 	}
