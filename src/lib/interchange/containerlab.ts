@@ -21,6 +21,7 @@ import type { Interface, Node, Rule, Topology } from '../model/types';
 import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode } from '../model/resolve';
 import { parseCidr, u32ToIp, isIpv4 } from '../engine/ip';
 import { formatBandwidth, formatDuration } from '../model/units';
+import { physicalInterfaces, guestAttachments } from './ports';
 
 export const DEFAULT_CLAB_IMAGE = 'ghcr.io/hellt/network-multitool';
 
@@ -68,35 +69,6 @@ function dev(plan: NodePlan, vnetIf: string): string {
 	const dot = vnetIf.indexOf('.');
 	if (dot > 0) return `${dev(plan, vnetIf.slice(0, dot))}.${vnetIf.slice(dot + 1)}`;
 	return plan.map.get(vnetIf) ?? vnetIf;
-}
-
-function physicalInterfaces(id: string, n: Node, t: Topology): string[] {
-	const out: string[] = [];
-	const add = (name: string) => {
-		if (!out.includes(name)) out.push(name);
-	};
-	const decl = n.interfaces ?? {};
-	const bonds = new Set(Object.entries(decl).filter(([, i]) => i.bond).map(([name]) => name));
-	for (const [name, i] of Object.entries(decl)) {
-		const dot = name.indexOf('.');
-		if (dot > 0) {
-			const parent = name.slice(0, dot);
-			if (!bonds.has(parent)) add(parent);
-			continue;
-		}
-		if (i.bond) {
-			for (const m of i.bond.members) add(m);
-			continue;
-		}
-		add(name);
-	}
-	// Switch ports named only in links.
-	for (const l of t.links)
-		for (const end of [l.a, l.b]) {
-			const dot = end.indexOf('.');
-			if (end.slice(0, dot) === id) add(end.slice(dot + 1));
-		}
-	return out;
 }
 
 /** Addresses a rule's from/to stands for: a node id → all its addresses; `any`/absent → [undefined]. */
@@ -384,20 +356,13 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 		if (l.queue !== undefined) vars.queue = l.queue;
 		links.push({ a: `${an}:${dev(pa, ai)}`, b: `${bn}:${dev(pb, bi)}`, index, ...(Object.keys(vars).length ? { vars: { vnet: vars } } : {}) });
 	}
-	for (const seg of r.nodes.values()) {
-		if (!seg.owner) continue;
-		const hv = plans.get(seg.owner)!;
-		for (const port of seg.interfaces) {
-			const dot = port.name.indexOf('.');
-			if (dot < 0) continue; // "host" / "uplink": the hypervisor itself
-			const guest = port.name.slice(0, dot);
-			const gIf = port.name.slice(dot + 1);
-			const gp = plans.get(guest);
-			if (!gp) continue;
-			const eth = `eth${hv.map.size + hv.guestPorts.size + 1}`;
-			hv.guestPorts.set(port.name, eth);
-			links.push({ a: `${guest}:${dev(gp, gIf)}`, b: `${seg.owner}:${eth}` });
-		}
+	for (const g of guestAttachments(r)) {
+		const hv = plans.get(g.hypervisor)!;
+		const gp = plans.get(g.guest);
+		if (!gp) continue;
+		const eth = `eth${hv.map.size + hv.guestPorts.size + 1}`;
+		hv.guestPorts.set(g.port, eth);
+		links.push({ a: `${g.guest}:${dev(gp, g.iface)}`, b: `${g.hypervisor}:${eth}` });
 	}
 
 	for (const plan of plans.values()) {

@@ -54,7 +54,11 @@ function deletePath(root: unknown, path: PropertyKey[]): boolean {
  * valid document.
  */
 export function finalize(t: Topology, w: Warnings): Topology {
-	const plain = topologyToPlain(t) as Record<string, unknown>;
+	return finalizePlain(topologyToPlain(t) as Record<string, unknown>, w);
+}
+
+/** As `finalize`, for a document in file form (units as text, as vnet YAML has them). */
+export function finalizePlain(plain: Record<string, unknown>, w: Warnings): Topology {
 	for (let round = 0; round < 200; round++) {
 		const res = topologySchema.safeParse(plain);
 		if (res.success) return res.data as Topology;
@@ -109,11 +113,11 @@ export function importHeader(format: string, file: string, w: Warnings): string[
 }
 
 /** Runs an importer body, turning InputError into a clean failure (no stack traces for bad input). */
-export function runImport(format: string, file: string, body: (w: Warnings) => Topology): ImportResult {
+export function runImport(format: string, file: string, body: (w: Warnings) => Topology | { plain: Record<string, unknown> }): ImportResult {
 	const w = new Warnings();
 	try {
 		const built = body(w);
-		const topology = finalize(built, w);
+		const topology = 'plain' in built ? finalizePlain(built.plain, w) : finalize(built, w);
 		const yaml = topologyToYaml(topology, importHeader(format, file, w));
 		return { ok: true, topology, yaml, warnings: w.list, format };
 	} catch (e) {
