@@ -36,7 +36,7 @@ export interface FlowResult {
 	sent: number;
 	delivered: number;
 	lost: number;
-	latencyMs: { min: number; mean: number; p99: number } | null;
+	latencyMs: { min: number; mean: number; p99: number; max: number } | null;
 	failovers: FailoverResult[];
 	goodputMbps: number | null;
 	/** nodes on the path at the start, for display */
@@ -553,6 +553,30 @@ class ScenarioRun implements MechanismHost {
 		hId[i] = id;
 	}
 
+	/** Replaces the top of the heap with a new event (one sift instead of pop + push). */
+	private replaceTop(t: number, id: number): void {
+		const hT = this.hT;
+		const hS = this.hS;
+		const hId = this.hId;
+		const s = this.hseq++;
+		const n = this.hn;
+		let i = 0;
+		for (;;) {
+			let c = 2 * i + 1;
+			if (c >= n) break;
+			const r = c + 1;
+			if (r < n && (hT[r] < hT[c] || (hT[r] === hT[c] && hS[r] < hS[c]))) c = r;
+			if (hT[c] > t || (hT[c] === t && hS[c] > s)) break;
+			hT[i] = hT[c];
+			hS[i] = hS[c];
+			hId[i] = hId[c];
+			i = c;
+		}
+		hT[i] = t;
+		hS[i] = s;
+		hId[i] = id;
+	}
+
 	/** Removes the top of the heap. */
 	private pop(): void {
 		const n = --this.hn;
@@ -595,9 +619,10 @@ class ScenarioRun implements MechanismHost {
 
 	/**
 	 * The packet is ready to leave node `h` of its path at time `ready`:
-	 * deliver it, drop it, or queue it on the next link direction.
+	 * deliver it, drop it (both return -1), or queue it on the next link
+	 * direction and return when it is ready to leave the next node.
 	 */
-	private forward(pid: number, h: number, ready: number): void {
+	private forward(pid: number, h: number, ready: number): number {
 		const path = this.paths[this.pPath[pid]];
 		if (h === path.n) {
 			if (path.ok) {
@@ -614,16 +639,22 @@ class ScenarioRun implements MechanismHost {
 				tl[b]++;
 				this.free[this.freeN++] = pid;
 			} else this.drop(pid, path.reason);
-			return;
+			return -1;
 		}
 		const ld = path.ld[h];
-		if (this.ldUp[ld] === 0) return this.drop(pid, DROP_LINK_DOWN);
+		if (this.ldUp[ld] === 0) {
+			this.drop(pid, DROP_LINK_DOWN);
+			return -1;
+		}
 		let r = ready;
 		const g = path.gate[h];
 		if (g >= 0) {
 			let d = this.gDone[g];
 			if (d < 0) {
-				if (this.gBlocked[g] === 1) return this.drop(pid, DROP_NO_FLOW);
+				if (this.gBlocked[g] === 1) {
+					this.drop(pid, DROP_NO_FLOW);
+					return -1;
+				}
 				d = r + this.gCost[g];
 				this.gDone[g] = d;
 			}
@@ -667,10 +698,13 @@ class ScenarioRun implements MechanismHost {
 		this.ldHead[ld] = head;
 		this.ldCnt[ld] = cnt;
 		this.ldLast[ld] = last;
-		if (lost !== null) return this.drop(pid, lost);
+		if (lost !== null) {
+			this.drop(pid, lost);
+			return -1;
+		}
 		this.pHop[pid] = h + 1;
 		this.pEpoch[pid] = this.ldEpoch[ld];
-		this.push(last + this.ldLat[ld] + path.delay[h + 1], pid);
+		return last + this.ldLat[ld] + path.delay[h + 1];
 	}
 
 	// ---------------------------------------------------------------- run
@@ -716,7 +750,13 @@ class ScenarioRun implements MechanismHost {
 			});
 		for (let ci = 0; ci < C; ci++) if (this.fN[ci] > 0) this.push(0, -(ci + 1));
 
-		// The event loop.
+		this.loop();
+		const wall = (performance.now() - wall0) / 1e3;
+		return this.results(events.map((x) => x.e), bulkRest, wall);
+	}
+
+	/** The event loop: control events (faults, timers) first at equal times, then packets. */
+	private loop(): void {
 		const ctrl = this.ctrl;
 		for (;;) {
 			const tp = this.hn > 0 ? this.hT[0] : Infinity;
@@ -731,12 +771,12 @@ class ScenarioRun implements MechanismHost {
 			if (this.hn === 0) break;
 			const t = this.hT[0];
 			const id = this.hId[0];
-			this.pop();
 			this.clock = t;
 			if (id < 0) {
 				const ci = -id - 1;
 				const seq = this.fNext[ci]++;
-				if (seq + 1 < this.fN[ci]) this.push(this.sendTime(ci, seq + 1), id);
+				if (seq + 1 < this.fN[ci]) this.replaceTop(Math.floor(((seq + 1) * 1e9) / this.fRate[ci]), id);
+				else this.pop();
 				this.packets++;
 				if (this.freeN === 0) {
 					if (this.pCount === this.pFlow.length) this.growPackets();
@@ -747,16 +787,21 @@ class ScenarioRun implements MechanismHost {
 				this.pSeq[pid] = seq;
 				const pathId = this.fPathId[ci];
 				this.pPath[pid] = pathId;
-				this.forward(pid, 0, t + this.paths[pathId].delay[0]);
+				const nt = this.forward(pid, 0, t + this.paths[pathId].delay[0]);
+				if (nt >= 0) this.push(nt, pid);
 			} else {
 				const h = this.pHop[id];
 				const path = this.paths[this.pPath[id]];
-				if (this.ldEpoch[path.ld[h - 1]] !== this.pEpoch[id]) this.drop(id, DROP_IN_FLIGHT);
-				else this.forward(id, h, t);
+				if (this.ldEpoch[path.ld[h - 1]] !== this.pEpoch[id]) {
+					this.pop();
+					this.drop(id, DROP_IN_FLIGHT);
+					continue;
+				}
+				const nt = this.forward(id, h, t);
+				if (nt >= 0) this.replaceTop(nt, id);
+				else this.pop();
 			}
 		}
-		const wall = (performance.now() - wall0) / 1e3;
-		return this.results(events.map((x) => x.e), bulkRest, wall);
 	}
 
 	/** Goodput of a bulk flow at rest (spec formula), with the path's RTT. */
@@ -817,7 +862,7 @@ class ScenarioRun implements MechanismHost {
 			const sorted = Float64Array.from(lat).sort();
 			const delivered = sorted.length;
 			const ms = (ns: number) => Math.round(ns / 1e2) / 1e4;
-			const latencyMs = delivered ? { min: ms(sorted[0]), mean: ms(sum / delivered), p99: ms(sorted[Math.ceil(0.99 * delivered) - 1]) } : null;
+			const latencyMs = delivered ? { min: ms(sorted[0]), mean: ms(sum / delivered), p99: ms(sorted[Math.ceil(0.99 * delivered) - 1]), max: ms(sorted[delivered - 1]) } : null;
 			const failovers = events.map((e, k) => {
 				const next = k + 1 < events.length ? events[k + 1].at : Infinity;
 				let s0 = Math.ceil((e.at * this.fRate[ci]) / 1e9);
