@@ -97,6 +97,15 @@ describe('bad input', () => {
 		expect(errorsOf('[1, 2]', 'x.vnet.json')[0].message).toMatch(/got a list$/);
 	});
 
+	it('YAML features outside the format: merge keys, binary, sets, complex keys', () => {
+		expect(errorsOf('vnet: 1\nname: x\nnodes:\n  b: &b { kind: host }\n  h: { <<: *b, kind: host }\n')[0].message).toBe(
+			'YAML merge keys (`<<`) are not part of YAML 1.2: write the fields out'
+		);
+		expect(errorsOf('vnet: 1\nname: !!binary aGVsbG8=\nnodes: {}\n')[0].message).toBe('expected a name, got binary data');
+		expect(errorsOf('vnet: 1\nname: x\nnodes: !!set { a }\n')[0].message).toBe('expected a mapping of node id to node, got a YAML set');
+		expect(errorsOf('vnet: 1\nname: x\nnodes:\n  ? [a, b]\n  : { kind: host }\n')[0].message).toMatch(/is not a valid node id/);
+	});
+
 	it('a non-string argument', () => {
 		expect(errorsOf(undefined as unknown as string)[0].message).toBe('expected the text of a topology file');
 	});

@@ -68,6 +68,7 @@ export function describeValue(value: unknown): string {
 	if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
 	if (Array.isArray(value)) return 'a list';
 	if (value instanceof Set) return 'a YAML set';
+	if (ArrayBuffer.isView(value)) return 'binary data';
 	if (value instanceof Map) return 'a YAML map with non-string keys';
 	if (typeof value === 'object') return 'a mapping';
 	return typeof value;

@@ -62,6 +62,7 @@ function strict<S extends z.ZodRawShape>(shape: S, what: string, elsewhere?: (ke
 			if (issue.code === 'unrecognized_keys') {
 				return issue.keys
 					.map((key) => {
+						if (key === '<<') return 'YAML merge keys (`<<`) are not part of YAML 1.2: write the fields out';
 						const where = elsewhere?.(key);
 						if (where) return `unknown field \`${key}\`: ${where}`;
 						const suggestion = didYouMean(key, known);
