@@ -567,7 +567,10 @@ export class ProbeEngine {
 		this.s.t += node.delay;
 		if (node.local.has(p.dst)) {
 			this.hop({ node: node.id, in: null, out: null, action: 'LOCAL', ...this.pktFields(p), detail: 'addressed to this node itself' });
-			return { kind: 'end', end: { kind: 'arrived', node, iface: this.iface(node.ifaces[0]), pkt: p, established: true } };
+			// Over lo, still through conntrack and the input rules: a request is NEW, its answer ESTABLISHED.
+			const lct = this.ctFind(node, p);
+			if (!lct && p.kind !== 'icmp-err') this.ctAdd(node, p, p);
+			return { kind: 'end', end: { kind: 'arrived', node, iface: this.iface(node.ifaces[0]), pkt: p, established: lct !== null } };
 		}
 		const r = lookup(node, p.dst);
 		if (!r) {
@@ -624,6 +627,9 @@ export class ProbeEngine {
 		// ARP failure
 		if (local) return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: null, reason: `ARP failed at ${node.id}`, local: true, mtu: null };
 		const err = this.makeError(node, p, 3, 1, 0, false, offenderSrc ?? p.src);
+		// Already masqueraded: Linux sends the error to the packet's (own, masquerade) source
+		// address, so from that address, and conntrack then translates it back to the sender.
+		if (err && offenderSrc !== null && offenderSrc !== p.src && node.local.has(p.src)) err.src = p.src;
 		return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err, reason: `ARP failed at ${node.id}`, local: false, mtu: null };
 	}
 
@@ -871,6 +877,7 @@ export class ProbeEngine {
 			inner: null,
 			rejectedBy: null
 		};
+		const asSent = { dst: req.dst, dport: req.dport };
 		const end = this.runLeg(src, req);
 		trace.request = this.s.hops;
 		this.s.hops = [];
@@ -939,13 +946,6 @@ export class ProbeEngine {
 		}
 		// arrived at the destination node
 		const dnode = end.node;
-		if (dnode.idx === src.idx && end.pkt.dst === src.firstAddr && this.s.hops.length === 0 && trace.request.length <= 1) {
-			trace.disposition = 'DELIVERED';
-			trace.leg = null;
-			trace.seenSource = u32ToIp(end.pkt.src);
-			trace.rttMs = this.s.t / 1e6;
-			return finish();
-		}
 		const p = end.pkt;
 		const filt = this.inputFilter(dnode, end.iface, p, end.established);
 		if (filt.action !== 'allow') {
@@ -986,6 +986,13 @@ export class ProbeEngine {
 		}
 		// the reply leg
 		const back = this.runLeg(dnode, ans);
+		if (back.kind === 'arrived' && back.node.idx === src.idx && req.proto !== PROTO_ICMP && back.pkt.kind !== 'icmp-err' && (back.pkt.src !== asSent.dst || back.pkt.sport !== asSent.dport)) {
+			// A TCP/UDP socket only takes answers from the address and port it sent to.
+			trace.leg = 'reply';
+			trace.disposition = 'DROPPED';
+			trace.reason = `the answer came from ${fmtAddr(back.pkt.src, back.pkt.sport, back.pkt.proto)}, not from ${fmtAddr(asSent.dst, asSent.dport, req.proto)}: the requester ignores it`;
+			return finish();
+		}
 		if (back.kind === 'arrived' && back.node.idx === src.idx) {
 			const filtBack = this.inputFilter(src, back.iface, back.pkt, back.established);
 			if (filtBack.action !== 'allow') {
