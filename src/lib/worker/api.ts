@@ -1,0 +1,226 @@
+/**
+ * The simulation API that runs inside the Web Worker (engine.worker.ts only
+ * exposes it). A plain module with no DOM and no worker globals, so tests call
+ * it directly in Node and compare it with the CLI: both run the same engine
+ * on the same loaded document, and answer with the same JSON.
+ *
+ * Long jobs (checks, the matrix) give the event loop a turn every few
+ * milliseconds, so a `cancel()` or a newer `open()` that arrives meanwhile is
+ * seen between two probes.
+ */
+import { loadTopology } from '../model/load';
+import { lintTopology } from '../model/lint';
+import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
+import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
+import { isScenarioCheck, probeOf } from '../engine/checks';
+import { isIpv4 } from '../engine/ip';
+import type { ProbeSpec, Trace } from '../engine/trace';
+import {
+	InputError,
+	cellCode,
+	CELL_SELF,
+	type CheckRow,
+	type ChecksReport,
+	type DocStatus,
+	type MatrixOptions,
+	type MatrixProgress,
+	type MatrixResult,
+	type SimApi
+} from './protocol';
+
+/** How long a job runs before it lets messages in (and reports progress). */
+const SLICE_MS = 25;
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const yieldTurn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+interface Loaded {
+	version: number;
+	file: string;
+	topology: Topology;
+	net: Net;
+	engine: ProbeEngine;
+}
+
+/** "isp → 198.51.100.2 tcp/443 size 1400 df expect DELIVERED" */
+export function describeCheck(c: Check): string {
+	if (isScenarioCheck(c)) return `scenario ${c.scenario} flow ${c.flow}`;
+	return describeProbe(c) + ` expect ${c.expect}`;
+}
+
+export function describeProbe(c: ProbeSpec | ProbeCheck): string {
+	const parts = [`${c.from} → ${c.to}`, `${c.proto ?? 'icmp'}${c.port ? '/' + c.port : ''}`];
+	if (c.size !== undefined) parts.push(`size ${c.size}`);
+	if (c.df) parts.push('df');
+	if (c.ttl !== undefined) parts.push(`ttl ${c.ttl}`);
+	return parts.join(' ');
+}
+
+function internal(file: string, what: string, err: unknown): Diagnostic {
+	return { severity: 'error', file, path: '', line: 0, col: 0, message: `internal error while ${what}: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+export function createSimApi(): SimApi {
+	let doc: Loaded | null = null;
+	/** the version of the latest open(), loaded or not */
+	let latest = 0;
+	/** bumped by cancel(); a job stops when it changed since the job began */
+	let cancels = 0;
+
+	function need(): Loaded {
+		if (!doc || doc.version !== latest) throw new InputError('the document has errors: fix them to run probes');
+		return doc;
+	}
+
+	function checkSpec(t: Topology, spec: ProbeSpec): void {
+		if (!spec || typeof spec.from !== 'string' || !spec.from) throw new InputError('choose a source node');
+		if (typeof spec.to !== 'string' || !spec.to) throw new InputError('choose a destination node or address');
+		if (!(spec.from in t.nodes)) throw new InputError(`no node "${spec.from}" in this network`);
+		if (!isIpv4(spec.to) && !(spec.to in t.nodes)) throw new InputError(`"${spec.to}" is neither a node nor an IPv4 address`);
+		const proto = spec.proto ?? 'icmp';
+		if (proto !== 'icmp' && proto !== 'tcp' && proto !== 'udp') throw new InputError(`protocol must be icmp, tcp or udp, got ${String(proto)}`);
+		if (proto !== 'icmp' && spec.port === undefined) throw new InputError(`a ${proto} probe needs a port`);
+		const int = (v: number | undefined, name: string, min: number, max: number) => {
+			if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) throw new InputError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+		};
+		int(spec.port, 'port', 1, 65535);
+		int(spec.sport, 'source port', 1, 65535);
+		int(spec.size, 'size', 0, 65507);
+		int(spec.ttl, 'TTL', 1, 255);
+	}
+
+	const api: SimApi = {
+		open(text, file, version) {
+			latest = version;
+			doc = null;
+			const ms = { load: 0, lint: 0, compile: 0 };
+			const status: DocStatus = { version, file, ok: false, errors: [], lint: [], name: null, nodes: 0, endpoints: [], checks: 0, ms };
+			let t0 = now();
+			let loaded;
+			try {
+				loaded = loadTopology(text, file);
+			} catch (err) {
+				status.errors = [internal(file, 'reading the file', err)];
+				return status;
+			}
+			ms.load = now() - t0;
+			if (!loaded.ok) {
+				status.errors = loaded.errors;
+				return status;
+			}
+			const topology = loaded.topology;
+			status.name = topology.name;
+			status.nodes = Object.keys(topology.nodes).length;
+			status.checks = topology.checks.length;
+			status.lint = [...loaded.warnings];
+			t0 = now();
+			try {
+				const source = loaded.source;
+				const locate = source ? (p: (string | number)[]) => source.locate(p) : () => ({ line: 0, col: 0 });
+				status.lint.push(...lintTopology(topology, { file, locate }));
+			} catch (err) {
+				status.lint.push({ ...internal(file, 'linting the file', err), severity: 'warning' });
+			}
+			ms.lint = now() - t0;
+			t0 = now();
+			try {
+				const net = buildNet(topology);
+				doc = { version, file, topology, net, engine: new ProbeEngine(net) };
+				status.endpoints = matrixEndpoints(net);
+				status.ok = true;
+			} catch (err) {
+				status.errors = [internal(file, 'building the network', err)];
+			}
+			ms.compile = now() - t0;
+			return status;
+		},
+
+		trace(spec) {
+			const d = need();
+			checkSpec(d.topology, spec);
+			return d.engine.run(spec, { hops: true });
+		},
+
+		async checks(version) {
+			const t0 = now();
+			const report: ChecksReport = { version, superseded: false, passed: 0, failed: 0, skipped: 0, results: [], ms: 0 };
+			if (!doc || doc.version !== version || version !== latest) {
+				report.superseded = true;
+				return report;
+			}
+			const d = doc;
+			const checks = d.topology.checks;
+			let slice = now();
+			for (let i = 0; i < checks.length; i++) {
+				if (now() - slice > SLICE_MS) {
+					await yieldTurn();
+					slice = now();
+					if (latest !== version) {
+						report.superseded = true;
+						return report;
+					}
+				}
+				// runChecks on a one-check document: the exact CLI code path, result by result
+				const [r] = runChecks({ ...d.topology, checks: [checks[i]] }, d.net);
+				const c = checks[i];
+				const row: CheckRow = { ...r, index: i, label: describeCheck(c) };
+				if (!isScenarioCheck(c)) row.check = c;
+				report.results.push(row);
+				if (r.ok) report.passed++;
+				else if (r.skipped) report.skipped++;
+				else report.failed++;
+			}
+			report.ms = now() - t0;
+			return report;
+		},
+
+		async matrix(opts: MatrixOptions, onProgress?: (p: MatrixProgress) => void): Promise<MatrixResult> {
+			const t0 = now();
+			const d = need();
+			const proto = opts.proto ?? 'icmp';
+			if (proto !== 'icmp' && opts.port === undefined) throw new InputError(`a ${proto} matrix needs a port`);
+			const myCancel = cancels;
+			const endpoints = matrixEndpoints(d.net);
+			const n = endpoints.length;
+			const cells = new Uint8Array(n * n);
+			const total = n * n;
+			let done = 0;
+			let reported = 0; // first row not yet sent
+			let slice = now();
+			let cancelled = false;
+			const report = (rowEnd: number) => {
+				if (!onProgress || rowEnd <= reported) return;
+				onProgress({ done, total, row: reported, cells: cells.slice(reported * n, rowEnd * n) });
+				reported = rowEnd;
+			};
+			for (let i = 0; i < n; i++) {
+				const from = endpoints[i];
+				for (let j = 0; j < n; j++) {
+					const to = endpoints[j];
+					cells[i * n + j] = from === to ? CELL_SELF : cellCode(d.engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition);
+					done++;
+				}
+				if (now() - slice > SLICE_MS) {
+					report(i + 1);
+					await yieldTurn();
+					slice = now();
+					if (cancels !== myCancel || latest !== d.version) {
+						cancelled = i + 1 < n;
+						break;
+					}
+				}
+			}
+			report(cancelled ? reported : n);
+			return { version: d.version, endpoints, proto, port: opts.port ?? null, cells, done, total, cancelled, ms: now() - t0 };
+		},
+
+		cancel() {
+			cancels++;
+		},
+
+		ping() {
+			return latest;
+		}
+	};
+	return api;
+}

@@ -1,0 +1,249 @@
+/**
+ * The page's side of the simulation worker. It keeps the document the user
+ * is looking at, sends it (versioned) to the worker, runs its checks after
+ * every load, and keeps the worker alive: if the worker dies, hangs, or the
+ * engine throws an internal error, the worker is replaced and given the
+ * current document again, so nothing the user typed is lost and the panel
+ * shows what happened in one sentence.
+ *
+ * It depends only on a `spawn()` that returns something Worker-like, so tests
+ * run it over a MessageChannel in Node (worker-client.test.ts).
+ */
+import * as Comlink from 'comlink';
+import type { ChecksReport, DocStatus, MatrixOptions, MatrixProgress, MatrixResult, ProbeSpec, SimApi, Trace } from './protocol';
+
+export interface WorkerLike extends Comlink.Endpoint {
+	terminate(): void;
+}
+
+export interface SimClientEvents {
+	/** the worker's answer for the latest document */
+	onStatus?(s: DocStatus): void;
+	/** the document's checks ran (latest document only) */
+	onChecks?(r: ChecksReport): void;
+	/** checks started (true) or ended (false) */
+	onChecksRunning?(running: boolean): void;
+	/** the worker was replaced; `message` says why, for the user */
+	onRestart?(message: string): void;
+}
+
+export interface SimClientOptions {
+	/** a call that has not answered after this long means a hung worker (ms) */
+	timeoutMs?: number;
+	/** a matrix that has reported nothing for this long is hung (ms) */
+	heartbeatMs?: number;
+	/** a cancel that the worker does not acknowledge in this long restarts it (ms) */
+	cancelGraceMs?: number;
+}
+
+/** A call failed because the worker was replaced while it ran. */
+export class WorkerRestartedError extends Error {
+	override name = 'WorkerRestartedError';
+}
+
+/** Errors the worker throws about the user's input (a bad probe) rather than about itself. */
+function isInputError(e: unknown): boolean {
+	return e instanceof Error && e.name === 'InputError';
+}
+
+const MAX_QUICK_RESTARTS = 3;
+const QUICK_WINDOW_MS = 10_000;
+
+export class SimClient {
+	#spawn: () => WorkerLike;
+	#events: SimClientEvents;
+	#opts: Required<SimClientOptions>;
+	#worker: WorkerLike | null = null;
+	#api: Comlink.Remote<SimApi> | null = null;
+	/** rejects every call of the current worker when it dies */
+	#died: Promise<never> = new Promise<never>(() => {});
+	#kill: (e: Error) => void = () => {};
+	#version = 0;
+	#doc: { text: string; file: string } | null = null;
+	#restarts: number[] = [];
+	#disposed = false;
+	#matrixRunning = false;
+	/** how many times the worker was replaced */
+	restarts = 0;
+	/** set when the worker keeps dying: the client stopped restarting it */
+	gaveUp: string | null = null;
+
+	constructor(spawn: () => WorkerLike, events: SimClientEvents = {}, opts: SimClientOptions = {}) {
+		this.#spawn = spawn;
+		this.#events = events;
+		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, ...opts };
+		this.#start();
+	}
+
+	#start() {
+		const w = this.#spawn();
+		this.#worker = w;
+		this.#api = Comlink.wrap<SimApi>(w);
+		this.#died = new Promise<never>((_, reject) => (this.#kill = reject));
+		this.#died.catch(() => {});
+		const onError = (ev: Event) => {
+			if (this.#worker !== w) return;
+			const msg = (ev as ErrorEvent).message;
+			ev.preventDefault?.();
+			this.restart(`The simulator crashed${msg ? ` (${msg})` : ''}; it was restarted with your current document.`);
+		};
+		w.addEventListener('error', onError as EventListener);
+		w.addEventListener('messageerror', onError as EventListener);
+	}
+
+	/** Replace the worker and give it the current document again. */
+	restart(message: string) {
+		if (this.#disposed) return;
+		const now = Date.now();
+		this.#restarts = this.#restarts.filter((t) => now - t < QUICK_WINDOW_MS);
+		this.#restarts.push(now);
+		const old = this.#worker;
+		this.#kill(new WorkerRestartedError(message));
+		try {
+			old?.terminate();
+		} catch {
+			// already gone
+		}
+		this.#worker = null;
+		this.#api = null;
+		this.restarts++;
+		this.#matrixRunning = false;
+		if (this.#restarts.length > MAX_QUICK_RESTARTS) {
+			this.gaveUp = `${message} It keeps failing, so it was stopped: reload the page to try again.`;
+			this.#died = new Promise<never>((_, reject) => (this.#kill = reject));
+			this.#died.catch(() => {});
+			this.#kill(new WorkerRestartedError(this.gaveUp));
+			this.#events.onRestart?.(this.gaveUp);
+			return;
+		}
+		this.#start();
+		this.#events.onRestart?.(message);
+		if (this.#doc) void this.setDocument(this.#doc.text, this.#doc.file).catch(() => {});
+	}
+
+	/**
+	 * Runs one call on the current worker, racing it against the worker's
+	 * death and a watchdog. An internal error of the engine restarts the worker.
+	 */
+	async #call<T>(what: string, run: (api: Comlink.Remote<SimApi>) => Promise<T>, watchdog?: { arm: (kick: () => void) => void }): Promise<T> {
+		if (!this.#api) throw new WorkerRestartedError(this.gaveUp ?? 'the simulator is not running');
+		const api = this.#api;
+		const worker = this.#worker;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const timeout = watchdog ? this.#opts.heartbeatMs : this.#opts.timeoutMs;
+		const hung = new Promise<never>((_, reject) => {
+			const arm = () => {
+				clearTimeout(timer);
+				timer = setTimeout(() => {
+					if (this.#worker !== worker) return;
+					const msg = `The simulator did not answer for ${Math.round(timeout / 1000)} s while ${what}; it was restarted with your current document.`;
+					this.restart(msg);
+					reject(new WorkerRestartedError(msg));
+				}, timeout);
+			};
+			arm();
+			watchdog?.arm(arm);
+		});
+		hung.catch(() => {});
+		try {
+			return await Promise.race([run(api), this.#died, hung]);
+		} catch (e) {
+			if (e instanceof WorkerRestartedError || isInputError(e) || this.#worker !== worker) throw e;
+			const msg = `The simulator hit an internal error while ${what} (${e instanceof Error ? e.message : String(e)}); it was restarted with your current document.`;
+			this.restart(msg);
+			throw new Error(msg);
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/**
+	 * Sends a new version of the document; its status and then its checks
+	 * arrive through the events. Resolves with the status, or null when a newer
+	 * document replaced it first.
+	 */
+	async setDocument(text: string, file: string): Promise<DocStatus | null> {
+		this.#doc = { text, file };
+		const version = ++this.#version;
+		let status: DocStatus;
+		try {
+			status = await this.#call('loading the document', (api) => api.open(text, file, version));
+		} catch (e) {
+			if (e instanceof WorkerRestartedError) return null; // the restart sends the document again
+			throw e;
+		}
+		if (version !== this.#version) return null;
+		this.#events.onStatus?.(status);
+		if (status.ok && status.checks > 0) void this.#runChecks(version);
+		else this.#events.onChecks?.({ version, superseded: false, passed: 0, failed: 0, skipped: 0, results: [], ms: 0 });
+		return status;
+	}
+
+	async #runChecks(version: number) {
+		this.#events.onChecksRunning?.(true);
+		try {
+			const report = await this.#call('running the checks', (api) => api.checks(version));
+			if (!report.superseded && version === this.#version) this.#events.onChecks?.(report);
+		} catch {
+			// a restart reloads the document and runs them again
+		} finally {
+			if (version === this.#version) this.#events.onChecksRunning?.(false);
+		}
+	}
+
+	/** One probe on the current document (`vnet trace --json`). */
+	trace(spec: ProbeSpec): Promise<Trace> {
+		return this.#call('running a probe', (api) => api.trace(spec));
+	}
+
+	/** The reachability matrix; rows stream through onProgress. */
+	async matrix(opts: MatrixOptions, onProgress?: (p: MatrixProgress) => void): Promise<MatrixResult> {
+		let kick = () => {};
+		this.#matrixRunning = true;
+		try {
+			return await this.#call(
+				'computing the matrix',
+				(api) =>
+					api.matrix(
+						opts,
+						Comlink.proxy((p: MatrixProgress) => {
+							kick();
+							onProgress?.(p);
+						})
+					),
+				{ arm: (k) => (kick = k) }
+			);
+		} finally {
+			this.#matrixRunning = false;
+		}
+	}
+
+	/**
+	 * Stops a running matrix. The worker sees the request between two rows;
+	 * if it does not answer in time, it is replaced.
+	 */
+	async cancel(): Promise<void> {
+		const api = this.#api;
+		const worker = this.#worker;
+		if (!api) return;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.#opts.cancelGraceMs)));
+		const answered = await Promise.race([api.cancel().then(() => 'ok' as const), late, this.#died.catch(() => 'ok' as const)]);
+		clearTimeout(timer);
+		if (answered === 'late' && this.#worker === worker && this.#matrixRunning) this.restart('The simulator was busy; it was restarted to stop the job.');
+	}
+
+	/** The current document version (increments with every setDocument). */
+	get version(): number {
+		return this.#version;
+	}
+
+	dispose() {
+		this.#disposed = true;
+		this.#kill(new WorkerRestartedError('the simulator was closed'));
+		this.#api?.[Comlink.releaseProxy]();
+		this.#worker?.terminate();
+		this.#worker = null;
+		this.#api = null;
+	}
+}

@@ -1,0 +1,22 @@
+/// <reference lib="webworker" />
+/**
+ * The module Web Worker that runs the engine off the page's thread: it only
+ * exposes the API of api.ts over comlink (see protocol.ts for the contract),
+ * moving the matrix's byte arrays instead of copying them.
+ */
+import * as Comlink from 'comlink';
+import { createSimApi } from './api';
+import type { MatrixProgress, SimApi } from './protocol';
+
+const api = createSimApi();
+
+const exposed: SimApi = {
+	...api,
+	async matrix(opts, onProgress) {
+		const send = onProgress ? (p: MatrixProgress) => onProgress(Comlink.transfer(p, [p.cells.buffer])) : undefined;
+		const r = await api.matrix(opts, send);
+		return Comlink.transfer(r, [r.cells.buffer]);
+	}
+};
+
+Comlink.expose(exposed);

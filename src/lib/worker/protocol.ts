@@ -1,0 +1,141 @@
+/**
+ * The contract between the page and the simulation worker: every value that
+ * crosses the boundary is one of these plain, structured-clonable types.
+ * The worker exposes a `SimApi` (api.ts) with comlink; the page talks to it
+ * through `SimClient` (client.ts). Errors cross as rejected promises with a
+ * message a person can read; long jobs report progress through a
+ * `Comlink.proxy` callback and stop when `cancel()` is called.
+ */
+import type { CheckResult } from '../engine/checks';
+import type { Trace, ProbeSpec } from '../engine/trace';
+import type { Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
+import { DISPOSITIONS } from '../model/types';
+
+export type { Trace, ProbeSpec, CheckResult };
+
+/**
+ * A problem with what the user asked (an unknown node, a tcp probe without a
+ * port, no loaded document), as opposed to a failure of the simulator. The
+ * name survives comlink's error transfer, so the page can tell them apart.
+ */
+export class InputError extends Error {
+	override name = 'InputError';
+}
+
+/** What the worker made of the document it was sent. */
+export interface DocStatus {
+	/** the version the page gave with the text; answers for older versions are dropped */
+	version: number;
+	file: string;
+	/** loaded and compiled: probes, checks and the matrix can run */
+	ok: boolean;
+	/** why it is not ok: format errors, or a compile failure */
+	errors: Diagnostic[];
+	/** lint findings (and loader warnings) of a loaded document */
+	lint: Diagnostic[];
+	name: string | null;
+	nodes: number;
+	/** the nodes a matrix runs between (endpoints with an address), in file order */
+	endpoints: string[];
+	checks: number;
+	/** wall time of each step in the worker, ms */
+	ms: { load: number; lint: number; compile: number };
+}
+
+/** One check of the document, run. */
+export interface CheckRow extends CheckResult {
+	/** a short description: "isp → 198.51.100.2 tcp/443 expect DELIVERED" */
+	label: string;
+	/** the probe check itself (absent for scenario checks) */
+	check?: ProbeCheck;
+}
+
+export interface ChecksReport {
+	version: number;
+	/** a newer document arrived while the checks ran: this report is incomplete, ignore it */
+	superseded: boolean;
+	passed: number;
+	failed: number;
+	skipped: number;
+	results: CheckRow[];
+	ms: number;
+}
+
+export interface MatrixOptions {
+	proto?: Proto;
+	port?: number;
+}
+
+/**
+ * Matrix cells as one byte each, row-major (from × to): 0 not computed yet,
+ * SELF on the diagonal, otherwise 1 + the index in DISPOSITIONS.
+ */
+export const CELL_PENDING = 0;
+export const CELL_SELF = 255;
+
+export function cellCode(d: Disposition | null): number {
+	return d === null ? CELL_SELF : DISPOSITIONS.indexOf(d) + 1;
+}
+
+export function cellDisposition(code: number): Disposition | null {
+	return code === CELL_SELF || code === CELL_PENDING ? null : (DISPOSITIONS[code - 1] ?? null);
+}
+
+export interface MatrixRows {
+	/** first row index of `cells` */
+	row: number;
+	/** whole rows, row-major, endpoints.length bytes each */
+	cells: Uint8Array;
+}
+
+export interface MatrixProgress extends MatrixRows {
+	done: number;
+	total: number;
+}
+
+export interface MatrixResult {
+	version: number;
+	endpoints: string[];
+	proto: Proto;
+	port: number | null;
+	/** endpoints.length² bytes, row-major; see cellCode */
+	cells: Uint8Array;
+	done: number;
+	total: number;
+	/** stopped by cancel() (or by a newer document) before the last row */
+	cancelled: boolean;
+	ms: number;
+}
+
+/** The API the worker exposes. */
+export interface SimApi {
+	/** Load, lint and compile a document; it becomes the one probes run on. */
+	open(text: string, file: string, version: number): DocStatus;
+	/** One probe, request and reply, hop by hop, with traceroute hops: `vnet trace --json`. */
+	trace(spec: ProbeSpec): Trace;
+	/** The document's checks: `vnet check --json` (failing ones carry their trace). */
+	checks(version: number): Promise<ChecksReport>;
+	/** Every endpoint to every endpoint; rows stream through onProgress. */
+	matrix(opts: MatrixOptions, onProgress?: (p: MatrixProgress) => void): Promise<MatrixResult>;
+	/** Stops a running matrix or checks run at its next row. */
+	cancel(): void;
+	/** A liveness probe for the watchdog. */
+	ping(): number;
+}
+
+/** A matrix result in the shape of `vnet matrix --json` (cells not computed are null). */
+export function toMatrixJson(r: Pick<MatrixResult, 'endpoints' | 'proto' | 'port' | 'cells'>): {
+	endpoints: string[];
+	proto: Proto;
+	port: number | null;
+	cells: (Disposition | null)[][];
+} {
+	const n = r.endpoints.length;
+	const cells: (Disposition | null)[][] = [];
+	for (let i = 0; i < n; i++) {
+		const row: (Disposition | null)[] = [];
+		for (let j = 0; j < n; j++) row.push(cellDisposition(r.cells[i * n + j]));
+		cells.push(row);
+	}
+	return { endpoints: r.endpoints, proto: r.proto, port: r.port, cells };
+}
