@@ -206,6 +206,9 @@ export function buildPath(reg: Registry, net: Net, engine: ProbeEngine, f: Traff
 		return emptyPath(`cannot send: ${e instanceof Error ? e.message : String(e)}`);
 	}
 	const { raw } = crossings(net, trace.request);
+	// A TCP probe is a SYN without payload; a flow's TCP segments carry `size`
+	// bytes (TCP segments by MSS: never fragmented).
+	if (spec.proto === 'tcp') for (const h of raw) h.frames = [40 + (spec.size ?? 0)];
 	ok = delivered(trace);
 	if (!ok) reason = `${trace.disposition}${trace.reason ? `: ${trace.reason}` : ''}`;
 	return assemble(reg, net, raw, ok, reason, sdn);
