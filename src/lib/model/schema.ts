@@ -12,22 +12,18 @@
  * cross-references and design mistakes (a link to a missing node, duplicate
  * addresses, MTU mismatch); lint.ts reports those.
  */
+
 import { z } from 'zod';
-import { ATTACH_MODES, DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
+import { DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	bandwidth,
 	boolean,
 	duration,
-	expected,
-	hostPort,
 	ifaceName,
 	integer,
 	ipv4,
-	ipv4Interface,
-	ipv4Network,
 	linkEnd,
-	mac,
 	nodeId,
 	nodeOrAddress,
 	nodeOrIface,
@@ -37,282 +33,34 @@ import {
 	period,
 	poolMember,
 	port,
-	portRange,
 	rate,
-	ruleMatch,
 	service,
 	size,
-	string,
-	vlanId,
-	vlanSet
+	string
 } from './fields';
+import {
+	endpointRule,
+	forwardingRule,
+	gatewayNat,
+	guestInterface,
+	health,
+	hypervisorNat,
+	list,
+	map,
+	name,
+	ospf,
+	plainInterface,
+	policy,
+	PRODUCT_NAMES,
+	PRODUCTS,
+	proto,
+	route,
+	routedInterface,
+	strict,
+	switchPort
+} from './schema-parts';
 
-// ---- helpers ------------------------------------------------------------------
-
-/**
- * A strict object whose unknown-field message suggests the closest field, or
- * says which other object has it. One issue may carry several keys: the
- * message has one line per key, in `keys` order (load.ts splits them so that
- * each diagnostic points at its own key).
- */
-function strict<S extends z.ZodRawShape>(shape: S, what: string, elsewhere?: (key: string) => string | undefined) {
-	const known = Object.keys(shape);
-	return z.strictObject(shape, {
-		error: (issue) => {
-			if (issue.code === 'unrecognized_keys') {
-				return issue.keys
-					.map((key) => {
-						if (key === '<<') return 'YAML merge keys (`<<`) are not part of YAML 1.2: write the fields out';
-						const where = elsewhere?.(key);
-						if (where) return `unknown field \`${key}\`: ${where}`;
-						const suggestion = didYouMean(key, known);
-						return suggestion
-							? `unknown field \`${key}\`${suggestion}`
-							: `unknown field \`${key}\` (${what} has: ${known.join(', ')})`;
-					})
-					.join('\n');
-			}
-			if (issue.code === 'invalid_type' && issue.input !== undefined)
-				return `expected ${what} (a mapping), got ${describeValue(issue.input)}`;
-			return undefined;
-		}
-	});
-}
-
-/** A map keyed by validated ids, returned as a null-prototype object (see file header). */
-function map<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, what: string) {
-	return z.record(key, value, { error: expected(what) }).transform((record) => {
-		const out: Record<string, z.output<V>> = Object.create(null);
-		for (const [k, v] of Object.entries(record)) out[k] = v as z.output<V>;
-		return out;
-	});
-}
-
-function list<T extends z.ZodType>(item: T, what: string) {
-	return z.array(item, { error: expected(what) });
-}
-
-const name = (what: string) => string(what).min(1, { error: 'must not be empty' });
-const proto = () => oneOf(['icmp', 'tcp', 'udp']);
-const l4proto = () => oneOf(['tcp', 'udp']);
-
-// ---- products (presets.md) --------------------------------------------------------
-
-/** Hypervisor products and their `attach` modes (presets.md). */
-export const PRODUCTS = {
-	generic: ['bridged', 'nat', 'host-only', 'internal'],
-	virtualbox: ['nat', 'nat-network', 'bridged', 'host-only', 'internal', 'none'],
-	vmware: ['nat', 'host-only', 'bridged', 'custom'],
-	libvirt: ['nat', 'isolated', 'bridged', 'macvtap'],
-	qemu: ['nat', 'bridged'],
-	'hyper-v': ['external', 'internal', 'private', 'default-switch'],
-	docker: ['bridge', 'network', 'host', 'none', 'macvlan'],
-	podman: ['bridge', 'network', 'host', 'none', 'macvlan'],
-	lxc: ['nat', 'bridged', 'macvlan'],
-	esxi: ['portgroup']
-} as const satisfies Record<string, readonly string[]>;
-export type Product = keyof typeof PRODUCTS;
-export const PRODUCT_NAMES = Object.keys(PRODUCTS) as [Product, ...Product[]];
-
-// ---- interfaces -----------------------------------------------------------------
-
-const bond = strict(
-	{
-		members: list(ifaceName, 'a list of interface names').min(1, { error: 'a bond needs at least one member' }),
-		mode: oneOf(['active-backup']).default('active-backup'),
-		miimon: period().optional()
-	},
-	'a bond'
-).meta({ id: 'Bond', description: 'This interface bonds `members` (active-backup).' });
-
-const vrrp = strict(
-	{
-		group: integer('a VRRP group', 1, 255),
-		vip: ipv4,
-		priority: integer('a VRRP priority', 1, 255).optional(),
-		advert: period().optional()
-	},
-	'a vrrp block'
-).meta({ id: 'Vrrp', description: 'VRRP group: the highest priority router holds `vip`.' });
-
-const addressed = {
-	ip: ipv4Interface.optional(),
-	gateway: ipv4.optional(),
-	dhcp: boolean().optional(),
-	mac: mac.optional(),
-	mtu: integer('mtu', 68, 9216).optional(),
-	down: boolean().optional(),
-	bond: bond.optional()
-};
-
-const switchPortShape = {
-	mtu: addressed.mtu,
-	down: addressed.down,
-	vlan: vlanId().optional(),
-	trunk: vlanSet().optional(),
-	native: vlanId().optional()
-};
-const guestShape = {
-	...addressed,
-	attach: z
-		.enum(ATTACH_MODES, {
-			error: (issue) => {
-				if (issue.input === undefined) return undefined;
-				const product = Object.entries(PRODUCTS).find(([, modes]) => (modes as readonly string[]).includes(String(issue.input)));
-				return product
-					? `\`${issue.input}\` (a ${product[0]} mode) is not supported by this version; use ${listOf([...ATTACH_MODES])}`
-					: undefined;
-			}
-		})
-		.optional(),
-	network: name('a network name').optional(),
-	uplink: ifaceName.optional()
-};
-const routedShape = {
-	...addressed,
-	vrrp: vrrp.optional(),
-	cost: integer('an OSPF cost', 1, 65535).optional()
-};
-
-/** Where a field that this kind of interface lacks does belong, for the message. */
-const IFACE_FIELD_HOME: Record<string, string> = {
-	vlan: 'only switch ports have it; a node joins a VLAN through a switch access port, or with a subinterface named like eth0.10',
-	trunk: 'only switch ports have it; a node takes tagged VLANs with subinterfaces named like eth0.10',
-	native: 'only switch trunk ports have it',
-	attach: 'only vm and container interfaces have it',
-	network: 'only vm and container interfaces have it (with `attach: internal`)',
-	uplink: 'only vm and container interfaces have it (with `attach: bridged`)',
-	vrrp: 'only router, firewall and nat-gateway interfaces have it',
-	cost: 'only router, firewall and nat-gateway interfaces have it (OSPF)',
-	ip: 'switch ports have no address',
-	gateway: 'switch ports have no address',
-	dhcp: 'switch ports have no address',
-	mac: 'switch ports have no MAC of their own',
-	bond: 'switch ports do not bond'
-};
-
-/** Own properties only: the key comes from the file and may be `constructor` or `__proto__`. */
-function ifaceFieldHome(key: string): string | undefined {
-	return Object.hasOwn(IFACE_FIELD_HOME, key) ? IFACE_FIELD_HOME[key] : undefined;
-}
-
-const dhcpRule = '`dhcp: true` is only for a vm or container interface with `attach: nat` (in version 1 the only DHCP servers are hypervisor NAT networks)';
-
-function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }, ctx: z.RefinementCtx) {
-	if (iface.dhcp && iface.ip !== undefined)
-		ctx.addIssue({ code: 'custom', path: ['dhcp'], message: 'an interface takes either `ip` or `dhcp: true`, not both' });
-	else if (iface.dhcp && iface.attach !== 'nat') ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
-}
-
-const plainInterface = strict(addressed, 'an interface', ifaceFieldHome).superRefine(checkAddressing).meta({ id: 'Interface' });
-
-const routedInterface = strict(routedShape, 'an interface', ifaceFieldHome)
-	.superRefine(checkAddressing)
-	.meta({ id: 'RouterInterface', description: 'An interface of a router, firewall or nat-gateway.' });
-
-const guestInterface = strict(guestShape, 'an interface', ifaceFieldHome).superRefine((iface, ctx) => {
-	checkAddressing(iface, ctx);
-	if (iface.attach === 'internal' && iface.network === undefined)
-		ctx.addIssue({ code: 'custom', path: ['attach'], message: '`attach: internal` needs `network: <name>` (guests with the same name share a segment)' });
-	if (iface.network !== undefined && iface.attach !== 'internal')
-		ctx.addIssue({ code: 'custom', path: ['network'], message: '`network` is only for `attach: internal`' });
-	if (iface.uplink !== undefined && iface.attach !== 'bridged')
-		ctx.addIssue({ code: 'custom', path: ['uplink'], message: '`uplink` is only for `attach: bridged`' });
-}).meta({ id: 'GuestInterface', description: 'An interface of a vm or container: linked to a switch, or attached through its hypervisor.' });
-
-const switchPort = strict(switchPortShape, 'a switch port', ifaceFieldHome).superRefine((p, ctx) => {
-	if (p.vlan !== undefined && p.trunk !== undefined)
-		ctx.addIssue({ code: 'custom', path: ['trunk'], message: 'a port is either an access port (`vlan`) or a trunk (`trunk`), not both' });
-	if (p.native !== undefined && p.trunk === undefined)
-		ctx.addIssue({ code: 'custom', path: ['native'], message: '`native` is for trunk ports: add `trunk`' });
-}).meta({ id: 'SwitchPort', description: 'An access port (`vlan`, default VLAN 1) or a trunk (`trunk`, `native`).' });
-
-// ---- routes, rules, services --------------------------------------------------------
-
-const route = strict(
-	{
-		to: ipv4Network,
-		via: ipv4.optional(),
-		metric: integer('a metric', 0).optional(),
-		blackhole: boolean().optional()
-	},
-	'a route'
-).superRefine((r, ctx) => {
-	if (r.blackhole && r.via !== undefined)
-		ctx.addIssue({ code: 'custom', path: ['via'], message: 'a blackhole route has no `via`' });
-	if (!r.blackhole && r.via === undefined)
-		ctx.addIssue({ code: 'custom', path: [], message: 'a route needs `via: <next hop>` or `blackhole: true`' });
-}).meta({ id: 'Route' });
-
-const ruleShape = {
-	action: oneOf(['allow', 'deny', 'reject']),
-	proto: proto().optional(),
-	from: ruleMatch.optional(),
-	to: ruleMatch.optional(),
-	port: portRange().optional(),
-	sport: portRange().optional(),
-	in: ifaceName.optional(),
-	out: ifaceName.optional()
-};
-
-function checkRulePorts(rule: { proto?: string; port?: unknown; sport?: unknown }, ctx: z.RefinementCtx) {
-	for (const key of ['port', 'sport'] as const) {
-		if (rule[key] !== undefined && rule.proto !== 'tcp' && rule.proto !== 'udp')
-			ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` needs \`proto: tcp\` or \`proto: udp\`` });
-	}
-}
-
-const forwardingRule = strict(ruleShape, 'a rule', (key) =>
-	key === 'direction' ? 'only endpoints (host, vm, container, hypervisor, internet) have `direction`; a forwarding node filters with `in`/`out`' : undefined
-)
-	.superRefine(checkRulePorts)
-	.meta({ id: 'Rule', description: 'Filters forwarded packets; first match wins, else `policy`.' });
-const endpointRule = strict({ ...ruleShape, direction: oneOf(['in', 'out']).optional() }, 'a rule')
-	.superRefine(checkRulePorts)
-	.meta({ id: 'EndpointRule', description: 'Filters packets to this endpoint (or from it, with `direction: out`); first match wins.' });
-
-const policy = () => oneOf(['allow', 'deny']);
-
-// ---- kind-specific blocks -------------------------------------------------------------
-
-const ospf = strict(
-	{
-		hello: period().optional(),
-		dead: period().optional(),
-		bfd: strict({ interval: period(), multiplier: integer('a BFD multiplier', 1, 255) }, 'a bfd block').optional(),
-		'spf-delay': duration().optional(),
-		passive: list(ifaceName, 'a list of interface names').optional()
-	},
-	'an ospf block'
-).meta({ id: 'Ospf' });
-
-const gatewayNat = strict(
-	{
-		masquerade: list(ifaceName, 'a list of interface names').optional(),
-		forwards: list(strict({ in: ifaceName, proto: l4proto(), port: port(), to: hostPort() }, 'a forward'), 'a list of forwards').optional()
-	},
-	'a nat block',
-	(key) => (key === 'subnet' ? 'only a hypervisor NAT network has a `subnet`' : undefined)
-);
-
-const hypervisorNat = strict(
-	{
-		subnet: ipv4Network.optional(),
-		forwards: list(
-			strict({ proto: l4proto(), port: port(), to: hostPort() }, 'a forward', (key) =>
-				key === 'in' ? 'a hypervisor forward applies to every address of the hypervisor outside its NAT network' : undefined
-			),
-			'a list of forwards'
-		).optional()
-	},
-	'a nat block',
-	(key) => (key === 'masquerade' ? 'a hypervisor always masquerades its NAT network to its uplink address' : undefined)
-);
-
-const health = strict(
-	{ interval: period().optional(), fall: integer('fall', 1).optional(), rise: integer('rise', 1).optional() },
-	'a health block'
-);
+export { PRODUCTS, PRODUCT_NAMES, type Product } from './schema-parts';
 
 // ---- nodes ------------------------------------------------------------------------------
 
