@@ -5,6 +5,8 @@ import { trace } from './trace';
 import { check } from './check';
 import { matrix } from './matrix';
 import { simulate } from './simulate';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 
 export const commands: Record<string, Command> = {
 	lint,
@@ -12,5 +14,7 @@ export const commands: Record<string, Command> = {
 	trace,
 	check,
 	matrix,
-	simulate
+	simulate,
+	export: exportCommand,
+	import: importCommand
 };

@@ -23,6 +23,10 @@ export type ImportResult =
 export class Warnings {
 	readonly list: ImportWarning[] = [];
 	add(path: string, message: string): void {
+		// Foreign text reaches terminals and YAML comments: no control characters.
+		const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 500);
+		path = clean(path);
+		message = clean(message);
 		if (this.list.length < 1000) this.list.push({ path, message });
 		else if (this.list.length === 1000) this.list.push({ path: '', message: 'more warnings omitted' });
 	}
