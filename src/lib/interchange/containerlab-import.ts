@@ -115,6 +115,8 @@ function vnetKindOf(n: ClabNode, facts: NodeFacts, dataIfaces: number): Kind {
 class IfaceNames {
 	private map = new Map<string, string>();
 	private used = new Set<string>();
+	/** "linux → vnet" renames, reported once per node */
+	readonly renamed: string[] = [];
 	constructor(
 		private node: ClabNode,
 		private w: Warnings
@@ -147,7 +149,7 @@ class IfaceNames {
 		let base = sanitizeIfaceName(linux);
 		let name = base;
 		for (let n = 2; this.used.has(name); n++) name = base.slice(0, 11 - String(n).length) + n;
-		if (name !== linux) this.w.add(this.node.path, `interface ${quote(linux)} imported as ${name} (not a valid vnet interface name)`);
+		if (name !== linux) this.renamed.push(`${linux} → ${name}`);
 		return this.remember(linux, name);
 	}
 	private remember(linux: string, name: string): string {
@@ -553,6 +555,11 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 					node.nat = { ...(masq.length ? { masquerade: masq } : {}), ...(forwards.length ? { forwards } : {}) };
 				}
 			}
+		}
+
+		for (const n of clab) {
+			const r = ifaceNames.get(n.name)!.renamed;
+			if (r.length) w.add(n.path, `interface names that are not valid vnet names were renamed: ${r.map((x) => quote(x, 40)).join(', ')}`);
 		}
 
 		// Links.

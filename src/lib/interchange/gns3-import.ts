@@ -55,7 +55,7 @@ function kindFor(type: string, name: string, symbol: string): string | null {
 			return 'internet';
 		case 'dynamips':
 		case 'iou':
-			return SWITCH_NAME.test(hint) && !/multilayer/.test(symbol) ? 'switch' : FIREWALL_NAME.test(hint) ? 'firewall' : 'router';
+			return SWITCH_NAME.test(hint) ? 'switch' : FIREWALL_NAME.test(hint) ? 'firewall' : 'router';
 		case 'qemu':
 		case 'virtualbox':
 		case 'vmware':
@@ -92,12 +92,13 @@ function portKey(adapter: number, port: number): string {
 /** vnet names for a node's ports, from GNS3's own port names. */
 function portNames(n: GNode, w: Warnings): void {
 	const used = new Set<string>();
+	const renamed: string[] = [];
 	const take = (key: string, name: string, fromMeta: boolean) => {
 		if (n.ports.has(key)) return;
-		let v = fromMeta && (isIfaceName(name) || name.startsWith('@')) ? name : sanitizeIfaceName(name);
+		let v = (fromMeta || isIfaceName(name)) && (isIfaceName(name) || name.startsWith('@')) ? name : sanitizeIfaceName(name);
 		let k = 2;
 		while (used.has(v)) v = sanitizeIfaceName(name).slice(0, 9) + k++;
-		if (!fromMeta && v !== name) w.add(n.path, `port ${quote(name)} imported as ${v}`);
+		if (v !== name && !name.startsWith('@')) renamed.push(`${name} → ${v}`);
 		used.add(v);
 		n.ports.set(key, v);
 	};
@@ -113,6 +114,7 @@ function portNames(n: GNode, w: Warnings): void {
 		const name = str(field(c, 'port_name'));
 		if (a !== undefined && name) take(portKey(a, 0), name, fromMeta);
 	}
+	if (renamed.length) w.add(n.path, `port names that are not valid vnet interface names were renamed: ${renamed.slice(0, 20).map((x) => quote(x, 40)).join(', ')}${renamed.length > 20 ? ', …' : ''}`);
 }
 
 /** A port name for an adapter/port GNS3 does not name in the file. */
@@ -244,6 +246,7 @@ export function fromGns3(text: string, opts: Gns3ImportOptions = {}): ImportResu
 				node = { kind: g.kind };
 				const labelText = str(field(field(g.raw, 'label'), 'text'));
 				if (labelText !== undefined && labelText !== g.name) node.label = cleanLabel(labelText);
+				else if (g.id !== g.name) node.label = g.name; // the name as GNS3 showed it, as plain text
 			}
 			if (typeof node.label === 'string') {
 				node.label = cleanLabel(node.label);
