@@ -289,14 +289,15 @@ export class Mechanisms {
 				const ri = net.nodeIndex.get(r)!;
 				const before = computeOspfRoutes(net, this.adjs, () => old).get(ri) ?? [];
 				const after = computeOspfRoutes(net, this.adjs, () => view).get(ri) ?? [];
-				const fmt = (x: { net: number; len: number; via: number; iface: number }) => `${x.net}/${x.len}>${x.via}`;
-				const bs = new Set(before.map(fmt));
-				const as = new Set(after.map(fmt));
+				// routes changed = prefixes added, removed or with another next hop
+				const key = (x: { net: number; len: number }) => `${x.net}/${x.len}`;
+				const bm = new Map(before.map((x) => [key(x), `${x.via}|${x.iface}`]));
+				const am = new Map(after.map((x) => [key(x), `${x.via}|${x.iface}`]));
 				let n = 0;
-				for (const x of as) if (!bs.has(x)) n++;
-				for (const x of bs) if (!as.has(x)) n++;
+				for (const [k, v] of am) if (bm.get(k) !== v) n++;
+				for (const k of bm.keys()) if (!am.has(k)) n++;
 				s.ospfViews.set(r, view);
-				this.h.marker(this.h.now(), `${r}: SPF, ${n} route${n === 1 ? '' : 's'} changed`);
+				if (n > 0) this.h.marker(this.h.now(), `${r}: SPF, ${n} route${n === 1 ? '' : 's'} changed`);
 				return n > 0;
 			});
 		}
