@@ -8,6 +8,7 @@ export { runChecks, type CheckResult } from './checks';
 export { reachabilityMatrix, matrixEndpoints, type Matrix } from './matrix';
 export type { Trace, Hop, ProbeSpec } from './trace';
 export type { Net } from './compile';
+export { runScenario, ScenarioError, type ScenarioResult, type FlowResult, type FailoverResult, type ScenarioOptions } from './scenario/index';
 
 export function buildNet(t: Topology): Net {
 	return compile(resolveTopology(t));
