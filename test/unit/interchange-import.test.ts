@@ -120,6 +120,10 @@ describe('hostile and malformed input', () => {
 		const r = clab(huge);
 		expect(r.ok).toBe(false);
 		if (!r.ok) expect(r.errors[0]).toMatch(/limit for import/);
+		const deepYaml = 'topology: {nodes: {a: ' + '['.repeat(100000) + ']'.repeat(100000) + '}}';
+		const y = clab(deepYaml);
+		expect(y.ok).toBe(false);
+		if (!y.ok) expect(y.errors[0]).toMatch(/nested too deeply|nested more than/);
 		const deep = '{"topology": {"nodes": [' + '['.repeat(5000) + ']'.repeat(5000) + ']}}';
 		const g = fromGns3(deep);
 		expect(g.ok).toBe(false);

@@ -208,7 +208,7 @@ describe('pcap of probe traces (read with tshark)', () => {
 		const got: string[][] = expected.map(() => []);
 		for (const x of rows) {
 			if (x['ip.src'] === '') continue;
-			const k = Math.floor(Number(x['frame.time_epoch']) / 1e4);
+			const k = Math.floor(Number((x as Record<string, string>)['frame.time_epoch']) / 1e4);
 			got[k].push([first(x['ip.src']), first(x['ip.dst']), first(x['ip.ttl']), x['vlan.id']].join(' '));
 		}
 		expect(got).toEqual(expected);

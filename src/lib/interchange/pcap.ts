@@ -187,7 +187,7 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 			const o = offending;
 			const os = parseAddr(o?.src);
 			const od = parseAddr(o?.dst);
-			let quote = new Uint8Array(0);
+			let quote: Uint8Array = new Uint8Array(0);
 			if (o && os && od) {
 				const inner = packetFor('request', o, os, od, o.size ?? reqSize);
 				if (inner) quote = ipv4Packets({ src: os.ip, dst: od.ip, ttl: o.ttl ?? 64, proto: inner.proto, id: 0x4a01, df: !!opts.probe?.df }, inner.l4)[0];

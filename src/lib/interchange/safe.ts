@@ -37,7 +37,7 @@ export function sanitize(value: unknown): Sanitized {
 	let count = 0;
 	const walk = (v: unknown, depth: number, path: string): Json => {
 		if (++count > MAX_VALUES) throw new InputError(`too many values (more than ${MAX_VALUES})`);
-		if (depth > MAX_DEPTH) throw new InputError(`nested more than ${MAX_DEPTH} levels deep at ${path || 'the top'}`);
+		if (depth > MAX_DEPTH) throw new InputError(`nested more than ${MAX_DEPTH} levels deep at ${path.length > 80 ? path.slice(0, 80) + '…' : path || 'the top'}`);
 		if (v === null || v === undefined) return null;
 		if (typeof v === 'boolean' || typeof v === 'string') return v;
 		if (typeof v === 'number') return Number.isFinite(v) ? v : null;
@@ -69,9 +69,17 @@ function checkSize(text: string): void {
 /** YAML 1.2 (core schema), duplicate keys rejected, at most 100 alias expansions. */
 export function parseYamlSafe(text: string): Sanitized {
 	checkSize(text);
-	const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+	const tooDeep = () => new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
+	let doc: ReturnType<typeof parseDocument>;
+	try {
+		doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+	} catch (e) {
+		if (e instanceof RangeError) throw tooDeep();
+		throw e;
+	}
 	if (doc.errors.length) {
 		const e = doc.errors[0];
+		if (/call stack/i.test(e.message)) throw tooDeep();
 		const pos = e.linePos?.[0];
 		throw new InputError(`not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`);
 	}
@@ -79,6 +87,7 @@ export function parseYamlSafe(text: string): Sanitized {
 	try {
 		js = doc.toJS({ maxAliasCount: 100 });
 	} catch (e) {
+		if (e instanceof RangeError) throw tooDeep();
 		throw new InputError(`not usable YAML: ${(e as Error).message.split('\n')[0]}`);
 	}
 	return sanitize(js);
@@ -90,6 +99,7 @@ export function parseJsonSafe(text: string): Sanitized {
 	try {
 		js = JSON.parse(text);
 	} catch (e) {
+		if (e instanceof RangeError) throw new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
 		throw new InputError(`not valid JSON: ${(e as Error).message}`);
 	}
 	return sanitize(js);
