@@ -19,6 +19,15 @@ function egressOf(net: Net, i: CIface): { phys: CIface; tag: number } {
 	return { phys, tag };
 }
 
+/** Is this interface (or its parent, or a member of this bond) on a cable? */
+export function isCabled(net: Net, ifaceIdx: number): boolean {
+	let i = net.ifaces[ifaceIdx];
+	if (i.parent >= 0) i = net.ifaces[i.parent];
+	if (i.link >= 0) return true;
+	if (i.bondActive >= 0 && i.bond < 0) for (const m of net.ifaces) if (m.bond === i.idx && m.link >= 0) return true;
+	return false;
+}
+
 /** Does this interface see a live peer on its cable (both ends up, link up)? */
 export function hasCarrier(net: Net, ifaceIdx: number): boolean {
 	let i = net.ifaces[ifaceIdx];

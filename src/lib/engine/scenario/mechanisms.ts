@@ -14,7 +14,7 @@ import type { Topology } from '../../model/types';
 import type { Net } from '../compile';
 import { ProbeEngine } from '../probe';
 import { u32ToIp } from '../ip';
-import { hasCarrier, l2Reach } from './l2';
+import { hasCarrier, isCabled, l2Reach } from './l2';
 import { computeOspfRoutes, isOspfRouter, type OspfAdjacency, type OspfView } from './ospf';
 import { vrrpGroups, type ScenarioState } from './state';
 
@@ -101,6 +101,12 @@ export class Mechanisms {
 			s.vrrpMasters.set(g.key, masters);
 		}
 		for (const [id, lb] of this.loadBalancers()) s.lbHealthy.set(id, lb.pool.map((p) => this.backendUp(id, p)));
+		// OSPF: converged; interfaces without carrier at rest are not advertised.
+		for (const r of this.ospfRouters) {
+			const ri = net.nodeIndex.get(r)!;
+			for (const ii of net.nodes[ri].ifaces) if (isCabled(net, ii) && !hasCarrier(net, ii)) this.lsdb.stubDown.add(`${r}.${net.ifaces[ii].name}`);
+		}
+		if (this.lsdb.stubDown.size) for (const r of this.ospfRouters) s.ospfViews.set(r, { adjDown: new Set(), stubDown: new Set(this.lsdb.stubDown) });
 	}
 
 	private loadBalancers(): Map<string, { pool: { node: string; port: number }[]; interval: number; fall: number; rise: number }> {
@@ -317,7 +323,7 @@ export class Mechanisms {
 				const k = `${r}.${i.name}`;
 				const declaredAddr = net.resolved.nodes.get(r)?.interfaces.find((x) => x.name === i.name)?.ip;
 				if (!declaredAddr) continue;
-				const down = state.adminDown.has(k) || i.down;
+				const down = state.adminDown.has(k) || i.down || (isCabled(net, ii) && !hasCarrier(net, ii));
 				if (down && !this.lsdb.stubDown.has(k)) {
 					this.lsdb.stubDown.add(k);
 					stubChange = true;

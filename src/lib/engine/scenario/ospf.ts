@@ -14,7 +14,7 @@
  */
 import type { CRoute, Net } from '../compile';
 import { maskOf } from '../ip';
-import { l2Reach } from './l2';
+import { hasCarrier, isCabled, l2Reach } from './l2';
 
 export interface OspfAdjacency {
 	/** stable key "r1.eth1|r2.eth0" (ends sorted) */
@@ -96,12 +96,15 @@ export function computeOspfRoutes(net: Net, adjacencies?: OspfAdjacency[], view?
 	const adjs = adjacencies ?? ospfAdjacencies(net);
 	const ridx = new Map<string, number>();
 	routers.forEach((r, k) => ridx.set(r.id, k));
-	// stubs: every addressed up interface of an OSPF router
+	// stubs: every addressed up interface of an OSPF router. A cabled interface
+	// without carrier is down for OSPF (FRR) and not advertised; during a
+	// scenario the routers' views say when each router learns it.
 	const stubs: { router: number; key: string; net: number; len: number; cost: number }[] = [];
 	for (const r of routers)
 		for (const ii of r.ifaces) {
 			const i = net.ifaces[ii];
 			if (!i.hasAddr || i.down) continue;
+			if (!view && isCabled(net, ii) && !hasCarrier(net, ii)) continue;
 			stubs.push({ router: ridx.get(r.id)!, key: `${r.id}.${i.name}`, net: i.net, len: i.len, cost: costOf(net, r.idx, i.name) });
 		}
 	for (const src of routers) {
