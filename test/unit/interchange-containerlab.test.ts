@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { toContainerlab } from '../../src/lib/interchange/containerlab';
 import { fromContainerlab } from '../../src/lib/interchange/containerlab-import';
+import { parseExec } from '../../src/lib/interchange/exec-parse';
 import { resolveTopology } from '../../src/lib/model/resolve';
 import type { Topology } from '../../src/lib/model/types';
 import { allVnetFiles, FIXTURES, loadVnet } from './interchange-helpers';
@@ -42,6 +43,13 @@ describe('containerlab export', async () => {
 			const ann = JSON.parse(out.annotations);
 			expect(Array.isArray(ann.nodeAnnotations)).toBe(true);
 		});
+		it(`${file}: the importer understands every exec line the exporter writes`, () => {
+			const lab = parse(toContainerlab(topology).yaml);
+			for (const [name, node] of Object.entries<any>(lab.topology.nodes)) {
+				const f = parseExec(node.exec ?? []);
+				expect(f.unknown, name).toEqual([]);
+			}
+		});
 		it(`${file}: round trip vnet → containerlab → vnet keeps nodes, links, addresses, routes`, async () => {
 			const out = toContainerlab(topology);
 			const back = fromContainerlab(out.yaml, { file: 'x.clab.yml', annotations: out.annotations });
@@ -56,4 +64,24 @@ describe('containerlab export', async () => {
 			expect(() => resolveTopology(again)).not.toThrow();
 		});
 	}
+	it('states what has no containerlab equivalent in the header', () => {
+		const byName = (p: string) => files.find((f) => f.file.startsWith(p))!.topology;
+		const vrrp = toContainerlab(byName('ha-vrrp')).yaml;
+		expect(vrrp).toMatch(/^# .*VRRP \(r1, r2\): not configured; needs keepalived/m);
+		expect(vrrp).toMatch(/^# .*scenarios \(r1-failure\)/m);
+		const sdn = toContainerlab(byName('sdn-fabric')).yaml;
+		expect(sdn).toMatch(/^# .*SDN controller \(ctl\)/m);
+		expect(sdn).toMatch(/tc qdisc add dev eth\d+ root netem/);
+		const hv = toContainerlab(byName('14-')).yaml;
+		expect(hv).toMatch(/^# .*hypervisors \(hv1\)/m);
+		expect(hv).toContain('ip link add nat0 type bridge');
+		expect(hv).toContain('iptables -t nat -A PREROUTING -d 192.168.1.10 -p tcp --dport 2222 -j DNAT --to-destination 10.0.2.15:22');
+		const vlans = toContainerlab(byName('03-')).yaml;
+		expect(vlans).toContain('ip link add br0 type bridge vlan_filtering 1');
+		expect(vlans).toContain('bridge vlan add dev eth5 vid 99 pvid untagged');
+		const fw = toContainerlab(byName('09-')).yaml;
+		expect(fw).toMatch(/iptables -A FORWARD .*-j REJECT --reject-with tcp-reset/);
+		expect(fw).toContain('iptables -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT');
+		expect(fw).toContain('sysctl -w net.ipv4.ip_forward=1');
+	});
 });

@@ -24,6 +24,8 @@ import { formatBandwidth, formatDuration } from '../model/units';
 import { physicalInterfaces, guestAttachments } from './ports';
 
 export const DEFAULT_CLAB_IMAGE = 'ghcr.io/hellt/network-multitool';
+/** The default image runs nginx on ports 80 and 443; vnet endpoints listen only on their `services`. */
+const STOP_NGINX = "sh -c 'pkill nginx || true'";
 
 export interface ClabExportOptions {
 	/** container image of every node (default ghcr.io/hellt/network-multitool: iproute2, iptables, tc, socat) */
@@ -372,6 +374,8 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 			continue;
 		}
 		if (k === 'sdn-controller') continue;
+		// network-multitool starts nginx on 80/443: only the design's services may listen.
+		if (image === DEFAULT_CLAB_IMAGE) plan.exec.push(STOP_NGINX);
 		const bridgedUplinks = new Set<string>();
 		// Hypervisor bridges first: a bridged uplink's address moves onto its bridge.
 		if (k === 'hypervisor') hypervisorLines(plan, r, bridgedUplinks);
@@ -462,6 +466,7 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 	];
 	for (const plan of plans.values()) if (plan.map.size) header.push(`  ${plan.id}: ${[...plan.map].map(([v, e]) => `${v}->${e}`).join(', ')}`);
 	header.push('Switches are Linux bridges (br0; vlan_filtering with `bridge vlan` for access/trunk/native ports).');
+	if (image === DEFAULT_CLAB_IMAGE) header.push(`Image ${image}: its nginx (ports 80/443) is stopped so that only the design's services listen.`);
 	header.push('Forwarding nodes filter in FORWARD, endpoints in INPUT/OUTPUT; reject = tcp-reset / icmp-admin-prohibited.');
 	if (notes.length) {
 		header.push('No direct equivalent, mapped as follows:');

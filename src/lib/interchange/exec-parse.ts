@@ -273,10 +273,8 @@ function parseIptables(w: string[], f: NodeFacts, line: number): string | null {
 			if (p !== 'tcp' && p !== 'udp' && p !== 'icmp' && p !== 'all') return `protocol ${p}`;
 			if (p !== 'all') r.proto = p;
 		} else if (k === '-s' || k === '--source') r.src = v();
-		else if (k === '-d' || k === '--destination') {
-			r.dst = v();
-			if (notDst) return 'negated destination';
-		} else if (k === '!') {
+		else if (k === '-d' || k === '--destination') r.dst = v();
+		else if (k === '!') {
 			if (w[i + 1] === '-d') notDst = true;
 			else return 'negated match';
 		} else if (k === '--dport' || k === '--destination-port') {
@@ -308,9 +306,11 @@ function parseIptables(w: string[], f: NodeFacts, line: number): string | null {
 	const target = (r as { target?: string }).target;
 	if (table === 'nat') {
 		if (chain === 'POSTROUTING' && target === 'MASQUERADE') {
+			// "-s NET ! -d NET" is a hypervisor NAT network's masquerade
 			f.masquerade.push({ out: r.out, src: r.src, line });
 			return null;
 		}
+		if (notDst) return 'negated destination';
 		if (chain === 'PREROUTING' && target === 'DNAT') {
 			if ((r.proto !== 'tcp' && r.proto !== 'udp') || !r.dport || r.dport.from !== r.dport.to || !r.toDestination)
 				return 'DNAT needs -p tcp|udp, one --dport and --to-destination';
@@ -366,6 +366,7 @@ function parseCommand(w: string[], f: NodeFacts, line: number): string | null {
 		return null;
 	}
 	if (parseSocat(w, f)) return null;
+	if (cmd === 'pkill' && w[1] === 'nginx') return null; // vnet's export stops the image's web server
 	return `command ${cmd ?? ''}`.trim();
 }
 
