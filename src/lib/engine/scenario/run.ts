@@ -111,6 +111,32 @@ function cbrCount(durationNs: number, rate: number): number {
 	return n;
 }
 
+/** The k-th smallest value (0-based) of a, by quickselect (reorders a). */
+function kth(a: Float64Array, k: number): number {
+	let lo = 0;
+	let hi = a.length - 1;
+	while (lo < hi) {
+		const pivot = a[(lo + hi) >> 1];
+		let i = lo;
+		let j = hi;
+		while (i <= j) {
+			while (a[i] < pivot) i++;
+			while (a[j] > pivot) j--;
+			if (i <= j) {
+				const t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (k <= j) hi = j;
+		else if (k >= i) lo = i;
+		else return a[k];
+	}
+	return a[k];
+}
+
 export function runScenario(t: Topology, name: string, opts: ScenarioOptions = {}): ScenarioResult {
 	const sc = t.scenarios[name];
 	if (!sc) throw new ScenarioError(`no scenario "${name}" (scenarios: ${Object.keys(t.scenarios).join(', ') || 'none'})`);
@@ -849,20 +875,24 @@ class ScenarioRun implements MechanismHost {
 			}
 			const n = this.fNext[ci];
 			const arr = this.fArr[ci];
-			const lat: number[] = [];
+			const lat = new Float64Array(this.fDelivered[ci]);
 			let sum = 0;
+			let min = Infinity;
+			let max = -Infinity;
+			let delivered = 0;
+			const rate = this.fRate[ci];
 			for (let s = 0; s < n; s++) {
 				const a = arr[s];
 				if (a === a) {
-					const l = a - this.sendTime(ci, s);
-					lat.push(l);
+					const l = a - Math.floor((s * 1e9) / rate);
+					lat[delivered++] = l;
 					sum += l;
+					if (l < min) min = l;
+					if (l > max) max = l;
 				}
 			}
-			const sorted = Float64Array.from(lat).sort();
-			const delivered = sorted.length;
 			const ms = (ns: number) => Math.round(ns / 1e2) / 1e4;
-			const latencyMs = delivered ? { min: ms(sorted[0]), mean: ms(sum / delivered), p99: ms(sorted[Math.ceil(0.99 * delivered) - 1]), max: ms(sorted[delivered - 1]) } : null;
+			const latencyMs = delivered ? { min: ms(min), mean: ms(sum / delivered), p99: ms(kth(lat, Math.ceil(0.99 * delivered) - 1)), max: ms(max) } : null;
 			const failovers = events.map((e, k) => {
 				const next = k + 1 < events.length ? events[k + 1].at : Infinity;
 				let s0 = Math.ceil((e.at * this.fRate[ci]) / 1e9);
