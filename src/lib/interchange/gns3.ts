@@ -138,7 +138,7 @@ export function toGns3(t: Topology, opts: Gns3ExportOptions = {}): Gns3Export {
 			custom_adapters: [],
 			first_port_name: null,
 			height: 59,
-			label: { rotation: 0, style: LABEL_STYLE, text: id, x: 0, y: -25 },
+			label: { rotation: 0, style: LABEL_STYLE, text: n.label ?? id, x: 0, y: -25 },
 			locked: false,
 			name: id,
 			node_id: nodeIdOf(id),
