@@ -10,9 +10,12 @@ const USAGE = `vnet — virtual network designer and packet simulator
 Usage:
   vnet lint FILE... [--strict] [--json]
   vnet trace FILE --from NODE --to NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N]
-             [--size BYTES] [--df] [--ttl N] [--json]
+             [--size BYTES] [--df] [--ttl N] [--json] [--pcap OUT.pcap]
   vnet check FILE... [--json]
   vnet matrix FILE [--proto P] [--port N] [--json]
+  vnet simulate FILE --scenario NAME [--json]
+  vnet export FILE --to containerlab|gns3|dot|mermaid|pcap [-o OUT] [--json]
+  vnet import FILE [-o OUT] [--from containerlab|gns3] [--json]
   vnet simulate FILE --scenario NAME [--json] [--bucket MS]
   vnet schema
 

@@ -3,14 +3,17 @@ import { checkFlags, intFlag, loadFileOrReport, paint, parseArgs, table, UsageEr
 import { buildNet, ProbeEngine, type Hop, type Trace } from '../../lib/engine/index';
 import type { Proto } from '../../lib/model/types';
 import { isIpv4 } from '../../lib/engine/ip';
+import { traceToPcap } from '../../lib/interchange/pcap';
+import { resolveTopology } from '../../lib/model/resolve';
+import { writeFileSync } from 'node:fs';
 
-const FLAGS = ['from', 'to', 'proto', 'port', 'sport', 'size', 'df', 'ttl', 'json'];
+const FLAGS = ['from', 'to', 'proto', 'port', 'sport', 'size', 'df', 'ttl', 'json', 'pcap'];
 
 export const trace: Command = (args) => {
 	try {
 		const p = parseArgs(args, ['df', 'json']);
 		checkFlags(p, FLAGS);
-		if (p.positional.length !== 1) throw new UsageError('usage: vnet trace FILE --from NODE --to NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N] [--size BYTES] [--df] [--ttl N] [--json]');
+		if (p.positional.length !== 1) throw new UsageError('usage: vnet trace FILE --from NODE --to NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N] [--size BYTES] [--df] [--ttl N] [--json] [--pcap OUT.pcap]');
 		const from = p.flags.get('from');
 		const to = p.flags.get('to');
 		if (typeof from !== 'string' || typeof to !== 'string') throw new UsageError('--from NODE and --to NODE|IP are required');
@@ -27,6 +30,12 @@ export const trace: Command = (args) => {
 		if (!isIpv4(to) && !(to in topo.nodes)) throw new UsageError(`${file}: --to: "${to}" is neither a node nor an IPv4 address`);
 		const net = buildNet(topo);
 		const t = new ProbeEngine(net).run(spec, { hops: true });
+		const pcap = p.flags.get('pcap');
+		if (pcap !== undefined) {
+			if (pcap === true) throw new UsageError('--pcap needs a file name');
+			writeFileSync(pcap, traceToPcap(t, resolveTopology(topo), { probe: spec }));
+			process.stderr.write(`wrote ${pcap} (open it with Wireshark or tshark -r ${pcap})\n`);
+		}
 		if (p.flags.get('json')) process.stdout.write(JSON.stringify(t, null, 2) + '\n');
 		else process.stdout.write(formatTrace(t));
 		return 0;
