@@ -49,6 +49,8 @@ export function vrrpGroupKey(group: number, vip: string): string {
 
 /** Applies the state's document-level overrides to a copy of the document. */
 function stateDocument(t: Topology, s: ScenarioState): Topology {
+	const sdnFallback = [...s.failed].some((id) => t.nodes[id]?.kind === 'sdn-controller');
+	if (!s.adminDown.size && !s.cableDown.size && !s.moved.size && !sdnFallback) return t; // the resolver does not modify its input
 	const doc: Topology = structuredClone(t);
 	for (const key of s.adminDown) {
 		const dot = key.indexOf('.');
