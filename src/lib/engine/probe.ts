@@ -204,16 +204,23 @@ export class ProbeEngine {
 			const i = p.inner;
 			// Is the quoted packet the original direction as it left (reply tuple reversed)?
 			if (i.src === conn.reply.dst && i.sport === conn.reply.dport && i.dst === conn.reply.src && i.dport === conn.reply.sport) {
-				const changed = p.dst !== conn.orig.src;
+				// Linux (nf_nat_icmp_reply_translation) rewrites the outer header like a reply of the
+				// connection: on a DNAT'd connection the error's source becomes the address the client called.
+				const dnatted = conn.reply.src !== conn.orig.dst;
+				const changed = p.dst !== conn.orig.src || (dnatted && p.src !== conn.orig.dst);
 				p.inner = { ...conn.orig };
 				p.dst = conn.orig.src;
-				return changed ? `connection tracking: ICMP error about ${u32ToIp(i.src)} translated to ${u32ToIp(conn.orig.src)}` : null;
+				if (dnatted) p.src = conn.orig.dst;
+				return changed ? `connection tracking: ICMP error about ${u32ToIp(i.src)} translated to ${u32ToIp(p.src)} → ${u32ToIp(conn.orig.src)}` : null;
 			}
-			// The quoted packet was a reply we translated back: restore it as it arrived.
-			const changed = p.dst !== conn.reply.src;
+			// The quoted packet was a reply we translated back: restore it as it arrived
+			// (on a masqueraded connection the error's source becomes the masquerade address).
+			const snatted = conn.reply.dst !== conn.orig.src;
+			const changed = p.dst !== conn.reply.src || (snatted && p.src !== conn.reply.dst);
 			p.inner = { ...conn.reply };
 			p.dst = conn.reply.src;
-			return changed ? `connection tracking: ICMP error translated to ${u32ToIp(p.dst)}` : null;
+			if (snatted) p.src = conn.reply.dst;
+			return changed ? `connection tracking: ICMP error translated to ${u32ToIp(p.src)} → ${u32ToIp(p.dst)}` : null;
 		}
 		return null;
 	}
