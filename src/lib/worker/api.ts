@@ -13,7 +13,7 @@ import { lintTopology } from '../model/lint';
 import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
-import { isIpv4 } from '../engine/ip';
+import { isIpv4, u32ToIp } from '../engine/ip';
 import type { ProbeSpec, Trace } from '../engine/trace';
 import {
 	InputError,
@@ -94,7 +94,7 @@ export function createSimApi(): SimApi {
 			latest = version;
 			doc = null;
 			const ms = { load: 0, lint: 0, compile: 0 };
-			const status: DocStatus = { version, file, ok: false, errors: [], lint: [], name: null, nodes: 0, endpoints: [], checks: 0, ms };
+			const status: DocStatus = { version, file, ok: false, errors: [], lint: [], name: null, nodes: 0, endpoints: [], checks: 0, addresses: {}, ms };
 			let t0 = now();
 			let loaded;
 			try {
@@ -127,6 +127,10 @@ export function createSimApi(): SimApi {
 				const net = buildNet(topology);
 				doc = { version, file, topology, net, engine: new ProbeEngine(net) };
 				status.endpoints = matrixEndpoints(net);
+				for (const n of net.nodes) {
+					if (n.id.includes(':')) continue; // a hypervisor's virtual switch
+					for (const a of n.local) status.addresses[u32ToIp(a)] ??= n.id;
+				}
 				status.ok = true;
 			} catch (err) {
 				status.errors = [internal(file, 'building the network', err)];

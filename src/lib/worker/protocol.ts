@@ -38,6 +38,8 @@ export interface DocStatus {
 	/** the nodes a matrix runs between (endpoints with an address), in file order */
 	endpoints: string[];
 	checks: number;
+	/** every address a node owns (DHCP, NAT gateways and vips included) → the node */
+	addresses: Record<string, string>;
 	/** wall time of each step in the worker, ms */
 	ms: { load: number; lint: number; compile: number };
 }

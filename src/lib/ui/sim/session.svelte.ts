@@ -1,0 +1,210 @@
+/**
+ * The simulation's state for the page's lifetime: the worker client, the
+ * document status and checks, the probe on screen and its playback, the
+ * matrix. It lives outside the panel component, so switching the side panel
+ * to another tab and back (which unmounts the panel) keeps the animation, the
+ * matrix and the worker with its loaded document.
+ */
+import type { Proto } from '$lib/model/types';
+import type { ProbeSpec, Trace } from '$lib/engine/trace';
+import { SimClient, type WorkerLike } from '$lib/worker/client';
+import type { ChecksReport, DocStatus, MatrixResult } from '$lib/worker/protocol';
+import { CELL_PENDING, CELL_SELF } from '$lib/worker/protocol';
+import { Player } from './player.svelte';
+import { buildSteps, type SimStep } from './steps';
+import { emptyForm, formOf, specOf, type ProbeForm } from './form';
+
+export type SimTab = 'probe' | 'matrix' | 'checks';
+
+export class MatrixState {
+	proto = $state<Proto>('icmp');
+	port = $state('');
+	running = $state(false);
+	done = $state(0);
+	total = $state(0);
+	error = $state<string | null>(null);
+	cancelled = $state(false);
+	ms = $state(0);
+	/** what is shown: endpoints and which run */
+	shown = $state.raw<Omit<MatrixResult, 'cells' | 'ms' | 'done' | 'total'> | null>(null);
+	/** one byte per cell (protocol.ts); replaced, never mutated, except while streaming */
+	cells: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+	/** bumped when cells change (they are not deeply reactive) */
+	revision = $state(0);
+	counts = $state.raw<Map<number, number>>(new Map());
+
+	recount() {
+		const m = new Map<number, number>();
+		for (const c of this.cells) if (c !== CELL_PENDING && c !== CELL_SELF) m.set(c, (m.get(c) ?? 0) + 1);
+		this.counts = m;
+	}
+}
+
+export class SimSession {
+	client = $state.raw<SimClient | null>(null);
+	status = $state.raw<DocStatus | null>(null);
+	checks = $state.raw<ChecksReport | null>(null);
+	checksRunning = $state(false);
+	/** a message about the worker (a restart), until dismissed */
+	notice = $state<string | null>(null);
+	tab = $state<SimTab>('probe');
+
+	form = $state<ProbeForm>(emptyForm());
+	pickNext = $state<'from' | 'to'>('from');
+	trace = $state.raw<Trace | null>(null);
+	spec = $state.raw<ProbeSpec | null>(null);
+	mode = $state<ProbeForm['mode']>('probe');
+	steps = $state.raw<SimStep[]>([]);
+	error = $state<string | null>(null);
+	running = $state(false);
+	/** the check last added with "expect this" (JSON), to show it as done */
+	addedKey = $state<string | null>(null);
+	readonly player = new Player();
+	readonly matrix = new MatrixState();
+
+	#sent: { text: string; file: string } | null = null;
+
+	/** Starts the worker once (browser only). */
+	start(spawn: () => WorkerLike) {
+		if (this.client) return;
+		this.client = new SimClient(spawn, {
+			onStatus: (s) => {
+				this.status = s;
+				if (s.ok && this.spec) void this.rerun();
+			},
+			onChecks: (r) => (this.checks = r),
+			onChecksRunning: (r) => (this.checksRunning = r),
+			onRestart: (m) => (this.notice = m)
+		});
+	}
+
+	/** Sends the document unless the worker already has exactly this text. */
+	send(text: string, file: string) {
+		const c = this.client;
+		if (!c) return;
+		if (this.#sent && this.#sent.text === text && this.#sent.file === file) return;
+		this.#sent = { text, file };
+		c.setDocument(text, file).catch((e) => (this.notice = e instanceof Error ? e.message : String(e)));
+	}
+
+	async runProbe(spec: ProbeSpec, mode: ProbeForm['mode'], play = true) {
+		const c = this.client;
+		if (!c) return;
+		this.running = true;
+		this.error = null;
+		try {
+			const t = await c.trace(spec);
+			this.trace = t;
+			this.spec = spec;
+			this.mode = mode;
+			this.steps = buildSteps(t);
+			this.player.load(this.steps, play);
+		} catch (e) {
+			this.error = e instanceof Error ? e.message : String(e);
+		} finally {
+			this.running = false;
+		}
+	}
+
+	/** The document changed: the probe on screen runs again, keeping its place. */
+	async rerun() {
+		const c = this.client;
+		const spec = this.spec;
+		if (!c || !spec || this.running) return;
+		try {
+			const t = await c.trace(spec);
+			if (spec !== this.spec) return;
+			this.trace = t;
+			this.steps = buildSteps(t);
+			this.player.refresh(this.steps);
+			this.error = null;
+		} catch (e) {
+			this.error = e instanceof Error ? e.message : String(e);
+		}
+	}
+
+	/** Runs what the form says. */
+	run() {
+		const r = specOf(this.form);
+		if ('error' in r) {
+			this.error = r.error;
+			return;
+		}
+		void this.runProbe(r.spec, this.form.mode);
+	}
+
+	/** Shows and runs a given probe (a check, a matrix cell). */
+	watch(spec: ProbeSpec) {
+		this.form = formOf(spec, this.form.mode);
+		this.tab = 'probe';
+		void this.runProbe(spec, this.form.mode);
+	}
+
+	/** A node clicked on the canvas fills the next end of the probe; the second click runs it. */
+	pick(node: string) {
+		if (this.pickNext === 'from') {
+			this.form.from = node;
+			this.pickNext = 'to';
+		} else {
+			this.form.to = node;
+			this.pickNext = 'from';
+			if (this.form.from) this.run();
+		}
+	}
+
+	async runMatrix() {
+		const m = this.matrix;
+		const c = this.client;
+		if (!c || m.running) return;
+		m.error = null;
+		const p = m.port.trim() === '' ? undefined : Number(m.port);
+		if (m.proto !== 'icmp' && (p === undefined || !Number.isInteger(p) || p < 1 || p > 65535)) {
+			m.error = `A ${m.proto.toUpperCase()} matrix needs a destination port (1–65535).`;
+			return;
+		}
+		const eps = this.status?.endpoints ?? [];
+		const n = eps.length;
+		m.running = true;
+		m.cancelled = false;
+		m.done = 0;
+		m.total = n * n;
+		m.cells = new Uint8Array(n * n);
+		m.shown = { version: this.status?.version ?? 0, endpoints: eps, proto: m.proto, port: p ?? null, cancelled: false };
+		m.counts = new Map();
+		m.revision++;
+		let lastCount = 0;
+		try {
+			const r = await c.matrix({ proto: m.proto, port: p }, (prog) => {
+				if (prog.row * n + prog.cells.length <= m.cells.length) m.cells.set(prog.cells, prog.row * n);
+				m.done = prog.done;
+				m.total = prog.total;
+				const now = performance.now();
+				if (now - lastCount > 250) {
+					m.recount();
+					lastCount = now;
+				}
+				m.revision++;
+			});
+			m.cells = r.cells;
+			m.shown = { version: r.version, endpoints: r.endpoints, proto: r.proto, port: r.port, cancelled: r.cancelled };
+			m.done = r.done;
+			m.total = r.total;
+			m.cancelled = r.cancelled;
+			m.ms = r.ms;
+			m.recount();
+			m.revision++;
+		} catch (e) {
+			m.error = e instanceof Error ? e.message : String(e);
+			m.cancelled = true;
+		} finally {
+			m.running = false;
+		}
+	}
+
+	cancelMatrix() {
+		void this.client?.cancel();
+	}
+}
+
+/** The page's one simulation session. */
+export const session = new SimSession();
