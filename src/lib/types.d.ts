@@ -4,3 +4,9 @@ declare module 'cytoscape-fcose' {
 	const fcose: cytoscape.Ext;
 	export default fcose;
 }
+
+declare module 'cytoscape-elk' {
+	import type cytoscape from 'cytoscape';
+	const elk: cytoscape.Ext;
+	export default elk;
+}

@@ -10,7 +10,7 @@
  * - an sdn-controller's `manages` becomes dashed `manages` edges.
  */
 import type { ElementDefinition } from 'cytoscape';
-import type { Kind, Node, Topology } from '../model/types';
+import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 
 export interface NodeData {
 	id: string;
@@ -21,6 +21,14 @@ export interface NodeData {
 	parent?: string;
 	/** the file gave this node a position */
 	fixed: boolean;
+	/** the file's position ("x,y"), to see when an undo or the YAML view moves it */
+	filePos?: string;
+	/** vm/container: how its first attached interface is plugged into the hypervisor */
+	attach?: string;
+	/** worst lint finding about this node */
+	problem?: 'error' | 'warning';
+	/** VLANs of the node's switch ports / links, for the VLAN filter (" 10 20 ") */
+	vlans?: string;
 }
 
 export interface LinkData {
@@ -32,6 +40,74 @@ export interface LinkData {
 	down: boolean;
 	/** index in topology.links */
 	link: number;
+	/** VLANs the cable carries (switch port ends): " 10 20 " for the VLAN filter */
+	vlans?: string;
+	/** "VLAN 10" on an access cable, "10,20,30" on a trunk */
+	vlanLabel?: string;
+	/** colour of an access cable's VLAN */
+	vlanColor?: string;
+	trunk?: boolean;
+	problem?: 'error' | 'warning';
+}
+
+/** Options for the editor canvas; the defaults draw the plain diagram. */
+export interface ElementOptions {
+	/** lint findings: badges on the nodes and cables they concern */
+	diagnostics?: readonly Diagnostic[];
+	/** draw each hypervisor's NAT / host-only / internal / bridged segments inside it */
+	segments?: boolean;
+}
+
+/** A distinct colour per VLAN id (VLAN 1, the default, stays the plain cable colour). */
+const VLAN_PALETTE = ['#f59e0b', '#22c55e', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#ec4899', '#3b82f6', '#84cc16', '#f97316'];
+export function vlanColor(vlan: number): string {
+	return VLAN_PALETTE[vlan % VLAN_PALETTE.length];
+}
+
+/** The element a diagnostic path is about: "nodes.r1.interfaces.eth0" → node r1, "links[3].a" → link 3. */
+export function elementOfPath(path: string): { node: string } | { link: number } | null {
+	const link = /^links\[(\d+)\]/.exec(path);
+	if (link) return { link: Number(link[1]) };
+	const node = /^nodes(?:\.([A-Za-z][A-Za-z0-9_-]*)|\[("(?:[^"\\]|\\.)*")\])/.exec(path);
+	if (node) return { node: node[1] ?? (JSON.parse(node[2]) as string) };
+	return null;
+}
+
+function problemsByElement(diagnostics: readonly Diagnostic[] | undefined) {
+	const nodes = new Map<string, 'error' | 'warning'>();
+	const links = new Map<number, 'error' | 'warning'>();
+	for (const d of diagnostics ?? []) {
+		const el = elementOfPath(d.path);
+		if (!el) continue;
+		if ('node' in el) {
+			if (nodes.get(el.node) !== 'error') nodes.set(el.node, d.severity);
+		} else if (links.get(el.link) !== 'error') links.set(el.link, d.severity);
+	}
+	return { nodes, links };
+}
+
+/** VLANs a switch port carries: its access VLAN (default 1) or its trunk list (with native). */
+function portVlans(node: Node | undefined, iface: string): { vlans: number[]; trunk: boolean } | null {
+	if (!node || node.kind !== 'switch') return null;
+	const port = node.interfaces?.[iface];
+	if (port?.trunk) {
+		const vlans = [...port.trunk];
+		if (port.native !== undefined && !vlans.includes(port.native)) vlans.unshift(port.native);
+		return { vlans, trunk: true };
+	}
+	return { vlans: [port?.vlan ?? 1], trunk: false };
+}
+
+function compress(vlans: number[]): string {
+	const sorted = [...new Set(vlans)].sort((a, b) => a - b);
+	const out: string[] = [];
+	for (let i = 0; i < sorted.length; i++) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+		out.push(j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(','));
+		i = j;
+	}
+	return out.join(',');
 }
 
 export interface ManagesData {
@@ -72,9 +148,11 @@ function ifaceDown(topology: Topology, node: string, iface: string): boolean {
 	return ifaces[iface]?.down === true || ifaces[parent]?.down === true;
 }
 
-export function topologyToElements(topology: Topology): ElementDefinition[] {
+export function topologyToElements(topology: Topology, options: ElementOptions = {}): ElementDefinition[] {
 	const out: ElementDefinition[] = [];
 	const ids = Object.keys(topology.nodes);
+	const problems = options.diagnostics ? problemsByElement(options.diagnostics) : null;
+	const nodeVlans = new Map<string, Set<number>>();
 
 	for (const id of ids) {
 		const node = topology.nodes[id];
@@ -89,10 +167,18 @@ export function topologyToElements(topology: Topology): ElementDefinition[] {
 		};
 		const parent = parentOf(topology, node);
 		if (parent) data.parent = parent;
+		if (node.position) data.filePos = `${node.position.x},${node.position.y}`;
+		if (parent) {
+			const attached = Object.values(node.interfaces ?? {}).find((i) => i.attach);
+			if (attached?.attach) data.attach = attached.attach;
+		}
+		const problem = problems?.nodes.get(id);
+		if (problem) data.problem = problem;
 		const el: ElementDefinition = { group: 'nodes', data, classes: node.kind };
 		if (node.position) el.position = { x: node.position.x, y: node.position.y };
 		out.push(el);
 	}
+	const nodeCount = out.length;
 
 	topology.links.forEach((link, i) => {
 		const [a, aIf] = splitEndpoint(link.a);
@@ -107,8 +193,34 @@ export function topologyToElements(topology: Topology): ElementDefinition[] {
 			down: link.down === true || ifaceDown(topology, a, aIf) || ifaceDown(topology, b, bIf),
 			link: i
 		};
+		const pa = portVlans(topology.nodes[a], aIf.split('.')[0]);
+		const pb = portVlans(topology.nodes[b], bIf.split('.')[0]);
+		const ports = [pa, pb].filter((p): p is { vlans: number[]; trunk: boolean } => p !== null);
+		if (ports.length) {
+			const trunk = ports.some((p) => p.trunk);
+			const vlans = [...new Set(ports.flatMap((p) => p.vlans))].sort((x, y) => x - y);
+			data.vlans = ` ${vlans.join(' ')} `;
+			data.trunk = trunk;
+			if (trunk) data.vlanLabel = compress(ports.find((p) => p.trunk)!.vlans);
+			else if (vlans.length === 1 && vlans[0] !== 1) {
+				data.vlanLabel = `VLAN ${vlans[0]}`;
+				data.vlanColor = vlanColor(vlans[0]);
+			}
+			for (const n of [a, b]) {
+				const set = nodeVlans.get(n) ?? new Set<number>();
+				for (const v of vlans) set.add(v);
+				nodeVlans.set(n, set);
+			}
+		}
+		const problem = problems?.links.get(i);
+		if (problem) data.problem = problem;
 		out.push({ group: 'edges', data, classes: data.down ? 'link down' : 'link' });
 	});
+	for (let k = 0; k < nodeCount; k++) {
+		const set = nodeVlans.get(out[k].data.id as string);
+		if (set) (out[k].data as NodeData).vlans = ` ${[...set].sort((x, y) => x - y).join(' ')} `;
+	}
+	if (options.segments) out.push(...segmentElements(topology));
 
 	for (const id of ids) {
 		const node = topology.nodes[id];
@@ -144,4 +256,50 @@ export function layoutPlan(topology: Topology): LayoutPlan {
 		name: 'fcose',
 		fixed: placed.map((id) => ({ nodeId: id, position: { ...topology.nodes[id].position! } }))
 	};
+}
+
+/** The segments a hypervisor provides its guests, drawn inside its box. */
+export interface SegmentData {
+	id: string;
+	parent: string;
+	label: string;
+	segment: true;
+	mode: string;
+}
+
+const DEFAULT_SUBNET: Record<string, string> = { nat: '10.0.2.0/24', 'host-only': '192.168.56.0/24' };
+
+function segmentElements(topology: Topology): ElementDefinition[] {
+	const out: ElementDefinition[] = [];
+	const made = new Set<string>();
+	for (const [id, node] of Object.entries(topology.nodes)) {
+		const hv = parentOf(topology, node);
+		if (!hv) continue;
+		const host = topology.nodes[hv];
+		for (const [ifName, iface] of Object.entries(node.interfaces ?? {})) {
+			if (!iface.attach) continue;
+			const mode = iface.attach;
+			const key = mode === 'internal' ? `internal:${iface.network ?? ''}` : mode === 'bridged' ? `bridged:${iface.uplink ?? ''}` : mode;
+			const segId = `seg:${hv}:${key}`;
+			if (!made.has(segId)) {
+				made.add(segId);
+				let label: string;
+				if (mode === 'nat') {
+					const containersOnly = Object.values(topology.nodes).every((n) => n.on !== hv || n.kind !== 'vm');
+					label = `NAT ${host.nat?.subnet ?? (containersOnly ? '172.17.0.0/16' : DEFAULT_SUBNET.nat)}`;
+				} else if (mode === 'host-only') label = `host-only ${DEFAULT_SUBNET['host-only']}`;
+				else if (mode === 'internal') label = `internal ${iface.network ?? ''}`;
+				else label = `bridged → ${iface.uplink ?? Object.keys(host.interfaces ?? {})[0] ?? 'uplink'}`;
+				const data: SegmentData = { id: segId, parent: hv, label, segment: true, mode };
+				out.push({ group: 'nodes', data, classes: `segment ${mode}`, selectable: false, grabbable: false });
+			}
+			out.push({
+				group: 'edges',
+				data: { id: `att:${id}:${ifName}`, source: id, target: segId, attachEdge: true, mode },
+				classes: `attach ${mode}`,
+				selectable: false
+			});
+		}
+	}
+	return out;
 }

@@ -1,5 +1,5 @@
 /** The canvas look: one cytoscape stylesheet, icons from static/icons/<kind>.svg. */
-import type { EdgeSingular, StylesheetJson } from 'cytoscape';
+import type { EdgeSingular, NodeSingular, StylesheetJson } from 'cytoscape';
 import { KINDS } from '../model/types';
 
 export const COLORS = {
@@ -15,6 +15,70 @@ export const COLORS = {
 };
 
 const FONT = 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif';
+
+function svgUrl(svg: string): string {
+	return `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`;
+}
+
+/** Small images drawn over a node's icon: a problem marker (top right), an attachment pill (bottom). */
+export const BADGES = {
+	error: svgUrl(
+		'<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 18 18"><circle cx="9" cy="9" r="8" fill="#ef4444" stroke="#0b1220" stroke-width="1.5"/><rect x="8" y="4" width="2" height="6.5" rx="1" fill="#fff"/><circle cx="9" cy="13.2" r="1.2" fill="#fff"/></svg>'
+	),
+	warning: svgUrl(
+		'<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="0 0 18 18"><path d="M9 1.5 17 16H1z" fill="#f59e0b" stroke="#0b1220" stroke-width="1.3" stroke-linejoin="round"/><rect x="8.1" y="6" width="1.8" height="5.2" rx=".9" fill="#1f2937"/><circle cx="9" cy="13.3" r="1.1" fill="#1f2937"/></svg>'
+	)
+};
+
+const ATTACH_TEXT: Record<string, [string, string]> = {
+	nat: ['NAT', '#0ea5e9'],
+	bridged: ['BRIDGED', '#22c55e'],
+	'host-only': ['HOST-ONLY', '#a855f7'],
+	internal: ['INTERNAL', '#f59e0b']
+};
+const attachBadge = new Map<string, string>();
+function attachImage(mode: string): string {
+	let url = attachBadge.get(mode);
+	if (!url) {
+		const [text, color] = ATTACH_TEXT[mode] ?? [mode.toUpperCase(), '#64748b'];
+		const w = 10 + text.length * 6.2;
+		url = svgUrl(
+			`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="14" viewBox="0 0 ${w} 14"><rect x=".5" y=".5" width="${w - 1}" height="13" rx="6.5" fill="${color}" stroke="#0b1220"/><text x="${w / 2}" y="10.2" font-family="Arial, Helvetica, sans-serif" font-size="9" font-weight="700" fill="#fff" text-anchor="middle">${text}</text></svg>`
+		);
+		attachBadge.set(mode, url);
+	}
+	return url;
+}
+function attachWidth(mode: string): number {
+	const [text] = ATTACH_TEXT[mode] ?? [mode.toUpperCase()];
+	return 10 + text.length * 6.2;
+}
+
+/** Background layers of a node: its icon, then badges. */
+function layers(n: NodeSingular, iconUrl: (kind: string) => string) {
+	const images = [iconUrl(n.data('kind'))];
+	const xs = ['50%'];
+	const ys = ['50%'];
+	const ws = ['100%'];
+	const hs = ['100%'];
+	const problem = n.data('problem') as string | undefined;
+	const attach = n.data('attach') as string | undefined;
+	if (attach) {
+		images.push(attachImage(attach));
+		xs.push('50%');
+		ys.push('100%');
+		ws.push(`${attachWidth(attach)}px`);
+		hs.push('14px');
+	}
+	if (problem) {
+		images.push(BADGES[problem as 'error' | 'warning']);
+		xs.push('100%');
+		ys.push('0%');
+		ws.push('18px');
+		hs.push('18px');
+	}
+	return { images, xs, ys, ws, hs };
+}
 
 export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 	const style: StylesheetJson = [
@@ -49,6 +113,20 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 	for (const kind of KINDS) {
 		style.push({ selector: `node[kind = "${kind}"]`, style: { 'background-image': iconUrl(kind) } });
 	}
+	// badges: the icon plus more background layers (drawn by the canvas renderer: cheap at 2,000 nodes)
+	style.push({
+		selector: 'node[problem], node[attach]',
+		style: {
+			'background-image': ((n: NodeSingular) => layers(n, iconUrl).images) as unknown as string,
+			'background-position-x': ((n: NodeSingular) => layers(n, iconUrl).xs) as unknown as string,
+			'background-position-y': ((n: NodeSingular) => layers(n, iconUrl).ys) as unknown as string,
+			'background-width': ((n: NodeSingular) => layers(n, iconUrl).ws) as unknown as string,
+			'background-height': ((n: NodeSingular) => layers(n, iconUrl).hs) as unknown as string,
+			'background-clip': 'none',
+			'background-image-containment': 'over',
+			'bounds-expansion': 8
+		}
+	});
 	style.push(
 		{
 			// a hypervisor with guests: a box around them, its icon in the corner
@@ -134,8 +212,104 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			}
 		},
 		{
+			// access cables take their VLAN's colour; trunks are thicker and say what they carry
+			selector: 'edge[vlanColor]',
+			style: { 'line-color': (e: EdgeSingular) => e.data('vlanColor') as string }
+		},
+		{
+			selector: 'edge[vlanLabel]',
+			style: {
+				label: 'data(vlanLabel)',
+				'font-size': 9,
+				color: COLORS.text,
+				'text-rotation': 'autorotate',
+				'text-margin-y': -9
+			}
+		},
+		{
+			selector: 'edge[?trunk]',
+			style: { width: 4, 'line-color': '#94a3b8', 'line-style': 'solid' }
+		},
+		{
+			selector: 'edge[problem = "warning"]',
+			style: { 'line-color': '#f59e0b', 'line-style': 'dashed', 'line-dash-pattern': [8, 3] }
+		},
+		{
+			selector: 'edge[problem = "error"]',
+			style: { 'line-color': '#ef4444', 'line-style': 'dashed', 'line-dash-pattern': [8, 3] }
+		},
+		{
+			// a hypervisor's NAT / host-only / internal / bridged segment
+			selector: 'node.segment',
+			style: {
+				shape: 'round-rectangle',
+				width: 'label',
+				height: 18,
+				padding: '4px',
+				'background-color': '#1e293b',
+				'background-opacity': 1,
+				'background-image': 'none',
+				'border-width': 1,
+				'border-color': '#475569',
+				label: 'data(label)',
+				'font-size': 9,
+				'text-valign': 'center',
+				'text-halign': 'center',
+				'text-margin-y': 0,
+				'text-background-opacity': 0,
+				color: COLORS.muted,
+				events: 'no'
+			}
+		},
+		{ selector: 'node.segment.nat', style: { 'border-color': '#0ea5e9', color: '#7dd3fc' } },
+		{ selector: 'node.segment.bridged', style: { 'border-color': '#22c55e', color: '#86efac' } },
+		{ selector: 'node.segment.host-only', style: { 'border-color': '#a855f7', color: '#d8b4fe' } },
+		{ selector: 'node.segment.internal', style: { 'border-color': '#f59e0b', color: '#fcd34d' } },
+		{
+			selector: 'edge.attach',
+			style: {
+				width: 1.2,
+				'line-style': 'dotted',
+				'line-color': '#64748b',
+				'source-label': '',
+				'target-label': '',
+				'curve-style': 'straight',
+				events: 'no'
+			}
+		},
+		{ selector: 'edge.attach.nat', style: { 'line-color': '#0ea5e9' } },
+		{ selector: 'edge.attach.bridged', style: { 'line-color': '#22c55e' } },
+		{ selector: 'edge.attach.host-only', style: { 'line-color': '#a855f7' } },
+		{ selector: 'edge.attach.internal', style: { 'line-color': '#f59e0b' } },
+		{
 			selector: 'edge:selected',
 			style: { width: 3.5, 'line-color': COLORS.accent, color: COLORS.accent, 'target-arrow-color': COLORS.accent }
+		},
+		{
+			// the VLAN filter: everything outside the chosen VLAN fades
+			selector: '.faded',
+			style: { opacity: 0.15 }
+		},
+		{
+			selector: '.found',
+			style: { 'border-width': 3, 'border-color': '#facc15', 'border-style': 'solid', 'border-opacity': 1 }
+		},
+		{
+			// the cable being drawn while wiring
+			selector: '.ghost',
+			style: { width: 1, height: 1, 'background-opacity': 0, 'background-image': 'none', label: '', events: 'no' }
+		},
+		{
+			selector: 'edge.ghost',
+			style: { width: 2.5, 'line-color': COLORS.accent, 'line-style': 'dashed', 'source-label': '', 'target-label': '', 'curve-style': 'straight' }
+		},
+		{
+			selector: 'node.drop-target',
+			style: { 'border-width': 3, 'border-color': COLORS.accent, 'border-style': 'solid', 'background-opacity': 0.5 }
+		},
+		{
+			selector: 'node.wire-target',
+			style: { 'border-width': 3, 'border-color': COLORS.accent, 'border-style': 'solid', 'border-opacity': 1 }
 		}
 	);
 	return style;

@@ -67,7 +67,7 @@ export function addNode(store: TopologyStore, kind: Kind, at: Point, options: Ad
 }
 
 /** Moves nodes (one undo step for a whole drag). */
-export function moveNodes(store: TopologyStore, moves: { id: string; x: number; y: number }[], label?: string): boolean {
+export function moveNodes(store: TopologyStore, moves: { id: string; x: number; y: number }[], label?: string, merge?: string): boolean {
 	if (moves.length === 0) return false;
 	return store.apply(label ?? (moves.length === 1 ? `Move ${moves[0].id}` : `Move ${moves.length} nodes`), (tx) => {
 		for (const m of moves) {
@@ -77,7 +77,7 @@ export function moveNodes(store: TopologyStore, moves: { id: string; x: number; 
 			if (current && current.x === p.x && current.y === p.y) continue;
 			tx.set(['nodes', m.id, 'position'], p);
 		}
-	});
+	}, { merge });
 }
 
 /** A vm/container moves into a hypervisor (`on:`) or out of one (null). */

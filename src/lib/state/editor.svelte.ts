@@ -1,0 +1,137 @@
+/**
+ * The Svelte side of the editor: open documents (tabs), the active one's
+ * store, the selection and lint findings as runes. A thin wrapper: every
+ * change to a document goes through its TopologyStore (store.ts) and
+ * commands.ts; this file only makes the results reactive.
+ */
+import type { Diagnostic, Topology } from '../model/types';
+import { TopologyStore, type Change } from './store';
+
+export interface Selection {
+	nodes: string[];
+	/** link indices into topology.links */
+	links: number[];
+	/** a focused sub-path of the one selected element ("rules[3]", "interfaces.eth0"), from reveal */
+	focus?: string;
+}
+
+export const EMPTY_SELECTION: Selection = { nodes: [], links: [] };
+
+let nextId = 1;
+
+/** One open document. */
+export class DocSession {
+	readonly id: string;
+	readonly store: TopologyStore;
+	/** example id when it came from the gallery (not the user's file) */
+	example?: string;
+	/** a File System Access handle when it was opened or saved through one */
+	handle: unknown = null;
+	/** bumps on every change of the store: reading it makes a reactive dependency */
+	#version = $state(0);
+	#lintState = -1;
+	#lint = $state.raw<Diagnostic[]>([]);
+	#lintTimer: ReturnType<typeof setTimeout> | undefined;
+	lastChange = $state.raw<Change | null>(null);
+	selection = $state.raw<Selection>(EMPTY_SELECTION);
+
+	constructor(text: string, file: string, options: { id?: string; example?: string } = {}) {
+		this.id = options.id ?? `doc-${Date.now().toString(36)}-${nextId++}`;
+		this.example = options.example;
+		this.store = new TopologyStore(text, file);
+		this.store.subscribe((change) => {
+			this.lastChange = change;
+			this.#version++;
+			this.scheduleLint();
+		});
+		this.scheduleLint(0);
+	}
+
+	get version(): number {
+		return this.#version;
+	}
+	get file(): string {
+		this.#version;
+		return this.store.file;
+	}
+	get text(): string {
+		this.#version;
+		return this.store.text;
+	}
+	get topology(): Topology | null {
+		this.#version;
+		return this.store.topology;
+	}
+	get valid(): boolean {
+		this.#version;
+		return this.store.valid;
+	}
+	get editable(): boolean {
+		this.#version;
+		return this.store.editable;
+	}
+	get errors(): Diagnostic[] {
+		this.#version;
+		return this.store.errors;
+	}
+	get dirty(): boolean {
+		this.#version;
+		return this.store.dirty;
+	}
+	get canUndo(): boolean {
+		this.#version;
+		return this.store.canUndo;
+	}
+	get canRedo(): boolean {
+		this.#version;
+		return this.store.canRedo;
+	}
+	get undoLabel(): string | undefined {
+		this.#version;
+		return this.store.undoLabel;
+	}
+	get redoLabel(): string | undefined {
+		this.#version;
+		return this.store.redoLabel;
+	}
+	/** Lint findings (debounced after edits) or the format errors. */
+	get diagnostics(): Diagnostic[] {
+		this.#version;
+		return this.store.valid ? this.#lint : this.store.errors;
+	}
+
+	/** Runs lint when the user pauses (at once for small documents). */
+	scheduleLint(delay?: number) {
+		clearTimeout(this.#lintTimer);
+		const size = this.store.topology ? Object.keys(this.store.topology.nodes).length : 0;
+		const wait = delay ?? (size > 500 ? 600 : size > 100 ? 150 : 0);
+		const run = () => {
+			if (this.#lintState === this.store.state) return;
+			this.#lintState = this.store.state;
+			this.#lint = this.store.valid ? this.store.diagnostics() : [];
+		};
+		if (wait === 0) run();
+		else this.#lintTimer = setTimeout(run, wait);
+	}
+
+	markSaved(file?: string) {
+		this.store.markSaved(file);
+		this.#version++;
+	}
+
+	/** The plain value at a path of the document as written (units as text), for the panel. */
+	raw(path: (string | number)[]): unknown {
+		this.#version;
+		const doc = this.store.doc;
+		if (!doc) return undefined;
+		const node = path.length ? doc.getIn(path, true) : doc.contents;
+		if (node === undefined || node === null) return undefined;
+		const n = node as { toJSON?: () => unknown; value?: unknown };
+		if (typeof n.toJSON === 'function') return n.toJSON();
+		return 'value' in n ? n.value : node;
+	}
+
+	dispose() {
+		clearTimeout(this.#lintTimer);
+	}
+}
