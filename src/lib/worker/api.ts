@@ -13,6 +13,7 @@ import { lintTopology } from '../model/lint';
 import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
+import { startScenario, ScenarioError } from '../engine/scenario/run';
 import { isIpv4, u32ToIp } from '../engine/ip';
 import type { ProbeSpec, Trace } from '../engine/trace';
 import {
@@ -25,6 +26,9 @@ import {
 	type MatrixOptions,
 	type MatrixProgress,
 	type MatrixResult,
+	type ScenarioProgress,
+	type ScenarioRunOptions,
+	type ScenarioRunResult,
 	type SimApi
 } from './protocol';
 
@@ -216,6 +220,32 @@ export function createSimApi(): SimApi {
 			}
 			report(cancelled ? reported : n);
 			return { version: d.version, endpoints, proto, port: opts.port ?? null, cells, done, total, cancelled, ms: now() - t0 };
+		},
+
+		async scenario(name: string, opts: ScenarioRunOptions = {}, onProgress?: (p: ScenarioProgress) => void): Promise<ScenarioRunResult> {
+			const t0 = now();
+			const d = need();
+			if (typeof name !== 'string' || !Object.hasOwn(d.topology.scenarios, name)) {
+				const names = Object.keys(d.topology.scenarios);
+				throw new InputError(`no scenario "${name}" in this file${names.length ? ` (scenarios: ${names.join(', ')})` : ''}`);
+			}
+			const myCancel = cancels;
+			// a ScenarioError is about the file (an unknown node or link in the scenario)
+			const guard = <T>(f: () => T): T => {
+				try {
+					return f();
+				} catch (e) {
+					if (e instanceof ScenarioError) throw new InputError(e.message);
+					throw e;
+				}
+			};
+			const run = guard(() => startScenario(d.topology, name, { bucketMs: opts.bucketMs, pathHistory: true }));
+			while (!guard(() => run.step(SLICE_MS))) {
+				onProgress?.({ fraction: run.progress, ms: now() - t0 });
+				await yieldTurn();
+				if (cancels !== myCancel || latest !== d.version) return { version: d.version, scenario: name, result: null, cancelled: true, ms: now() - t0 };
+			}
+			return { version: d.version, scenario: name, result: run.result(), cancelled: false, ms: now() - t0 };
 		},
 
 		cancel() {

@@ -10,7 +10,7 @@
  * run it over a MessageChannel in Node (worker-client.test.ts).
  */
 import * as Comlink from 'comlink';
-import type { ChecksReport, DocStatus, MatrixOptions, MatrixProgress, MatrixResult, ProbeSpec, SimApi, Trace } from './protocol';
+import type { ChecksReport, DocStatus, MatrixOptions, MatrixProgress, MatrixResult, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
 
 export interface WorkerLike extends Comlink.Endpoint {
 	terminate(): void;
@@ -207,6 +207,29 @@ export class SimClient {
 					api.matrix(
 						opts,
 						Comlink.proxy((p: MatrixProgress) => {
+							kick();
+							onProgress?.(p);
+						})
+					),
+				{ arm: (k) => (kick = k) }
+			);
+		} finally {
+			this.#matrixRunning = false;
+		}
+	}
+
+	/** Runs a scenario of the current document; progress streams through onProgress, cancel() stops it. */
+	async scenario(name: string, opts: ScenarioRunOptions = {}, onProgress?: (p: ScenarioProgress) => void): Promise<ScenarioRunResult> {
+		let kick = () => {};
+		this.#matrixRunning = true; // a long job: cancel() restarts a worker that does not answer
+		try {
+			return await this.#call(
+				'running the scenario',
+				(api) =>
+					api.scenario(
+						name,
+						opts,
+						Comlink.proxy((p: ScenarioProgress) => {
 							kick();
 							onProgress?.(p);
 						})

@@ -7,11 +7,12 @@
  * `Comlink.proxy` callback and stop when `cancel()` is called.
  */
 import type { CheckResult } from '../engine/checks';
+import type { ScenarioResult } from '../engine/scenario/run';
 import type { Trace, ProbeSpec } from '../engine/trace';
 import type { Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
 import { DISPOSITIONS } from '../model/types';
 
-export type { Trace, ProbeSpec, CheckResult };
+export type { Trace, ProbeSpec, CheckResult, ScenarioResult };
 
 /**
  * A problem with what the user asked (an unknown node, a tcp probe without a
@@ -109,6 +110,28 @@ export interface MatrixResult {
 	ms: number;
 }
 
+export interface ScenarioRunOptions {
+	/** timeline bucket (default: about 100 buckets over the duration) */
+	bucketMs?: number;
+}
+
+export interface ScenarioProgress {
+	/** simulated time reached, 0..1 of the duration */
+	fraction: number;
+	/** wall time so far */
+	ms: number;
+}
+
+export interface ScenarioRunResult {
+	version: number;
+	scenario: string;
+	/** `vnet simulate --json` with each flow's path changes (`paths`); null when cancelled */
+	result: ScenarioResult | null;
+	/** stopped by cancel() (or by a newer document) before the end */
+	cancelled: boolean;
+	ms: number;
+}
+
 /** The API the worker exposes. */
 export interface SimApi {
 	/** Load, lint and compile a document; it becomes the one probes run on. */
@@ -119,6 +142,8 @@ export interface SimApi {
 	checks(version: number): Promise<ChecksReport>;
 	/** Every endpoint to every endpoint; rows stream through onProgress. */
 	matrix(opts: MatrixOptions, onProgress?: (p: MatrixProgress) => void): Promise<MatrixResult>;
+	/** Runs a scenario of the document (`vnet simulate --json`), in slices; progress through onProgress. */
+	scenario(name: string, opts: ScenarioRunOptions, onProgress?: (p: ScenarioProgress) => void): Promise<ScenarioRunResult>;
 	/** Stops a running matrix or checks run at its next row. */
 	cancel(): void;
 	/** A liveness probe for the watchdog. */

@@ -43,6 +43,20 @@ export interface FlowResult {
 	path: string[];
 	/** why packets were lost, with counts */
 	drops: Record<string, number>;
+	/** with `pathHistory`: the flow's path from each time it changed (the first at 0) */
+	paths?: PathChange[];
+}
+
+/** A flow's path from `atS` on (until the next change). */
+export interface PathChange {
+	atS: number;
+	/** nodes visited */
+	nodes: string[];
+	/** cables crossed, in order, as "node.if|node.if" (ends sorted) */
+	links: string[];
+	/** delivered at the end of the path; otherwise `reason` says why not */
+	ok: boolean;
+	reason: string;
 }
 
 export interface LinkResult {
@@ -70,6 +84,18 @@ export interface ScenarioResult {
 export interface ScenarioOptions {
 	/** timeline bucket; default: about 100 buckets over the duration */
 	bucketMs?: number;
+	/** report each flow's path changes (`FlowResult.paths`) */
+	pathHistory?: boolean;
+}
+
+/** A scenario run in slices of wall time (the app's worker runs it between messages). */
+export interface ScenarioStepper {
+	/** Runs for about `budgetMs` of wall time; true when the run is over. */
+	step(budgetMs: number): boolean;
+	/** simulated time reached, 0..1 of the duration */
+	readonly progress: number;
+	/** The result (after `step` returned true). */
+	result(): ScenarioResult;
 }
 
 export class ScenarioError extends Error {}
@@ -143,6 +169,13 @@ export function runScenario(t: Topology, name: string, opts: ScenarioOptions = {
 	return new ScenarioRun(t, name, opts).run();
 }
 
+/** Like runScenario, in slices: same events in the same order, so the same result. */
+export function startScenario(t: Topology, name: string, opts: ScenarioOptions = {}): ScenarioStepper {
+	const sc = t.scenarios[name];
+	if (!sc) throw new ScenarioError(`no scenario "${name}" (scenarios: ${Object.keys(t.scenarios).join(', ') || 'none'})`);
+	return new ScenarioRun(t, name, opts).stepper();
+}
+
 class ScenarioRun implements MechanismHost {
 	readonly topology: Topology;
 	state: ScenarioState = emptyState();
@@ -162,6 +195,8 @@ class ScenarioRun implements MechanismHost {
 	private sdn: SdnInfo;
 	/** bulk flows: (time, path) per state */
 	private bulkHistory: { t: number; path: FlowPath }[][] = [];
+	/** cbr flows: (time, path) at each change, with `pathHistory` */
+	private cbrHistory: { t: number; path: FlowPath }[][] | null = null;
 	private seed: number;
 	private duration: number;
 	private bucket: number;
@@ -227,6 +262,7 @@ class ScenarioRun implements MechanismHost {
 		this.duration = sc.duration;
 		this.bucket = (opts.bucketMs ?? niceBucket(sc.duration)) * 1e6;
 		this.rng = new SplitMix64(this.seed);
+		if (opts.pathHistory) this.cbrHistory = [];
 		for (const f of this.flows) {
 			for (const end of [f.from, f.to])
 				if (!(end in t.nodes) && !(end === f.to && isIpv4(end))) throw new ScenarioError(`scenario ${name}: flow ${f.name}: no node "${end}"`);
@@ -433,6 +469,7 @@ class ScenarioRun implements MechanismHost {
 					this.fPath[ci] = p;
 					this.paths.push(p);
 					this.fPathId[ci] = this.paths.length - 1;
+					if (this.cbrHistory) (this.cbrHistory[ci] ??= []).push({ t: this.clock, path: p });
 				}
 			} else {
 				this.bulkHistory[f] ??= [];
@@ -755,6 +792,40 @@ class ScenarioRun implements MechanismHost {
 
 	run(): ScenarioResult {
 		const wall0 = performance.now();
+		const { events, bulkRest } = this.begin();
+		this.loop(Infinity);
+		const wall = (performance.now() - wall0) / 1e3;
+		return this.results(events, bulkRest, wall);
+	}
+
+	stepper(): ScenarioStepper {
+		// eslint-disable-next-line @typescript-eslint/no-this-alias
+		const run = this;
+		let wall = 0;
+		let begun: { events: ScenarioEvent[]; bulkRest: ({ mbps: number; path: FlowPath } | null)[] } | null = null;
+		let done = false;
+		let res: ScenarioResult | null = null;
+		return {
+			step: (budgetMs: number) => {
+				if (done) return true;
+				const t0 = performance.now();
+				begun ??= this.begin();
+				done = this.loop(t0 + budgetMs);
+				wall += performance.now() - t0;
+				return done;
+			},
+			get progress() {
+				return done ? 1 : run.duration > 0 ? Math.min(1, run.clock / run.duration) : 0;
+			},
+			result: () => {
+				if (!done || !begun) throw new ScenarioError('the scenario has not finished');
+				res ??= this.results(begun.events, begun.bulkRest, wall / 1e3);
+				return res;
+			}
+		};
+	}
+
+	private begin(): { events: ScenarioEvent[]; bulkRest: ({ mbps: number; path: FlowPath } | null)[] } {
 		const C = this.cbrFlows.length;
 		this.fPathId = new Int32Array(C);
 		this.fN = new Int32Array(C);
@@ -797,16 +868,20 @@ class ScenarioRun implements MechanismHost {
 				}
 			});
 		for (let ci = 0; ci < C; ci++) if (this.fN[ci] > 0) this.push(0, -(ci + 1));
-
-		this.loop();
-		const wall = (performance.now() - wall0) / 1e3;
-		return this.results(events.map((x) => x.e), bulkRest, wall);
+		return { events: events.map((x) => x.e), bulkRest };
 	}
 
-	/** The event loop: control events (faults, timers) first at equal times, then packets. */
-	private loop(): void {
+	/**
+	 * The event loop: control events (faults, timers) first at equal times,
+	 * then packets. Returns true when the run is over, false when the wall
+	 * clock passed `deadline` (ms, performance.now()) first: call it again to go on.
+	 */
+	private loop(deadline: number): boolean {
 		const ctrl = this.ctrl;
+		const timed = deadline !== Infinity;
+		let spin = 0;
 		for (;;) {
+			if (timed && (++spin & 1023) === 0 && performance.now() > deadline) return false;
 			const tp = this.hn > 0 ? this.hT[0] : Infinity;
 			if (ctrl.length > 0 && ctrl[0].t <= tp && (ctrl[0].t <= this.duration || this.hn > 0)) {
 				const c = ctrl.shift()!;
@@ -816,7 +891,7 @@ class ScenarioRun implements MechanismHost {
 				if (c.run()) this.settle();
 				continue;
 			}
-			if (this.hn === 0) break;
+			if (this.hn === 0) return true;
 			const t = this.hT[0];
 			const id = this.hId[0];
 			this.clock = t;
@@ -893,6 +968,7 @@ class ScenarioRun implements MechanismHost {
 					return { fault: faultText(e), atS: r6(e.at / 1e9), failoverMs: fo === null ? null : r3(fo / 1e6), lost: 0 };
 				});
 				flows.push({ name: f.name, kind: 'bulk', sent: 0, delivered: 0, lost: 0, latencyMs: null, failovers, goodputMbps: r3(bulk[i]!.mbps), path: bulk[i]!.path.nodes, drops: {} });
+				if (this.cbrHistory) flows[flows.length - 1].paths = this.pathChanges(hist);
 				return;
 			}
 			const n = this.fNext[ci];
@@ -935,6 +1011,7 @@ class ScenarioRun implements MechanismHost {
 			const drops: Record<string, number> = {};
 			for (const [k, v] of [...this.fDrops[ci]].sort((a, b) => b[1] - a[1])) drops[k] = v;
 			flows.push({ name: f.name, kind: 'cbr', sent: n, delivered, lost: n - delivered, latencyMs, failovers, goodputMbps: null, path: this.paths[this.fPathId[ci]] ? this.firstPath(ci).nodes : [], drops });
+			if (this.cbrHistory) flows[flows.length - 1].paths = this.pathChanges(this.cbrHistory[ci] ?? []);
 			timeline[f.name] = Array.from(this.fTimeline[ci].subarray(0, maxBucket));
 			while (timeline[f.name].length < maxBucket) timeline[f.name].push(0);
 		});
@@ -963,6 +1040,22 @@ class ScenarioRun implements MechanismHost {
 			timeline: { bucketMs: this.bucket / 1e6, delivered: timeline },
 			links
 		};
+	}
+
+	/** A flow's path states as reported: consecutive equal paths merged. */
+	private pathChanges(hist: { t: number; path: FlowPath }[]): PathChange[] {
+		const out: PathChange[] = [];
+		const key = (c: PathChange) => `${c.ok}|${c.reason}|${c.nodes.join(' ')}|${c.links.join(' ')}`;
+		for (const { t, path } of hist) {
+			const links: string[] = [];
+			for (let h = 0; h < path.n; h++) links.push(this.reg.links[path.ld[h] >> 1].key);
+			const c: PathChange = { atS: Math.round(t / 1e3) / 1e6, nodes: path.nodes, links, ok: path.ok, reason: path.ok ? '' : path.reason };
+			const last = out[out.length - 1];
+			if (last && last.atS === c.atS) out.pop();
+			const prev = out[out.length - 1];
+			if (!prev || key(prev) !== key(c)) out.push(c);
+		}
+		return out;
 	}
 
 	private firstPaths: FlowPath[] = [];
