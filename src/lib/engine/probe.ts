@@ -1107,20 +1107,33 @@ export function verdict(t: Trace, spec: ProbeSpec): string {
 			return `Left the network: ${what} exits to the internet with source ${t.seenSource}.`;
 		case 'REFUSED':
 			return `Refused: ${t.reason ?? 'the port is closed'}.`;
-		case 'DENIED':
-			return `Denied${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? ''}${last?.node ? '' : ''}.`;
+		case 'DENIED': {
+			// "Denied by rule 4 on fw (reject any any → db1); fw answered with a TCP reset."
+			const by = /^(rejected|denied) by (?:rule (\d+) \((.*)\)|policy (\w+))$/.exec(last?.action === 'DENIED' ? (last.detail ?? '') : '');
+			if (last && by) {
+				const rule = by[2] ? `rule ${by[2]} on ${last.node} (${by[3]})` : `the default policy of ${last.node} (${by[4]}): no rule matches`;
+				const back = t.leg === 'reply' ? ' on the way back' : '';
+				const answer = t.leg === 'reply' ? '' : by[1] === 'denied' ? '; the packet was dropped silently' : t.icmp ? `; ${t.icmp.from} answered "administratively prohibited"` : `; ${last.node} answered with a TCP reset`;
+				return `Denied${back} by ${rule}${answer}.`;
+			}
+			return `Denied${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? ''}.`;
+		}
 		case 'NO_ROUTE':
 			return `No route: ${t.icmp ? `${t.icmp.from} answered "network unreachable"` : `${spec.from} has no route to ${spec.to}`}.`;
 		case 'NULL_ROUTED':
 			return `Null-routed: ${t.reason}; the packet is dropped silently.`;
-		case 'HOST_UNREACHABLE':
-			return `Host unreachable: ${t.reason}${t.icmp ? `; ${t.icmp.from} answered "host unreachable"` : ''}.`;
+		case 'HOST_UNREACHABLE': {
+			const arp = [...t.request, ...t.reply].reverse().find((h) => h.action === 'ARP');
+			const who = /^who-has (\S+): no answer$/.exec(arp?.detail ?? '');
+			const cause = arp && who ? `nobody answered ${arp.node}'s ARP for ${who[1]}` : t.reason;
+			return `Host unreachable: ${cause}${t.icmp ? `; ${t.icmp.from} answered "host unreachable"` : ''}.`;
+		}
 		case 'TTL_EXCEEDED':
-			return `TTL exceeded: ${t.reason}${t.icmp ? `; time exceeded from ${t.icmp.from}` : ''}.`;
+			return `TTL exceeded: the packet's TTL ran out${last ? ` at ${last.node}` : ''}${t.icmp ? `; ${t.icmp.from} answered "time exceeded"` : ''}.`;
 		case 'FRAGMENTATION_NEEDED':
 			return `Fragmentation needed: the packet has DF set and ${t.icmp ? `${t.icmp.from} reports next-hop MTU ${t.mtu}` : `${spec.from}'s own MTU is ${t.mtu}`}.`;
 		case 'DROPPED':
-			return `Dropped${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? 'lost'}.`;
+			return `Dropped${t.leg === 'reply' ? ' on the way back' : ''}: ${(t.reason ?? 'lost').replace(/^reply: /, '').replace(/^mtu: (.*)$/, '$1, and nothing tells the sender (an MTU black hole)')}.`;
 	}
 }
 
