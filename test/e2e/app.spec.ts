@@ -67,7 +67,8 @@ test('draws the default example on the canvas', async ({ page }) => {
 	const details = page.getByTestId('details');
 	await expect(details.getByRole('heading', { name: 'Tier firewall' })).toBeVisible();
 	await expect(details).toContainText('firewall');
-	await expect(details).toContainText('10.18.0.2/24');
+	// its address, in the editable field of its interface
+	await expect(details.getByTestId('field-nodes.fw.interfaces.outside.ip').locator('input')).toHaveValue('10.18.0.2/24');
 
 	await page.screenshot({ path: 'test-results/app.png' });
 	expect(problems).toEqual([]);

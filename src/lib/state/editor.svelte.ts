@@ -45,6 +45,22 @@ export class DocSession {
 			this.scheduleLint();
 		});
 		this.scheduleLint(0);
+		// a file opened with reference errors (a link to a missing node) shows them before any drawing, like a format error
+		this.#blocked = this.#lint.some((d) => d.severity === 'error');
+	}
+
+	#blocked = $state(false);
+	/** Opened with errors and not fixed since: show the error list, not a drawing. */
+	get blocked(): boolean {
+		this.#version;
+		if (!this.store.valid) return !this.store.topology || this.#blocked;
+		if (this.#blocked && !this.#lint.some((d) => d.severity === 'error')) queueMicrotask(() => (this.#blocked = false));
+		return this.#blocked;
+	}
+	/** What the error list shows: format errors, or the lint errors that blocked the file. */
+	get blockingErrors(): Diagnostic[] {
+		this.#version;
+		return this.store.valid ? this.#lint.filter((d) => d.severity === 'error') : this.store.errors;
 	}
 
 	get version(): number {
