@@ -42,6 +42,9 @@ export interface CIface {
 	bondActive: number; // for a bond: its active member, -1
 	/** an SDN controller keeps this inter-switch port out of its flooding tree */
 	sdnBlocked: boolean;
+	/** virtual switch port isolation (macvlan/macvtap): no frame from a port whose l2deny has a bit of this port's l2bit */
+	l2bit: number;
+	l2deny: number;
 	path: string | null;
 }
 
@@ -105,7 +108,7 @@ export interface CForward {
 export interface CNode {
 	idx: number;
 	id: string;
-	kind: Kind | 'virtual-switch';
+	kind: Kind | 'virtual-switch' | 'nat-engine';
 	isSwitch: boolean;
 	forwards: boolean;
 	endpoint: boolean;
@@ -129,6 +132,14 @@ export interface CNode {
 	natIface: number; // -1
 	natNet: number;
 	natMask: number;
+	/** every kernel NAT network of a hypervisor (products may have several): gateway interface, network, mask */
+	natNets: { iface: number; net: number; mask: number }[];
+	/** hypervisor product (presets.md), null for generic */
+	product: string | null;
+	/** hypervisor: forwards into its user-mode NAT engines (node index of the engine) */
+	umForwards: (CForward & { engine: number })[];
+	/** nat-engine: its product's name and whether it carries ICMP echo beyond its gateway */
+	engine: { product: string; name: string; gateway: number; echoBeyond: boolean } | null;
 	owner: string | null;
 	/** load balancer: connections to vip:port go to one backend */
 	lb: { vip: number; port: number; backends: { addr: number; port: number; name: string }[]; snat: boolean } | null;
@@ -177,7 +188,7 @@ export function compile(rt: ResolvedTopology): Net {
 			kind: rn.kind,
 			isSwitch,
 			forwards: rn.forwards,
-			endpoint: rn.kind !== 'virtual-switch' && ENDPOINT_KINDS.has(rn.kind as Kind),
+			endpoint: rn.kind === 'nat-engine' || (rn.kind !== 'virtual-switch' && ENDPOINT_KINDS.has(rn.kind as Kind)),
 			policy: rn.policy,
 			stateful: rn.stateful,
 			delay: rn.delay,
@@ -196,6 +207,10 @@ export function compile(rt: ResolvedTopology): Net {
 			natIface: -1,
 			natNet: 0,
 			natMask: 0,
+			natNets: [],
+			product: rn.product ?? null,
+			umForwards: [],
+			engine: rn.engine ? { ...rn.engine, gateway: ipToU32(rn.engine.gateway) } : null,
 			owner: rn.owner ?? null,
 			lb: null
 		};
@@ -227,15 +242,20 @@ export function compile(rt: ResolvedTopology): Net {
 				bond: -1,
 				bondActive: -1,
 				sdnBlocked: false,
+				l2bit: ri.l2bit ?? 0,
+				l2deny: ri.l2deny ?? 0,
 				path: ri.path
 			};
 			ifaceIndex.set(`${rn.id}\0${ri.name}`, iface.idx);
 			ifaces.push(iface);
 			node.ifaces.push(iface.idx);
-			if (ri.implicit === 'nat-gateway') {
-				node.natIface = iface.idx;
-				node.natNet = iface.net;
-				node.natMask = iface.mask;
+			if (ri.implicit === 'nat-gateway' && iface.hasAddr) {
+				if (node.natIface < 0) {
+					node.natIface = iface.idx;
+					node.natNet = iface.net;
+					node.natMask = iface.mask;
+				}
+				node.natNets.push({ iface: iface.idx, net: iface.net, mask: iface.mask });
 			}
 		}
 	}
@@ -312,6 +332,17 @@ export function compile(rt: ResolvedTopology): Net {
 		};
 	}
 	blockSdnLoops(rt, nodes, ifaces, links, nodeIndex);
+
+	// Forwards into user-mode NAT engines; containers in their host's network namespace (presets.md).
+	for (const rn of rt.nodes.values()) {
+		const node = nodes[nodeIndex.get(rn.id)!];
+		for (const f of rn.usermodeForwards ?? []) {
+			const engine = nodeIndex.get(f.engine);
+			if (engine !== undefined)
+				node.umForwards.push({ inIf: null, proto: PROTO_NUM[f.proto], port: f.port, toAddr: ipToU32(f.toAddr), toPort: f.toPort, path: f.path, text: `${f.proto}/${f.port} → ${f.to}`, engine });
+		}
+	}
+	for (const rn of rt.nodes.values()) if (rn.netns !== undefined && nodeIndex.has(rn.netns)) nodeIndex.set(rn.id, nodeIndex.get(rn.netns)!);
 
 	const owned = new Map<number, string>();
 	for (const [a, id] of rt.ownedAddresses) owned.set(ipToU32(a), id);

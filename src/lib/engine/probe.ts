@@ -13,6 +13,8 @@ import type { CIface, CNode, Net, CRoute } from './compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup, matches } from './compile';
 import { ipToU32, isIpv4, u32ToIp } from './ip';
 import type { Hop, ProbeSpec, Trace } from './trace';
+import { UsermodeNat, type ProxyStart } from './usermode-nat';
+import { hostProxy, inNat, isNatIface, productBlock } from './products-engine';
 
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 const ARP_SIZE = 28;
@@ -26,7 +28,7 @@ const NO_HOP: Hop = Object.freeze({ node: '', in: null, out: null, action: '' })
 
 type PKind = 'echo-req' | 'echo-rep' | 'syn' | 'synack' | 'rst' | 'udp' | 'udp-rep' | 'icmp-err';
 
-interface Tuple {
+export interface Tuple {
 	src: number;
 	dst: number;
 	proto: number;
@@ -34,7 +36,7 @@ interface Tuple {
 	dport: number;
 }
 
-interface Pkt extends Tuple {
+export interface Pkt extends Tuple {
 	kind: PKind;
 	ttl: number;
 	size: number; // L3 bytes of the whole datagram
@@ -59,8 +61,10 @@ function sameTuple(t: Tuple, src: number, sport: number, dst: number, dport: num
 	return t.src === src && t.dst === dst && t.sport === sport && t.dport === dport && t.proto === proto;
 }
 
-type LegEnd =
+export type LegEnd =
 	| { kind: 'arrived'; node: CNode; iface: CIface; pkt: Pkt; established: boolean }
+	/** ended in a user-mode NAT engine or a forward into one: usermode-nat.ts carries on */
+	| { kind: 'proxied'; node: CNode; pkt: Pkt; reason: string; px: ProxyStart }
 	| { kind: 'exits'; node: CNode; pkt: Pkt }
 	| { kind: 'dropped'; node: CNode; disposition: Disposition; reason: string; local: boolean }
 	| { kind: 'error'; node: CNode; disposition: Disposition; err: Pkt | null; reason: string; local: boolean; mtu: number | null };
@@ -92,6 +96,8 @@ class ProbeState {
 	arp = new Map<number, string>();
 	/** a probe creates a handful of connections: a list beats hashing */
 	conns: Conn[] = [];
+	/** user-mode NAT: next source port of each hypervisor's sockets */
+	umPorts = new Map<number, number>();
 	hops: Hop[] = [];
 	storm = false;
 	reset(): void {
@@ -99,6 +105,7 @@ class ProbeState {
 		this.macTable.clear();
 		this.arp.clear();
 		this.conns.length = 0;
+		this.umPorts.clear();
 		this.hops = [];
 		this.storm = false;
 	}
@@ -122,6 +129,20 @@ export class ProbeEngine {
 	private macIds = new Map<string, number>();
 
 	constructor(private net: Net) {}
+
+	/** User-mode NAT engines (usermode-nat.ts), lent this engine's primitives. */
+	private um = new UsermodeNat({
+		net: () => this.net,
+		ports: () => this.s.umPorts,
+		recording: () => this.record,
+		hop: (h) => this.hop(h),
+		fields: (p) => this.pktFields(p),
+		runLeg: (n, p) => this.runLeg(n, p),
+		inputFilter: (n, i, p, e) => this.inputFilter(n, i, p, e),
+		answer: (n, p) => this.answer(n, p),
+		ctFind: (n, p) => this.ctFind(n, p),
+		ctAdd: (n, o, out) => this.ctAdd(n, o, out)
+	});
 
 	private macId(mac: string): number {
 		let id = this.macIds.get(mac);
@@ -364,14 +385,14 @@ export class ProbeEngine {
 			const known = bcast ? undefined : this.s.macTable.get(macKey(pn.idx, vlan, this.macId(dstMac)));
 			let outs: CIface[];
 			if (known !== undefined) {
-				outs = known === peer.idx ? [] : [this.iface(known)];
+				outs = known === peer.idx || peer.l2deny & this.iface(known).l2bit ? [] : [this.iface(known)];
 			} else {
 				outs = [];
 				for (const pi of pn.ifaces) {
 					if (pi === peer.idx) continue;
 					const port = this.iface(pi);
 					if (port.down || port.link < 0 || port.sdnBlocked) continue;
-					if (this.portCarries(port, vlan)) outs.push(port);
+					if (this.portCarries(port, vlan) && !(peer.l2deny & port.l2bit)) outs.push(port);
 				}
 			}
 			const tNow = this.s.t;
@@ -572,6 +593,16 @@ export class ProbeEngine {
 
 	private originate(node: CNode, p: Pkt): { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd } {
 		this.s.t += node.delay;
+		// A hypervisor connecting to its own forwarded port (presets.md): through its user-mode NAT engine, or docker-proxy.
+		if (node.umForwards.length && node.local.has(p.dst)) {
+			const px = this.um.forwardIn(node, p, true);
+			if (px) return { kind: 'end', end: px };
+		}
+		const proxied = node.kind === 'hypervisor' && node.forwardsNat.length && node.local.has(p.dst) ? hostProxy(this.net, node, p) : null;
+		if (proxied) {
+			this.ctAdd(node, proxied.orig, p);
+			this.hop({ node: node.id, in: null, out: null, action: 'NAT', ...this.pktFields(p), detail: proxied.detail, ref: proxied.ref });
+		}
 		if (node.local.has(p.dst)) {
 			this.hop({ node: node.id, in: null, out: null, action: 'LOCAL', ...this.pktFields(p), detail: 'addressed to this node itself' });
 			// Over lo, still through conntrack and the input rules: a request is NEW, its answer ESTABLISHED.
@@ -643,6 +674,7 @@ export class ProbeEngine {
 	/** A packet arrives at node on inIf. */
 	private receive(node: CNode, inIf: CIface, p: Pkt): { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd } {
 		this.s.t += node.delay;
+		if (node.engine) return this.um.engineReceive(node, inIf, p);
 		const base: Hop = this.record ? { node: node.id, in: inIf.name, out: null, action: '' } : NO_HOP;
 		// 1. connection state and port forwards (DNAT)
 		const ct = this.ctFind(node, p);
@@ -667,16 +699,22 @@ export class ProbeEngine {
 				if (f.inIf !== null) {
 					if (inIf.name !== f.inIf || !inIf.hasAddr || inIf.addr !== p.dst) continue;
 				} else {
-					// hypervisor: any of its addresses outside its NAT network
-					if (!node.local.has(p.dst) || (node.natIface >= 0 && ((p.dst & node.natMask) >>> 0) === node.natNet)) continue;
+					// hypervisor: any of its addresses outside its NAT networks (docker, podman: any of its addresses)
+					if (!node.local.has(p.dst) || (node.product !== 'docker' && node.product !== 'podman' && inNat(node, p.dst) >= 0)) continue;
 				}
 				natNote = this.record ? `port forward ${f.text}: ${fmtAddr(p.dst, p.dport, p.proto)} → ${fmtAddr(f.toAddr, f.toPort, p.proto)}` : 'dnat';
 				if (this.record) base.ref = f.path;
 				p.dst = f.toAddr;
 				p.dport = f.toPort;
 				dnat = true;
+				// docker-proxy: a container reaching a published port is proxied from the target network's gateway
+				if ((node.product === 'docker' || node.product === 'podman') && isNatIface(node, inIf.idx)) lbSnat = true;
 				break;
 			}
+		}
+		if (!ct && node.umForwards.length && p.kind !== 'icmp-err' && node.local.has(p.dst)) {
+			const px = this.um.forwardIn(node, p, false);
+			if (px) return { kind: 'end', end: px };
 		}
 		// 2. local delivery (weak host model)
 		if (node.local.has(p.dst)) {
@@ -698,11 +736,12 @@ export class ProbeEngine {
 		let viaHypervisorNat = false;
 		let hvNoForward = false;
 		if (!node.forwards) {
-			const fromNatGuest = node.natIface >= 0 && inIf.idx === node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet;
+			const nat = node.natIface >= 0 ? inNat(node, p.src) : -1;
+			const fromNatGuest = nat >= 0 && inIf.idx === node.natNets[nat].iface;
 			if (node.kind === 'hypervisor' && (fromNatGuest || dnat || (ct && natNote !== null) || (ct && ct.dir === 'related'))) viaHypervisorNat = true;
 			// A hypervisor with a NAT network has IP forwarding on and a forward filter that
 			// drops everything else: route, TTL and MTU are still decided first (Linux ip_forward).
-			else if (node.kind === 'hypervisor' && node.natIface >= 0) hvNoForward = true;
+			else if (node.kind === 'hypervisor' && (node.natIface >= 0 || node.product === 'libvirt')) hvNoForward = true;
 			else {
 				this.hop({ ...base, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a ${node.kind} and does not forward packets that are not addressed to it` });
 				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} does not forward (non-forwarding node)`, local: false } };
@@ -732,6 +771,15 @@ export class ProbeEngine {
 				kind: 'end',
 				end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: this.makeError(node, p, 3, 4, egress.mtu, false), reason: `MTU ${egress.mtu} at ${node.id}`, local: false, mtu: egress.mtu }
 			};
+		}
+		const block = node.product ? productBlock(this.net, node, inIf, egress, p, { hvNoForward, viaHypervisorNat, tracked: !!ct, dnat }) : null;
+		if (block) {
+			this.hop({ ...base, out: egress.name, action: block.disposition === 'DENIED' ? 'DENIED' : 'DROPPED', ...this.pktFields(p), detail: block.detail });
+			if (block.reject) {
+				const err = p.kind === 'icmp-err' ? null : this.makeError(node, p, 3, 3, 0, false);
+				return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: block.reason, local: false, mtu: null } };
+			}
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: block.disposition, reason: block.reason, local: false } };
 		}
 		if (hvNoForward) {
 			this.hop({ ...base, out: egress.name, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a ${node.kind}: its forward filter only passes its NAT network's traffic` });
@@ -763,7 +811,7 @@ export class ProbeEngine {
 		}
 		// 6. masquerade
 		const preSnatSrc = p.src;
-		const masq = lbSnat || node.masquerade.has(egress.name) || (viaHypervisorNat && egress.idx !== node.natIface && ((p.src & node.natMask) >>> 0) === node.natNet);
+		const masq = lbSnat || node.masquerade.has(egress.name) || (viaHypervisorNat && !isNatIface(node, egress.idx) && inNat(node, p.src) >= 0);
 		if (masq && !ct && egress.hasAddr && p.src !== egress.addr) {
 			const before = this.record ? fmtAddr(p.src, p.sport, p.proto) : '';
 			p.src = egress.addr;
@@ -899,6 +947,26 @@ export class ProbeEngine {
 			trace.seenSource = u32ToIp(end.pkt.src);
 			return finish();
 		}
+		if (end.kind === 'proxied') {
+			// User-mode NAT (usermode-nat.ts): the hypervisor's own connection decides what the requester gets.
+			const px = this.um.proxy(end.px);
+			trace.request = [...trace.request, ...this.s.hops];
+			this.s.hops = [];
+			if (px.kind === 'exits') {
+				trace.disposition = 'EXITS_NETWORK';
+				trace.leg = null;
+				trace.seenSource = u32ToIp(px.pkt.src);
+				return finish();
+			}
+			if (px.seen) trace.seenSource = u32ToIp(px.seen.src);
+			if (px.kind === 'failed') {
+				trace.disposition = px.disposition;
+				trace.leg = px.leg;
+				trace.reason = px.reason;
+				return finish();
+			}
+			return this.replyLeg(trace, src, req, asSent, px.dnode, px.sender, px.seen, px.ans, finish);
+		}
 		if (end.kind === 'dropped') {
 			trace.disposition = end.disposition;
 			trace.reason = end.reason;
@@ -991,8 +1059,13 @@ export class ProbeEngine {
 			trace.leg = null;
 			return finish();
 		}
+		return this.replyLeg(trace, src, req, asSent, dnode, dnode, p, ans, finish);
+	}
+
+	/** The answer `ans` to what `dnode` saw as `p`, sent by `sender`, back to the requester `src`. */
+	private replyLeg(trace: Trace, src: CNode, req: Pkt, asSent: { dst: number; dport: number }, dnode: CNode, sender: CNode, p: Pkt, ans: Pkt, finish: () => Trace): Trace {
 		// the reply leg
-		const back = this.runLeg(dnode, ans);
+		const back = this.runLeg(sender, ans);
 		if (back.kind === 'arrived' && back.node.idx === src.idx && req.proto !== PROTO_ICMP && back.pkt.kind !== 'icmp-err' && (back.pkt.src !== asSent.dst || back.pkt.sport !== asSent.dport)) {
 			// A TCP/UDP socket only takes answers from the address and port it sent to.
 			trace.leg = 'reply';

@@ -18,6 +18,7 @@
  */
 import type { Kind, Node, Rule, Service, Topology, Vrrp, Bond, NatForward, Interface } from './types';
 import { deriveMac, ipToU32, u32ToIp, parseCidr, maskOf } from '../engine/ip';
+import { resolveProduct } from './products-resolve';
 
 export const FORWARDING_KINDS: ReadonlySet<Kind> = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
 export const ENDPOINT_KINDS: ReadonlySet<Kind> = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
@@ -69,6 +70,9 @@ export interface RIface {
 	implicitParent?: boolean;
 	/** created by the resolver (hypervisor NAT gateway, host-only, ...) */
 	implicit?: 'nat-gateway' | 'host-only';
+	/** virtual switch ports: port isolation (macvlan/macvtap): a frame entering a port whose l2deny has a bit of the egress port's l2bit is not sent there */
+	l2bit?: number;
+	l2deny?: number;
 	bond?: Required<Omit<Bond, 'miimon'>> & { miimon: number };
 	/** this interface is a member of that bond */
 	bondOf?: string;
@@ -93,7 +97,8 @@ export interface RRoute {
 
 export interface RNode {
 	id: string;
-	kind: Kind | 'virtual-switch';
+	/** `nat-engine`: a user-mode NAT engine of a product (usermode-nat.ts) */
+	kind: Kind | 'virtual-switch' | 'nat-engine';
 	label: string;
 	/** hypervisor owning a virtual segment */
 	owner?: string;
@@ -116,6 +121,16 @@ export interface RNode {
 	/** NAT guests (hypervisor) */
 	on?: string;
 	source: Node | null;
+	/** hypervisor: its product (presets.md), absent for generic */
+	product?: string;
+	/** a container that shares this node's network namespace (docker/podman `attach: host`) */
+	netns?: string;
+	/** addresses besides its interfaces' (a NAT engine's DNS address) */
+	extraAddresses?: string[];
+	/** hypervisor: port forwards into user-mode NAT engines (virtualbox, qemu) */
+	usermodeForwards?: { proto: 'tcp' | 'udp'; port: number; to: string; engine: string; toAddr: string; toPort: number; path: string }[];
+	/** nat-engine: what it is */
+	engine?: { product: string; name: string; gateway: string; echoBeyond: boolean };
 }
 
 export interface RLinkEnd {
@@ -144,7 +159,7 @@ export interface ResolvedTopology {
 	source: Topology;
 }
 
-function sortedIds(ids: Iterable<string>): string[] {
+export function sortedIds(ids: Iterable<string>): string[] {
 	return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -263,7 +278,7 @@ function resolveNode(id: string, n: Node): RNode {
 	return node;
 }
 
-function virtualSwitch(id: string, owner: string, segment: RNode['segment'], label: string): RNode {
+export function virtualSwitch(id: string, owner: string, segment: RNode['segment'], label: string): RNode {
 	return {
 		id,
 		kind: 'virtual-switch',
@@ -283,11 +298,11 @@ function virtualSwitch(id: string, owner: string, segment: RNode['segment'], lab
 	};
 }
 
-function virtualLink(a: RLinkEnd, b: RLinkEnd): RLink {
+export function virtualLink(a: RLinkEnd, b: RLinkEnd): RLink {
 	return { a, b, latency: 0, bandwidth: VIRTUAL_BANDWIDTH, loss: 0, down: false, queue: DEFAULT_QUEUE, index: null };
 }
 
-function addPort(sw: RNode, name: string, mtu: number): void {
+export function addPort(sw: RNode, name: string, mtu: number): void {
 	sw.interfaces.push({ name, mac: deriveMac(sw.id, name), mtu, down: false, vlan: 1, cost: 10, path: null });
 }
 
@@ -342,6 +357,7 @@ export function resolveTopology(t: Topology): ResolvedTopology {
 		const addrs: string[] = [];
 		for (const i of n.interfaces) if (i.ip && !i.implicit) addrs.push(i.ip);
 		for (const i of n.interfaces) if (i.ip && i.implicit) addrs.push(i.ip);
+		for (const a of n.extraAddresses ?? []) if (!addrs.includes(a)) addrs.push(a);
 		n.addresses = addrs;
 	}
 	// VRRP: at rest the master of each group holds the vip.
@@ -384,7 +400,7 @@ export function vrrpMaster<T extends { iface: RIface }>(members: T[]): T | undef
 }
 
 /** NAT forward target "10.0.1.10:80" or "web1:80" (the node's first address). */
-function forwardTarget(to: string, t: Topology, nodes: Map<string, RNode>): { toAddr: string; toPort: number } {
+export function forwardTarget(to: string, t: Topology, nodes: Map<string, RNode>): { toAddr: string; toPort: number } {
 	const colon = to.lastIndexOf(':');
 	const host = to.slice(0, colon);
 	const toPort = +to.slice(colon + 1);
@@ -398,6 +414,10 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 	for (const hvId of sortedIds(Object.keys(t.nodes))) {
 		const hvSrc = t.nodes[hvId];
 		if (hvSrc.kind !== 'hypervisor') continue;
+		if (hvSrc.product !== undefined && hvSrc.product !== 'generic') {
+			resolveProduct(t, hvId, nodes, links, privateAddresses);
+			continue;
+		}
 		const hv = nodes.get(hvId)!;
 		const guests = sortedIds(Object.keys(t.nodes).filter((id) => t.nodes[id].on === hvId));
 		type GI = { node: RNode; iface: RIface; src: Interface };

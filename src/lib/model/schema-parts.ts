@@ -4,7 +4,7 @@
  * routes, rules and the kind-specific blocks (ospf, nat, health).
  */
 import { z } from 'zod';
-import { ATTACH_MODES } from './types';
+import { ALL_ATTACH_MODES, DHCP_MODES, NETWORK_MODES, NETWORK_REQUIRED_MODES, PRODUCT_IDS, UPLINK_MODES, type ProductId } from './products';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	boolean,
@@ -78,21 +78,10 @@ export const l4proto = () => oneOf(['tcp', 'udp']);
 
 // ---- products (presets.md) --------------------------------------------------------
 
-/** Hypervisor products and their `attach` modes (presets.md). */
-export const PRODUCTS = {
-	generic: ['bridged', 'nat', 'host-only', 'internal'],
-	virtualbox: ['nat', 'nat-network', 'bridged', 'host-only', 'internal', 'none'],
-	vmware: ['nat', 'host-only', 'bridged', 'custom'],
-	libvirt: ['nat', 'isolated', 'bridged', 'macvtap'],
-	qemu: ['nat', 'bridged'],
-	'hyper-v': ['external', 'internal', 'private', 'default-switch'],
-	docker: ['bridge', 'network', 'host', 'none', 'macvlan'],
-	podman: ['bridge', 'network', 'host', 'none', 'macvlan'],
-	lxc: ['nat', 'bridged', 'macvlan'],
-	esxi: ['portgroup']
-} as const satisfies Record<string, readonly string[]>;
-export type Product = keyof typeof PRODUCTS;
-export const PRODUCT_NAMES = Object.keys(PRODUCTS) as [Product, ...Product[]];
+/** Hypervisor products (presets.md): the table lives in products.ts. */
+export { PRODUCTS } from './products';
+export type Product = ProductId;
+export const PRODUCT_NAMES = [...PRODUCT_IDS] as [Product, ...Product[]];
 
 // ---- interfaces -----------------------------------------------------------------
 
@@ -134,17 +123,7 @@ const switchPortShape = {
 };
 const guestShape = {
 	...addressed,
-	attach: z
-		.enum(ATTACH_MODES, {
-			error: (issue) => {
-				if (issue.input === undefined) return undefined;
-				const product = Object.entries(PRODUCTS).find(([, modes]) => (modes as readonly string[]).includes(String(issue.input)));
-				return product
-					? `\`${issue.input}\` (a ${product[0]} mode) is not supported by this version; use ${listOf([...ATTACH_MODES])}`
-					: undefined;
-			}
-		})
-		.optional(),
+	attach: oneOf(ALL_ATTACH_MODES).optional(),
 	network: name('a network name').optional(),
 	uplink: ifaceName.optional()
 };
@@ -181,7 +160,8 @@ const dhcpRule = '`dhcp: true` is only for a vm or container interface with `att
 function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }, ctx: z.RefinementCtx) {
 	if (iface.dhcp && iface.ip !== undefined)
 		ctx.addIssue({ code: 'custom', path: ['dhcp'], message: 'an interface takes either `ip` or `dhcp: true`, not both' });
-	else if (iface.dhcp && iface.attach !== 'nat') ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
+	// Whether the attachment has a DHCP server depends on the hypervisor's product: checked with the whole document (schema.ts).
+	else if (iface.dhcp && (iface.attach === undefined || !DHCP_MODES.has(iface.attach))) ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
 }
 
 export const plainInterface = strict(addressed, 'an interface', ifaceFieldHome).superRefine(checkAddressing).meta({ id: 'Interface' });
@@ -194,10 +174,12 @@ export const guestInterface = strict(guestShape, 'an interface', ifaceFieldHome)
 	checkAddressing(iface, ctx);
 	if (iface.attach === 'internal' && iface.network === undefined)
 		ctx.addIssue({ code: 'custom', path: ['attach'], message: '`attach: internal` needs `network: <name>` (guests with the same name share a segment)' });
-	if (iface.network !== undefined && iface.attach !== 'internal')
-		ctx.addIssue({ code: 'custom', path: ['network'], message: '`network` is only for `attach: internal`' });
-	if (iface.uplink !== undefined && iface.attach !== 'bridged')
-		ctx.addIssue({ code: 'custom', path: ['uplink'], message: '`uplink` is only for `attach: bridged`' });
+	else if (iface.attach !== undefined && NETWORK_REQUIRED_MODES.has(iface.attach) && iface.network === undefined)
+		ctx.addIssue({ code: 'custom', path: ['attach'], message: `\`attach: ${iface.attach}\` needs \`network: <name>\`` });
+	if (iface.network !== undefined && (iface.attach === undefined || !NETWORK_MODES.has(iface.attach)))
+		ctx.addIssue({ code: 'custom', path: ['network'], message: `\`network\` is only for ${listOf([...NETWORK_MODES].map((x) => `\`attach: ${x}\``))}` });
+	if (iface.uplink !== undefined && (iface.attach === undefined || !UPLINK_MODES.has(iface.attach)))
+		ctx.addIssue({ code: 'custom', path: ['uplink'], message: `\`uplink\` is only for ${listOf([...UPLINK_MODES].map((x) => `\`attach: ${x}\``))}` });
 }).meta({ id: 'GuestInterface', description: 'An interface of a vm or container: linked to a switch, or attached through its hypervisor.' });
 
 export const switchPort = strict(switchPortShape, 'a switch port', ifaceFieldHome).superRefine((p, ctx) => {

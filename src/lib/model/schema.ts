@@ -15,6 +15,7 @@
 
 import { z } from 'zod';
 import { DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
+import { productIssues } from './products-check';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	bandwidth,
@@ -23,6 +24,7 @@ import {
 	ifaceName,
 	integer,
 	ipv4,
+	ipv4Network,
 	linkEnd,
 	nodeId,
 	nodeOrAddress,
@@ -52,7 +54,6 @@ import {
 	plainInterface,
 	policy,
 	PRODUCT_NAMES,
-	PRODUCTS,
 	proto,
 	route,
 	routedInterface,
@@ -97,7 +98,13 @@ const hypervisorFields = {
 	overcommit: strict({ cpu: number('a ratio', 0).optional(), memory: number('a ratio', 0).optional() }, 'an overcommit block').optional(),
 	nat: hypervisorNat.optional(),
 	ha: strict({ restart: duration(), to: nodeId }, 'an ha block').optional(),
-	product: oneOf(PRODUCT_NAMES).optional()
+	product: oneOf(PRODUCT_NAMES).optional(),
+	networks: map(name('a network name'), strict({ subnet: ipv4Network }, 'a network'), 'a mapping of network name to { subnet }').optional(),
+	portgroups: map(
+		name('a port group name'),
+		strict({ vlan: integer('a port group VLAN (0 untagged, 1–4094 tagged, 4095 guest tagging)', 0, 4095), uplink: ifaceName.optional() }, 'a port group'),
+		'a mapping of port group name to { vlan }'
+	).optional()
 };
 const routerFields = { ...forwarding, ospf: ospf.optional() };
 const natGatewayFields = { ...routerFields, nat: gatewayNat.optional() };
@@ -355,22 +362,9 @@ const document = strict(
 	'a vnet topology'
 );
 
-/** Checks between nodes that still make a file invalid (not mere design mistakes). */
+/** Checks between nodes that still make a file invalid (not mere design mistakes): products (products-check.ts). */
 function checkProducts(topology: z.output<typeof document>, ctx: z.RefinementCtx) {
-	for (const [id, n] of Object.entries(topology.nodes)) {
-		if ((n.kind !== 'vm' && n.kind !== 'container') || n.on === undefined) continue;
-		const host = topology.nodes[n.on];
-		if (host?.kind !== 'hypervisor' || host.product === undefined) continue;
-		const modes: readonly string[] = PRODUCTS[host.product];
-		for (const [ifName, iface] of Object.entries(n.interfaces ?? {})) {
-			if (iface.attach !== undefined && !modes.includes(iface.attach))
-				ctx.addIssue({
-					code: 'custom',
-					path: ['nodes', id, 'interfaces', ifName, 'attach'],
-					message: `${host.product} (hypervisor ${n.on}) has no \`${iface.attach}\` mode; its modes: ${modes.join(', ')}`
-				});
-		}
-	}
+	for (const issue of productIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 export const topologySchema = document.superRefine(checkProducts);

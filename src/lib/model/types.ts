@@ -22,8 +22,11 @@ export const KINDS = [
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
+/** The generic hypervisor's modes; products have more (products.ts, presets.md). */
 export const ATTACH_MODES = ['bridged', 'nat', 'host-only', 'internal'] as const;
 export type AttachMode = (typeof ATTACH_MODES)[number];
+export type { AnyAttachMode } from './products';
+import type { AnyAttachMode } from './products';
 
 export const DISPOSITIONS = [
 	'DELIVERED',
@@ -68,7 +71,7 @@ export interface Interface {
 	/** expanded, sorted, unique VLAN ids */
 	trunk?: number[];
 	native?: number;
-	attach?: AttachMode;
+	attach?: AnyAttachMode;
 	network?: string;
 	uplink?: string;
 	bond?: Bond;
@@ -168,6 +171,10 @@ export interface Node {
 	channel?: Ns;
 	/** hypervisor product preset (presets.md); extension */
 	product?: string;
+	/** hypervisor with a product: its named networks, overriding default subnets (presets.md) */
+	networks?: Record<string, { subnet: string }>;
+	/** esxi: port groups of its standard vSwitch; vlan 0 (untagged), 1-4094 (tagged on the uplink), 4095 (guest tagging) */
+	portgroups?: Record<string, { vlan: number; uplink?: string }>;
 }
 
 export interface Link {

@@ -1,0 +1,287 @@
+/**
+ * User-mode NAT (presets.md): VirtualBox `nat` and `nat-network`, QEMU `nat`
+ * (slirp). The product does not route: it terminates each guest connection
+ * in a NAT engine and opens its own socket on the hypervisor. So
+ *   - the remote sees the hypervisor's address and a new source port
+ *     (49152 upward, in order of use on that hypervisor);
+ *   - the guest's TTL is not carried: every packet delivered to the guest has
+ *     TTL 64, and a traceroute from the guest shows only the destination;
+ *   - only TCP, UDP and ICMP echo are carried; an ICMP error from beyond the
+ *     engine never reaches the guest (time-out), a refused connection comes
+ *     back as a TCP RST;
+ *   - echo to the engine's gateway is answered by the engine itself; TCP/UDP
+ *     to the gateway reach the hypervisor's own services (its loopback);
+ *   - port forwards apply to every hypervisor address: the guest sees a LAN
+ *     client's own address, and the engine's gateway for a connection from
+ *     the hypervisor itself.
+ *
+ * The engine is a node of its own (`hv:nat-engine:...`, kind `nat-engine`)
+ * on the guest's segment; the hypervisor has no interface there. The probe
+ * engine hands this module every packet the engine receives, and the probe's
+ * request leg ends `proxied` there; `proxy()` then runs the hypervisor's own
+ * connection (an inner exchange) and says what the original requester gets.
+ */
+import type { Disposition } from '../model/types';
+import type { CForward, CIface, CNode, Net } from './compile';
+import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup } from './compile';
+import { u32ToIp } from './ip';
+import type { Hop } from './trace';
+import type { LegEnd, Pkt, Tuple } from './probe';
+
+/** First port of the hypervisor's new sockets (the IANA dynamic range). */
+export const FIRST_PORT = 49152;
+const LOOPBACK = 0x7f000001;
+
+/** Where a proxied exchange starts. */
+export type ProxyStart =
+	/** a guest's packet for beyond the engine: the hypervisor opens its own connection */
+	| { kind: 'out'; engine: CNode; pkt: Pkt }
+	/** a guest's TCP/UDP packet for the engine's gateway: the hypervisor's own services (loopback) */
+	| { kind: 'loopback'; engine: CNode; pkt: Pkt }
+	/** a connection to a hypervisor address on a forwarded port: the engine connects into the guest */
+	| { kind: 'in'; engine: CNode; hv: CNode; pkt: Pkt; fwd: CForward; fromHost: boolean };
+
+export type ProxyResult =
+	| { kind: 'answer'; sender: CNode; ans: Pkt; seen: Pkt; dnode: CNode }
+	| { kind: 'failed'; disposition: Disposition; reason: string; leg: 'request' | 'reply'; seen: Pkt | null }
+	| { kind: 'exits'; pkt: Pkt };
+
+type Inner =
+	| { kind: 'answered'; ans: Pkt; seen: Pkt; dnode: CNode }
+	| { kind: 'failed'; disposition: Disposition; reason: string; leg: 'request' | 'reply'; seen: Pkt | null }
+	| { kind: 'exits'; pkt: Pkt };
+
+/** What the probe engine lends this module (its private primitives, as closures). */
+export interface UmHost {
+	net(): Net;
+	/** per-probe next source port per hypervisor (reset with the probe) */
+	ports(): Map<number, number>;
+	recording(): boolean;
+	hop(h: Hop): void;
+	fields(p: Pkt): Partial<Hop>;
+	runLeg(node: CNode, p: Pkt): LegEnd;
+	inputFilter(node: CNode, iface: CIface, p: Pkt, established: boolean): { action: 'allow' | 'deny' | 'reject'; what: string };
+	answer(node: CNode, p: Pkt): Pkt | null;
+	ctFind(node: CNode, p: Pkt): unknown;
+	ctAdd(node: CNode, orig: Tuple, out: Tuple): void;
+}
+
+/** Dispositions that reach a requester only as an ICMP error. */
+const ICMP_ERRORS: ReadonlySet<Disposition> = new Set(['NO_ROUTE', 'HOST_UNREACHABLE', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED', 'REFUSED']);
+
+function fmt(ip: number, port: number, proto: number): string {
+	return proto === PROTO_ICMP ? u32ToIp(ip) : `${u32ToIp(ip)}:${port}`;
+}
+
+function protoName(proto: number): string {
+	return proto === PROTO_TCP ? 'tcp' : proto === PROTO_UDP ? 'udp' : 'icmp';
+}
+
+export class UsermodeNat {
+	constructor(private h: UmHost) {}
+
+	private node(i: number): CNode {
+		return this.h.net().nodes[i];
+	}
+
+	private hypervisorOf(engine: CNode): CNode {
+		return this.node(this.h.net().nodeIndex.get(engine.owner!)!);
+	}
+
+	/** The next new source port of a hypervisor's sockets. */
+	allocPort(hv: CNode): number {
+		const ports = this.h.ports();
+		const port = ports.get(hv.idx) ?? FIRST_PORT;
+		ports.set(hv.idx, port + 1);
+		return port;
+	}
+
+	/** A packet arrives at a NAT engine. */
+	engineReceive(engine: CNode, inIf: CIface, p: Pkt): { kind: 'end'; end: LegEnd } {
+		const e = engine.engine!;
+		const base = { node: engine.id, in: inIf.name, out: null };
+		const end = (x: LegEnd) => ({ kind: 'end' as const, end: x });
+		// A reply on a connection the engine opened into its guest (a port forward).
+		if (this.h.ctFind(engine, p)) return end({ kind: 'arrived', node: engine, iface: inIf, pkt: p, established: true });
+		const drop = (detail: string, reason: string) => {
+			this.h.hop({ ...base, action: 'DROPPED', ...this.h.fields(p), detail });
+			return end({ kind: 'dropped', node: engine, disposition: 'DROPPED', reason, local: false });
+		};
+		if (p.kind === 'icmp-err') return drop(`${e.name} does not pass ICMP errors`, `${e.name} does not pass ICMP errors`);
+		if (engine.local.has(p.dst)) {
+			if (p.proto !== PROTO_ICMP && p.dst === e.gateway) return end({ kind: 'proxied', node: engine, pkt: p, reason: 'user-mode NAT', px: { kind: 'loopback', engine, pkt: p } });
+			// Echo (and DNS on the DNS address) is answered by the engine itself.
+			return end({ kind: 'arrived', node: engine, iface: inIf, pkt: p, established: false });
+		}
+		if (p.kind !== 'echo-req' && p.kind !== 'syn' && p.kind !== 'udp')
+			return drop(`${e.name} carries only new TCP, UDP and ICMP echo from the guest`, `${e.name} has no connection for this packet`);
+		if (p.kind === 'echo-req' && !e.echoBeyond)
+			return drop(`${e.name} answers ICMP echo only for its gateway ${u32ToIp(e.gateway)}: pings beyond it get no answer`, `${e.name} carries ICMP echo only to its gateway`);
+		return end({ kind: 'proxied', node: engine, pkt: p, reason: 'user-mode NAT', px: { kind: 'out', engine, pkt: p } });
+	}
+
+	/** A packet for a hypervisor address on a port forwarded into a user-mode NAT engine, or null. */
+	forwardIn(hv: CNode, p: Pkt, fromHost: boolean): LegEnd | null {
+		if (p.kind !== 'syn' && p.kind !== 'udp') return null;
+		const fwd = hv.umForwards.find((f) => f.proto === p.proto && f.port === p.dport);
+		if (!fwd || !hv.local.has(p.dst)) return null;
+		return { kind: 'proxied', node: hv, pkt: p, reason: 'user-mode NAT port forward', px: { kind: 'in', engine: this.node(fwd.engine), hv, pkt: p, fwd, fromHost } };
+	}
+
+	/** Runs the hypervisor's (or engine's) own connection for a proxied packet; what the original requester gets. */
+	proxy(px: ProxyStart): ProxyResult {
+		const p = px.pkt;
+		const name = px.engine.engine!.name;
+		if (px.kind === 'in') {
+			const src = px.fromHost ? px.engine.engine!.gateway : p.src;
+			const req: Pkt = { ...p, src, dst: px.fwd.toAddr, dport: px.fwd.toPort, ttl: 64, df: false, frags: null, inner: null };
+			this.h.hop({
+				node: px.hv.id,
+				in: null,
+				out: null,
+				action: 'NAT',
+				...this.h.fields(req),
+				detail: `${name}: port forward ${px.fwd.text} on every address of ${px.hv.id}: new connection into the guest from ${fmt(src, p.sport, p.proto)}${px.fromHost ? ` (the hypervisor itself appears as the gateway ${u32ToIp(src)})` : ' (the client keeps its own address)'}`,
+				ref: px.fwd.path
+			});
+			const inner = this.exchange(px.engine, req);
+			return this.toRequester(inner, px.hv, p, name);
+		}
+		const hv = this.hypervisorOf(px.engine);
+		if (px.kind === 'loopback') {
+			const req: Pkt = { ...p, src: LOOPBACK, sport: this.allocPort(hv), dst: LOOPBACK, ttl: 64, df: false, frags: null, inner: null };
+			this.h.hop({
+				node: hv.id,
+				in: null,
+				out: null,
+				action: 'NAT',
+				...this.h.fields(req),
+				detail: `${name}: ${fmt(p.dst, p.dport, p.proto)} is the gateway, which stands for ${hv.id} itself: a new connection to its loopback on behalf of ${fmt(p.src, p.sport, p.proto)}`
+			});
+			const inner = this.local(hv, req);
+			return this.toRequester(inner, px.engine, p, name);
+		}
+		// out: the hypervisor's own socket, from the address its route to the destination picks.
+		let src = hv.firstAddr;
+		if (hv.local.has(p.dst)) src = p.dst;
+		else {
+			const r = lookup(hv, p.dst);
+			if (r && !r.blackhole && r.iface >= 0 && this.h.net().ifaces[r.iface].hasAddr) src = this.h.net().ifaces[r.iface].addr;
+		}
+		const sport = p.proto === PROTO_ICMP ? p.sport : this.allocPort(hv);
+		const req: Pkt = { ...p, src, sport, ttl: 64, df: false, frags: null, inner: null };
+		this.h.hop({
+			node: hv.id,
+			in: null,
+			out: null,
+			action: 'NAT',
+			...this.h.fields(req),
+			detail:
+				p.proto === PROTO_ICMP
+					? `${name} sent its own ICMP echo from ${u32ToIp(src)} on behalf of ${u32ToIp(p.src)}`
+					: `${name} opened a new connection from ${fmt(src, sport, p.proto)} on behalf of ${fmt(p.src, p.sport, p.proto)}`
+		});
+		return this.toRequester(this.exchange(hv, req), px.engine, p, name);
+	}
+
+	/** What the requester of the proxied packet `p` gets, sent by `sender` (the engine, or the hypervisor for a forward). */
+	private toRequester(inner: Inner, sender: CNode, p: Pkt, name: string): ProxyResult {
+		if (inner.kind === 'exits') return inner;
+		if (inner.kind === 'failed') {
+			if (ICMP_ERRORS.has(inner.disposition))
+				return {
+					kind: 'failed',
+					disposition: 'DROPPED',
+					leg: inner.leg,
+					seen: inner.seen,
+					reason: `${inner.reason}; ${name} does not pass ICMP errors on: the requester sees a time-out`
+				};
+			return inner;
+		}
+		const a = inner.ans;
+		if (a.kind === 'icmp-err') {
+			const what = a.icmpType === 3 && a.icmpCode === 3 ? `${protoName(inner.seen.proto)}/${inner.seen.dport} is closed on ${inner.dnode.id}` : `ICMP ${a.icmpType}/${a.icmpCode} from ${u32ToIp(a.src)}`;
+			return { kind: 'failed', disposition: 'DROPPED', leg: 'reply', seen: inner.seen, reason: `${what}; ${name} does not pass ICMP errors on: the requester sees a time-out` };
+		}
+		const ans: Pkt = {
+			...a,
+			src: p.dst,
+			sport: p.dport,
+			dst: p.src,
+			dport: p.sport,
+			ttl: 64,
+			df: false,
+			frags: null,
+			inner: null
+		};
+		return { kind: 'answer', sender, ans, seen: inner.seen, dnode: inner.dnode };
+	}
+
+	/** A connection from a node to its own loopback. */
+	private local(node: CNode, req: Pkt): Inner {
+		this.h.hop({ node: node.id, in: 'lo', out: null, action: 'LOCAL', ...this.h.fields(req), detail: 'addressed to this node itself (loopback)' });
+		const lo = { ...this.h.net().ifaces[node.ifaces[0]], name: 'lo' };
+		const filt = this.h.inputFilter(node, lo, req, false);
+		if (filt.action !== 'allow') {
+			this.h.hop({ node: node.id, in: 'lo', out: null, action: 'DENIED', ...this.h.fields(req), detail: `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what}` });
+			return { kind: 'failed', disposition: 'DENIED', reason: `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${node.id}`, leg: 'request', seen: req };
+		}
+		const ans = this.h.answer(node, req);
+		this.h.hop({ node: node.id, in: 'lo', out: null, action: ans && (ans.kind === 'rst' || ans.kind === 'icmp-err') ? 'REFUSED' : 'DELIVERED', ...this.h.fields(req), detail: 'answered over loopback' });
+		if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: 'no answer', leg: 'reply', seen: req };
+		return { kind: 'answered', ans, seen: req, dnode: node };
+	}
+
+	/**
+	 * A request from `start` and its answer, as a probe walks them: the
+	 * engine's own connection. Nested user-mode NAT (a forward into another
+	 * engine on the way) recurses through proxy().
+	 */
+	private exchange(start: CNode, req: Pkt): Inner {
+		const end = this.h.runLeg(start, req);
+		let dnode: CNode;
+		let sender: CNode;
+		let seen: Pkt;
+		let ans: Pkt | null;
+		if (end.kind === 'proxied') {
+			const px = this.proxy(end.px);
+			if (px.kind !== 'answer') return px;
+			({ dnode, sender, seen, ans } = px);
+		} else if (end.kind === 'exits') return { kind: 'exits', pkt: end.pkt };
+		else if (end.kind === 'dropped') return { kind: 'failed', disposition: end.disposition, reason: end.reason, leg: 'request', seen: null };
+		else if (end.kind === 'error') {
+			// The error goes back to `start` (for the trace); it stops there.
+			if (end.err) this.h.runLeg(end.node, end.err);
+			return { kind: 'failed', disposition: end.disposition, reason: end.reason, leg: 'request', seen: null };
+		} else {
+			dnode = end.node;
+			seen = end.pkt;
+			const filt = this.h.inputFilter(dnode, end.iface, seen, end.established);
+			if (filt.action !== 'allow') {
+				const how = filt.action === 'reject' ? 'rejected' : 'denied';
+				this.h.hop({ node: dnode.id, in: end.iface.name, out: null, action: 'DENIED', ...this.h.fields(seen), detail: `${how} by ${filt.what}` });
+				return { kind: 'failed', disposition: 'DENIED', reason: `${how} by ${filt.what} on ${dnode.id}`, leg: 'request', seen };
+			}
+			ans = this.h.answer(dnode, seen);
+			this.h.hop({
+				node: dnode.id,
+				in: end.iface.name,
+				out: null,
+				action: ans && (ans.kind === 'rst' || ans.kind === 'icmp-err') ? 'REFUSED' : 'DELIVERED',
+				...this.h.fields(seen),
+				detail: ans ? `answered with ${ans.kind === 'icmp-err' ? 'ICMP port unreachable' : ans.kind === 'rst' ? 'RST' : ans.kind}` : 'delivered'
+			});
+			sender = dnode;
+		}
+		if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: 'no answer', leg: 'reply', seen };
+		const back = this.h.runLeg(sender, ans);
+		if (back.kind === 'arrived' && back.node.idx === start.idx) {
+			const filt = this.h.inputFilter(start, back.iface, back.pkt, back.established);
+			if (filt.action !== 'allow') return { kind: 'failed', disposition: 'DENIED', reason: `reply ${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${start.id}`, leg: 'reply', seen };
+			return { kind: 'answered', ans: back.pkt, seen, dnode };
+		}
+		if (back.kind === 'dropped' || back.kind === 'error')
+			return { kind: 'failed', disposition: back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED', reason: `reply: ${back.reason}`, leg: 'reply', seen };
+		return { kind: 'failed', disposition: 'DROPPED', reason: `the reply did not come back to ${start.id}`, leg: 'reply', seen };
+	}
+}
