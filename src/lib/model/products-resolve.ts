@@ -194,7 +194,11 @@ function dhcp(gs: GI[], subnet: string, first: number, last: number, gateway: st
 		g.iface.ip = u32ToIp(a);
 		g.iface.prefixLen = cidr.len;
 		g.iface.dhcp = true;
-		if (gateway) g.node.routes.unshift({ to: '0.0.0.0/0', via: gateway, metric: 0, blackhole: false, path: `${g.iface.path}.dhcp`, origin: 'dhcp' });
+		if (gateway) {
+			// DHCP routes come first, in interface order (a second DHCP adapter's route after the first's).
+			const at = g.node.routes.findIndex((r) => r.origin !== 'dhcp');
+			g.node.routes.splice(at < 0 ? g.node.routes.length : at, 0, { to: '0.0.0.0/0', via: gateway, metric: 0, blackhole: false, path: `${g.iface.path}.dhcp`, origin: 'dhcp' });
+		}
 	}
 }
 

@@ -4,7 +4,7 @@
  * routes, rules and the kind-specific blocks (ospf, nat, health).
  */
 import { z } from 'zod';
-import { ALL_ATTACH_MODES, DHCP_MODES, NETWORK_MODES, NETWORK_REQUIRED_MODES, PRODUCT_IDS, UPLINK_MODES, type ProductId } from './products';
+import { ALL_ATTACH_MODES, NETWORK_MODES, NETWORK_REQUIRED_MODES, PRODUCT_IDS, UPLINK_MODES, type ProductId } from './products';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	boolean,
@@ -161,7 +161,7 @@ function checkAddressing(iface: { ip?: string; dhcp?: boolean; attach?: string }
 	if (iface.dhcp && iface.ip !== undefined)
 		ctx.addIssue({ code: 'custom', path: ['dhcp'], message: 'an interface takes either `ip` or `dhcp: true`, not both' });
 	// Whether the attachment has a DHCP server depends on the hypervisor's product: checked with the whole document (schema.ts).
-	else if (iface.dhcp && (iface.attach === undefined || !DHCP_MODES.has(iface.attach))) ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
+	else if (iface.dhcp && iface.attach === undefined) ctx.addIssue({ code: 'custom', path: ['dhcp'], message: dhcpRule });
 }
 
 export const plainInterface = strict(addressed, 'an interface', ifaceFieldHome).superRefine(checkAddressing).meta({ id: 'Interface' });
