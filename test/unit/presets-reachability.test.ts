@@ -20,7 +20,7 @@ describe('product examples', () => {
 		const r = loadTopology(text, file(name));
 		expect(r.ok).toBe(true);
 		if (!r.ok) return;
-		expect(lintTopology(r.topology, { file: file(name), source: r.source }).filter((d) => d.severity === 'error')).toEqual([]);
+		expect(lintTopology(r.topology, { file: file(name), locate: (p) => r.source?.locate(p) ?? { line: 0, col: 0 } }).filter((d) => d.severity === 'error')).toEqual([]);
 		const results = runChecks(r.topology, buildNet(r.topology));
 		expect(results.length).toBeGreaterThan(5);
 		expect(results.filter((c) => !c.ok).map((c) => `#${c.index}: ${c.message}`)).toEqual([]);
