@@ -11,6 +11,7 @@
  * Rule ids are stable (they are what `--json` consumers and tests key on); the
  * list is in LINT_RULES below.
  */
+import { productMode } from './products';
 import type { Check, Diagnostic, Interface, Node, ProbeCheck, Rule, ScenarioCheck, Topology } from './types';
 import {
 	type Cidr,
@@ -1108,7 +1109,10 @@ class Linter {
 					}
 					if (n.kind === 'hypervisor') {
 						const g = this.node(target)!;
-						if (g.on !== id || !Object.values(g.interfaces ?? {}).some((i) => i?.attach === 'nat'))
+						// a NAT guest: any mode with NAT in the hypervisor's product (presets.md), or a Hyper-V NetNat internal switch
+						const natGuest = (i: { attach?: string } | undefined) =>
+							productMode(n.product, i?.attach)?.nat !== undefined || (n.product === 'hyper-v' && i?.attach === 'internal' && n.nat?.subnet !== undefined);
+						if (g.on !== id || !Object.values(g.interfaces ?? {}).some(natGuest))
 							this.warn('nat-forward-target', [...path, 'to'], `${id} forwards ${f.proto}/${f.port} to ${target}, which is not a NAT guest of ${id}; a hypervisor's forwards lead into its own NAT network only.`);
 					}
 				}
