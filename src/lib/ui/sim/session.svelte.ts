@@ -31,12 +31,30 @@ export class MatrixState {
 	cells: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
 	/** bumped when cells change (they are not deeply reactive) */
 	revision = $state(0);
+	/** cells per code, for the legend (a snapshot of `tally`) */
 	counts = $state.raw<Map<number, number>>(new Map());
+	tally = new Uint32Array(256);
 
-	recount() {
+	/** Counts cells that just arrived (bytes as in protocol.ts). */
+	add(cells: Uint8Array<ArrayBufferLike>) {
+		const t = this.tally;
+		for (let k = 0; k < cells.length; k++) t[cells[k]]++;
+	}
+
+	/** Publishes the tally to the legend. */
+	publish() {
 		const m = new Map<number, number>();
-		for (const c of this.cells) if (c !== CELL_PENDING && c !== CELL_SELF) m.set(c, (m.get(c) ?? 0) + 1);
+		this.tally.forEach((v, c) => {
+			if (v && c !== CELL_PENDING && c !== CELL_SELF) m.set(c, v);
+		});
 		this.counts = m;
+	}
+
+	/** Counts a whole matrix again. */
+	recount() {
+		this.tally = new Uint32Array(256);
+		this.add(this.cells);
+		this.publish();
 	}
 }
 
@@ -170,17 +188,21 @@ export class SimSession {
 		m.total = n * n;
 		m.cells = new Uint8Array(n * n);
 		m.shown = { version: this.status?.version ?? 0, endpoints: eps, proto: m.proto, port: p ?? null, cancelled: false };
+		m.tally = new Uint32Array(256);
 		m.counts = new Map();
 		m.revision++;
 		let lastCount = 0;
 		try {
 			const r = await c.matrix({ proto: m.proto, port: p }, (prog) => {
-				if (prog.row * n + prog.cells.length <= m.cells.length) m.cells.set(prog.cells, prog.row * n);
+				if (prog.row * n + prog.cells.length <= m.cells.length) {
+					m.cells.set(prog.cells, prog.row * n);
+					m.add(prog.cells);
+				}
 				m.done = prog.done;
 				m.total = prog.total;
 				const now = performance.now();
 				if (now - lastCount > 250) {
-					m.recount();
+					m.publish();
 					lastCount = now;
 				}
 				m.revision++;
