@@ -63,7 +63,8 @@ describe('buildSteps', () => {
 			'request SENT web1: web1',
 			'request ARP web1: web1.eth0 > fw.web > web1.eth0',
 			'request DENIED fw: web1.eth0 > fw.web',
-			'reply SENT fw: fw'
+			'reply SENT fw: fw',
+			'reply RECEIVED web1: fw.web > web1.eth0'
 		]);
 	});
 

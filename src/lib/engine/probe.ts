@@ -423,10 +423,10 @@ export class ProbeEngine {
 	}
 
 	/** ARP for `ip` out of `egress`; returns the MAC or null after the timeout. */
-	private arpResolve(node: CNode, egress: CIface, ip: number): { mac: string | null; storm: boolean } {
+	private arpResolve(node: CNode, egress: CIface, ip: number): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number } {
 		const key = arpKey(node.idx, ip);
 		const cached = this.s.arp.get(key);
-		if (cached) return { mac: cached, storm: false };
+		if (cached) return { mac: cached, storm: false, cached: true };
 		const t0 = this.s.t;
 		const req = this.l2Send(egress, BROADCAST, egress.mac, ARP_SIZE, null);
 		if (req.storm) return { mac: null, storm: true };
@@ -443,7 +443,7 @@ export class ProbeEngine {
 			if (!back) continue;
 			this.s.t = back.t;
 			this.s.arp.set(key, answerMac);
-			return { mac: answerMac, storm: false };
+			return { mac: answerMac, storm: false, cached: false, by: `${rn.id}.${a.iface.name}`, ms: (back.t - t0) / 1e6 };
 		}
 		this.s.t = t0 + ARP_TIMEOUT_NS;
 		return { mac: null, storm: false };
@@ -495,7 +495,10 @@ export class ProbeEngine {
 				...this.pktFields(p),
 				srcMac,
 				dstMac: arp.mac,
-				vlan: egress.tag || null
+				vlan: egress.tag || null,
+				arp: arp.cached
+					? { target: u32ToIp(nextHop), mac: arp.mac, cached: true }
+					: { target: u32ToIp(nextHop), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
 			};
 			if (fragmented) {
 				base.action = 'FRAGMENTED';
@@ -1007,6 +1010,7 @@ export class ProbeEngine {
 				}
 				trace.rttMs = this.s.t / 1e6;
 				const e = back.pkt;
+				this.hop({ node: src.id, in: back.iface.name, out: null, action: 'RECEIVED', ...this.pktFields(e), detail: replyDetail(e) });
 				if (e.kind === 'icmp-err') {
 					trace.icmp = { from: u32ToIp(e.src), type: e.icmpType, code: e.icmpCode, mtu: e.icmpType === 3 && e.icmpCode === 4 ? e.icmpMtu : null };
 					if (trace.icmp.mtu !== null) trace.mtu = trace.icmp.mtu;
@@ -1152,6 +1156,15 @@ function answerDetail(node: CNode, p: Pkt, ans: Pkt | null): string {
 	}
 }
 
+const ICMP_NAMES: Record<string, string> = {
+	'3/0': 'network unreachable',
+	'3/1': 'host unreachable',
+	'3/3': 'port unreachable',
+	'3/4': 'fragmentation needed',
+	'3/13': 'administratively prohibited',
+	'11/0': 'time exceeded'
+};
+
 function replyDetail(p: Pkt): string {
 	switch (p.kind) {
 		case 'echo-rep':
@@ -1159,11 +1172,11 @@ function replyDetail(p: Pkt): string {
 		case 'synack':
 			return 'SYN-ACK received: connected';
 		case 'rst':
-			return 'RST received: connection refused';
+			return p.rejectedBy ? `RST received (sent by a reject rule on ${p.rejectedBy})` : 'RST received: connection refused';
 		case 'udp-rep':
 			return 'UDP answer received';
 		case 'icmp-err':
-			return `ICMP ${p.icmpType}/${p.icmpCode} received from ${u32ToIp(p.src)}`;
+			return `ICMP ${p.icmpType}/${p.icmpCode} (${ICMP_NAMES[`${p.icmpType}/${p.icmpCode}`] ?? 'error'}${p.icmpType === 3 && p.icmpCode === 4 ? `, mtu ${p.icmpMtu}` : ''}) received from ${u32ToIp(p.src)}`;
 		default:
 			return 'received';
 	}

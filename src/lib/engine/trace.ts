@@ -24,6 +24,11 @@ export interface Hop {
 	vlan?: number | null;
 	srcMac?: string;
 	dstMac?: string;
+	/**
+	 * How the next hop's MAC was found before sending: from the ARP cache, or
+	 * by a broadcast "who-has" that `answeredBy` (node.interface) answered.
+	 */
+	arp?: { target: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number };
 	/** simulated time at this hop, ms since the probe started */
 	tMs?: number;
 }
