@@ -1,0 +1,221 @@
+/**
+ * The scenario's moment on the canvas: failed nodes and cables drawn red and
+ * dashed, and the path one flow takes at that moment (in its colour; where it
+ * is lost, a chip says why). Like the packet overlay it never touches
+ * cytoscape's elements: it draws on its own transparent <canvas> on top,
+ * redrawn whenever cytoscape renders (pan, zoom, drag).
+ */
+import type { Core, EdgeSingular, NodeSingular } from 'cytoscape';
+
+export interface ScenarioScene {
+	/** node ids failed now */
+	nodes: string[];
+	/** cables (index in topology.links) dead now: failed cables, cables of failed interfaces and nodes */
+	links: number[];
+	/** interfaces administratively down: "n.if" */
+	ifaces: string[];
+	/** the highlighted flow's path now */
+	path: { links: number[]; nodes: string[]; ok: boolean; color: string; label: string; reason: string } | null;
+	/** words next to nodes: "VRRP master" */
+	chips: { node: string; text: string; color: string }[];
+}
+
+const FONT = '600 11px Inter, "Segoe UI", system-ui, sans-serif';
+const RED = '#f87171';
+
+export class ScenarioOverlay {
+	#cy: Core;
+	#canvas: HTMLCanvasElement;
+	#ctx: CanvasRenderingContext2D;
+	#scene: ScenarioScene = { nodes: [], links: [], ifaces: [], path: null, chips: [] };
+	#frame = 0;
+	#onRender = () => this.#schedule();
+	#resize: ResizeObserver | null = null;
+
+	constructor(cy: Core) {
+		this.#cy = cy;
+		const container = cy.container();
+		this.#canvas = document.createElement('canvas');
+		this.#canvas.className = 'vnet-scenario';
+		this.#canvas.setAttribute('aria-hidden', 'true');
+		Object.assign(this.#canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '4' });
+		if (container) {
+			if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
+			container.appendChild(this.#canvas);
+			this.#resize = new ResizeObserver(() => this.#schedule());
+			this.#resize.observe(container);
+		}
+		this.#ctx = this.#canvas.getContext('2d')!;
+		cy.on('render', this.#onRender);
+	}
+
+	set(scene: ScenarioScene) {
+		this.#scene = scene;
+		this.#schedule();
+	}
+
+	destroy() {
+		cancelAnimationFrame(this.#frame);
+		this.#cy.off('render', this.#onRender);
+		this.#resize?.disconnect();
+		this.#canvas.remove();
+	}
+
+	#schedule() {
+		if (this.#frame) return;
+		this.#frame = requestAnimationFrame(() => {
+			this.#frame = 0;
+			this.#draw();
+		});
+	}
+
+	#edge(link: number): EdgeSingular | null {
+		const e = this.#cy.edges().filter((x) => x.data('link') === link && !x.data('manages'));
+		return e.nonempty() ? (e[0] as EdgeSingular) : null;
+	}
+
+	#node(id: string): NodeSingular | null {
+		const n = this.#cy.getElementById(id);
+		return n.nonempty() && n.isNode() ? (n as NodeSingular) : null;
+	}
+
+	#draw() {
+		const cv = this.#canvas;
+		const dpr = window.devicePixelRatio || 1;
+		const w = cv.clientWidth;
+		const h = cv.clientHeight;
+		if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
+			cv.width = Math.round(w * dpr);
+			cv.height = Math.round(h * dpr);
+		}
+		const ctx = this.#ctx;
+		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+		ctx.clearRect(0, 0, w, h);
+		if (this.#cy.destroyed()) return;
+		const zoom = this.#cy.zoom();
+		const s = this.#scene;
+
+		// the flow's path, under the faults
+		if (s.path) {
+			const p = s.path;
+			ctx.save();
+			ctx.strokeStyle = p.color;
+			ctx.lineWidth = Math.max(4, Math.min(9, 6 * zoom));
+			ctx.lineCap = 'round';
+			ctx.globalAlpha = 0.55;
+			ctx.shadowColor = p.color;
+			ctx.shadowBlur = 10;
+			for (const l of p.links) this.#strokeEdge(l);
+			ctx.restore();
+			for (const n of p.nodes) this.#ring(n, p.color, 0.6, 2);
+			const last = p.nodes[p.nodes.length - 1];
+			if (!p.ok && last) this.#chip(last, `${p.label}: lost here`, RED, 'above');
+		}
+
+		// dead cables
+		ctx.save();
+		ctx.strokeStyle = RED;
+		ctx.lineWidth = Math.max(3, Math.min(6, 4 * zoom));
+		ctx.setLineDash([8, 6]);
+		ctx.lineCap = 'butt';
+		for (const l of s.links) this.#strokeEdge(l);
+		ctx.restore();
+		for (const l of s.links) {
+			const e = this.#edge(l);
+			if (e) this.#cross(e.renderedMidpoint());
+		}
+		// interfaces down: a red dot where the cable meets the node
+		for (const end of s.ifaces) {
+			const [node, iface] = [end.slice(0, end.indexOf('.')), end.slice(end.indexOf('.') + 1).split('.')[0]];
+			const e = this.#cy.edges().filter((x) => (x.source().id() === node && String(x.data('sourceLabel') ?? '').split('.')[0] === iface) || (x.target().id() === node && String(x.data('targetLabel') ?? '').split('.')[0] === iface));
+			if (!e.nonempty()) continue;
+			const edge = e[0] as EdgeSingular;
+			const p = edge.source().id() === node ? edge.renderedSourceEndpoint() : edge.renderedTargetEndpoint();
+			ctx.save();
+			ctx.fillStyle = RED;
+			ctx.beginPath();
+			ctx.arc(p.x, p.y, 6, 0, Math.PI * 2);
+			ctx.fill();
+			ctx.restore();
+		}
+		for (const n of s.nodes) {
+			this.#ring(n, RED, 1, 3, true);
+			this.#chip(n, 'down', RED, 'above');
+		}
+		for (const c of s.chips) if (!s.nodes.includes(c.node)) this.#chip(c.node, c.text, c.color, 'below');
+	}
+
+	#strokeEdge(link: number) {
+		const e = this.#edge(link);
+		if (!e) return;
+		const a = e.renderedSourceEndpoint();
+		const b = e.renderedTargetEndpoint();
+		const ctx = this.#ctx;
+		ctx.beginPath();
+		ctx.moveTo(a.x, a.y);
+		ctx.lineTo(b.x, b.y);
+		ctx.stroke();
+	}
+
+	#cross(p: { x: number; y: number }) {
+		const ctx = this.#ctx;
+		ctx.save();
+		ctx.fillStyle = '#0b1220';
+		ctx.strokeStyle = RED;
+		ctx.lineWidth = 2;
+		ctx.beginPath();
+		ctx.arc(p.x, p.y, 9, 0, Math.PI * 2);
+		ctx.fill();
+		ctx.stroke();
+		ctx.beginPath();
+		ctx.moveTo(p.x - 4, p.y - 4);
+		ctx.lineTo(p.x + 4, p.y + 4);
+		ctx.moveTo(p.x + 4, p.y - 4);
+		ctx.lineTo(p.x - 4, p.y + 4);
+		ctx.stroke();
+		ctx.restore();
+	}
+
+	#ring(id: string, color: string, alpha: number, width: number, dashed = false) {
+		const n = this.#node(id);
+		if (!n) return;
+		const bb = n.renderedBoundingBox({ includeLabels: false });
+		const ctx = this.#ctx;
+		ctx.save();
+		ctx.globalAlpha = alpha;
+		ctx.strokeStyle = color;
+		ctx.lineWidth = width;
+		if (dashed) ctx.setLineDash([6, 4]);
+		const pad = 6;
+		ctx.beginPath();
+		ctx.roundRect(bb.x1 - pad, bb.y1 - pad, bb.x2 - bb.x1 + 2 * pad, bb.y2 - bb.y1 + 2 * pad, 12);
+		ctx.stroke();
+		ctx.restore();
+	}
+
+	#chip(id: string, text: string, color: string, where: 'above' | 'below') {
+		const n = this.#node(id);
+		if (!n) return;
+		const bb = n.renderedBoundingBox({ includeLabels: where === 'below' || n.isParent() });
+		const x = (bb.x1 + bb.x2) / 2;
+		const y = where === 'above' ? bb.y1 - 16 : bb.y2 + 14;
+		const ctx = this.#ctx;
+		ctx.save();
+		ctx.font = FONT;
+		const w = ctx.measureText(text).width + 14;
+		const h = 19;
+		ctx.beginPath();
+		ctx.roundRect(x - w / 2, y - h / 2, w, h, 9.5);
+		ctx.fillStyle = '#0b1220';
+		ctx.globalAlpha = 0.92;
+		ctx.fill();
+		ctx.globalAlpha = 1;
+		ctx.lineWidth = 1.5;
+		ctx.strokeStyle = color;
+		ctx.stroke();
+		ctx.fillStyle = color;
+		ctx.textBaseline = 'middle';
+		ctx.fillText(text, x - w / 2 + 7, y + 0.5);
+		ctx.restore();
+	}
+}

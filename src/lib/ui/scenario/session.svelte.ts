@@ -1,0 +1,115 @@
+/**
+ * The scenario panel's state for the page's lifetime (the panel unmounts when
+ * the side panel shows another tab): the chosen scenario, the run in the
+ * worker and its progress, the last result, the playhead and its playback.
+ * The worker is the Simulate panel's (one engine, one loaded document).
+ */
+import { session as sim } from '$lib/ui/sim/session.svelte';
+import type { ScenarioRunResult } from '$lib/worker/protocol';
+import type { PlotUnit } from './format';
+
+export class ScenarioSession {
+	/** the scenario picked in the list */
+	name = $state<string | null>(null);
+	running = $state(false);
+	/** 0..1 of the simulated duration */
+	progress = $state(0);
+	error = $state<string | null>(null);
+	/** the last run that finished (or was cancelled) */
+	run = $state.raw<ScenarioRunResult | null>(null);
+	/** the file the run was for */
+	file = $state<string | null>(null);
+	cancelled = $state(false);
+	/** playhead, simulated seconds */
+	t = $state(0);
+	playing = $state(false);
+	speed = $state(1);
+	/** the flow whose path is drawn on the canvas */
+	flow = $state<string | null>(null);
+	unit = $state<PlotUnit>('packets');
+	editing = $state(false);
+
+	#frame = 0;
+	#last = 0;
+	#cancelling = false;
+
+	get result() {
+		return this.run?.result ?? null;
+	}
+
+	async start(name: string, file: string) {
+		const c = sim.client;
+		if (!c || this.running) return;
+		this.stop();
+		this.running = true;
+		this.progress = 0;
+		this.error = null;
+		this.cancelled = false;
+		this.#cancelling = false;
+		try {
+			const r = await c.scenario(name, {}, (p) => (this.progress = p.fraction));
+			if (r.cancelled) {
+				this.cancelled = true;
+				return;
+			}
+			this.run = r;
+			this.file = file;
+			this.t = 0;
+			const flows = r.result?.flows ?? [];
+			if (!flows.some((f) => f.name === this.flow)) this.flow = flows[0]?.name ?? null;
+		} catch (e) {
+			// a worker too busy to hear the cancel is replaced: that is the cancel
+			if (this.#cancelling) this.cancelled = true;
+			else this.error = e instanceof Error ? e.message : String(e);
+		} finally {
+			this.running = false;
+		}
+	}
+
+	cancel() {
+		if (!this.running) return;
+		this.#cancelling = true;
+		void sim.client?.cancel();
+	}
+
+	/** Moves the playhead (simulated seconds). */
+	seek(t: number) {
+		const d = this.result?.durationS ?? 0;
+		this.t = Math.max(0, Math.min(d, t));
+	}
+
+	play() {
+		const d = this.result?.durationS ?? 0;
+		if (!d) return;
+		if (this.t >= d) this.t = 0;
+		this.playing = true;
+		this.#last = performance.now();
+		const tick = (now: number) => {
+			if (!this.playing) return;
+			const dt = ((now - this.#last) / 1000) * this.speed;
+			this.#last = now;
+			const next = this.t + dt;
+			if (next >= d) {
+				this.t = d;
+				this.playing = false;
+				return;
+			}
+			this.t = next;
+			this.#frame = requestAnimationFrame(tick);
+		};
+		this.#frame = requestAnimationFrame(tick);
+	}
+
+	stop() {
+		this.playing = false;
+		cancelAnimationFrame(this.#frame);
+	}
+
+	toggle() {
+		if (this.playing) this.stop();
+		else this.play();
+	}
+}
+
+/** The page's one scenario session. */
+export const scenarioSession = new ScenarioSession();
