@@ -11,6 +11,7 @@
  * labels that restore kinds, interface names and hypervisor attachments
  * exactly. Whatever is not read is a warning, never silently dropped.
  */
+import { ALL_ATTACH_MODES, PRODUCTS } from '../model/products';
 import type { Interface, Link, Node, Route, Rule, Topology } from '../model/types';
 import { KINDS, type Kind } from '../model/types';
 import { parseDuration, parseBandwidth } from '../model/units';
@@ -369,6 +370,19 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			const label = n.labels.get('vnet.label');
 			const node: Node = { kind };
 			if (label !== undefined) node.label = cleanLabel(label);
+			// hypervisor products (presets.md), as the exporter labels them
+			const product = n.labels.get('vnet.product');
+			if (kind === 'hypervisor' && product !== undefined && Object.hasOwn(PRODUCTS, product)) {
+				node.product = product;
+				for (const part of (n.labels.get('vnet.networks') ?? '').split(/\s+/)) {
+					const x = /^([A-Za-z0-9_.-]+)=(\d+\.\d+\.\d+\.\d+\/\d+)$/.exec(part);
+					if (x) (node.networks ??= {})[x[1]] = { subnet: x[2] };
+				}
+				for (const part of (n.labels.get('vnet.portgroups') ?? '').split(/\s+/)) {
+					const x = /^([A-Za-z0-9_.-]+)=(\d+)(?:@([a-z][a-z0-9]*))?$/.exec(part);
+					if (x) (node.portgroups ??= {})[x[1]] = x[3] ? { vlan: +x[2], uplink: x[3] } : { vlan: +x[2] };
+				}
+			}
 			const pos = positions.get(n.name) ?? labelPosition(n);
 			if (pos) node.position = pos;
 			nodes[n.id] = node;
@@ -388,7 +402,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			if (!spec) continue;
 			const m = new Map<string, { attach: string; network?: string; uplink?: string }>();
 			for (const part of spec.split(/\s+/)) {
-				const x = /^([a-z][a-z0-9.]*)=(bridged|nat|host-only|internal)(?::([A-Za-z0-9_.-]+))?(?:@([a-z][a-z0-9]*))?$/.exec(part);
+				const x = new RegExp(`^([a-z][a-z0-9.]*)=(${ALL_ATTACH_MODES.join('|')})(?::([A-Za-z0-9_.-]+))?(?:@([a-z][a-z0-9]*))?$`).exec(part);
 				if (!x) {
 					if (part) w.add(`${n.path}.labels.vnet.attach`, `ignored ${quote(part)}`);
 					continue;
@@ -490,7 +504,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			const dhcp = (n.labels.get('vnet.dhcp') ?? '').split(/\s+/).filter(Boolean);
 			const dhcpIfaces = new Set<string>();
 			for (const d of dhcp)
-				if (Object.prototype.hasOwnProperty.call(ifaces, d) && ifaces[d].attach === 'nat') {
+				if (Object.prototype.hasOwnProperty.call(ifaces, d) && ifaces[d].attach !== undefined) {
 					dhcpIfaces.add(d);
 				}
 			// Routes: the default route becomes the gateway of the interface on its subnet.

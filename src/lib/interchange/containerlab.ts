@@ -240,19 +240,32 @@ function switchLines(plan: NodePlan): void {
 	}
 }
 
+/** A Linux device name for a product's bridge ("vEthernet(Default Switch)" -> "vEthernetDefaul"). */
+function bridgeName(name: string): string {
+	// "br-<uplink>" is this exporter's name for a bridged uplink: a Docker network bridge is "dbr-<name>" here
+	return name.replace(/[^A-Za-z0-9_.-]/g, '').replace(/^br-/, 'dbr-').slice(0, 15) || 'br0';
+}
+
 /** Hypervisor segments as bridges inside the hypervisor container. */
 function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Set<string>): void {
 	const hv = plan.r;
-	const segs = [...r.nodes.values()].filter((n) => n.owner === hv.id);
+	// Product NAT engines (user-mode NAT) are not bridges: their segments become plain bridges below.
+	const segs = [...r.nodes.values()].filter((n) => n.owner === hv.id && n.kind === 'virtual-switch');
+	/** The hypervisor interface on a segment (products may have several NAT / host-only networks). */
+	const hostIf = (seg: RNode) => {
+		for (const l of r.links)
+			for (const [x, y] of [[l.a, l.b], [l.b, l.a]] as const) if (x.node === seg.id && y.node === hv.id) return hv.interfaces.find((i) => i.name === y.iface);
+		return undefined;
+	};
 	let internalIdx = 0;
 	for (const seg of segs) {
 		let br: string;
-		if (seg.segment === 'nat') {
-			const gw = hv.interfaces.find((i) => i.implicit === 'nat-gateway')!;
-			br = gw.name;
+		const own = hostIf(seg);
+		if (seg.segment === 'nat' && own?.implicit === 'nat-gateway' && own.ip) {
+			const gw = own;
+			br = bridgeName(gw.name);
 			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${gw.ip}/${gw.prefixLen} dev ${br}`);
-			const subnet = hv.nat!.subnet!;
-			const c = parseCidr(subnet);
+			const c = parseCidr(`${gw.ip}/${gw.prefixLen}`);
 			const net = `${u32ToIp(c.net)}/${c.len}`;
 			plan.exec.push(
 				`${IPT} -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
@@ -265,15 +278,15 @@ function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Se
 			for (const f of hv.nat!.forwards)
 				for (const a of outside)
 					plan.exec.push(`${IPT} -t nat -A PREROUTING -d ${a} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
-		} else if (seg.segment === 'host-only') {
-			const ho = hv.interfaces.find((i) => i.implicit === 'host-only')!;
-			br = ho.name;
+		} else if (seg.segment === 'host-only' && own?.ip) {
+			const ho = own;
+			br = bridgeName(ho.name);
 			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${ho.ip}/${ho.prefixLen} dev ${br}`);
-		} else if (seg.segment === 'internal') {
+		} else if (seg.segment !== 'bridge') {
 			br = `int${internalIdx++}`;
 			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`);
 		} else {
-			const uplink = seg.id.slice(`${hv.id}:bridge:`.length);
+			const uplink = own?.name ?? seg.id.slice(`${hv.id}:bridge:`.length);
 			const upEth = dev(plan, uplink);
 			br = `br-${upEth}`;
 			bridgedUplinks.add(uplink);
@@ -419,6 +432,11 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 		if (plan.node.label) labels['vnet.label'] = plan.node.label;
 		if (plan.map.size) labels['vnet.interfaces'] = [...plan.map].map(([v, e]) => `${e}=${v}`).join(' ');
 		if (plan.node.on) labels['vnet.on'] = plan.node.on;
+		// hypervisor products (presets.md): restored by the importer
+		if (plan.node.product) labels['vnet.product'] = plan.node.product;
+		if (plan.node.networks) labels['vnet.networks'] = Object.entries(plan.node.networks).map(([k, v]) => `${k}=${v.subnet}`).join(' ');
+		if (plan.node.portgroups)
+			labels['vnet.portgroups'] = Object.entries(plan.node.portgroups).map(([k, v]) => `${k}=${v.vlan}${v.uplink ? `@${v.uplink}` : ''}`).join(' ');
 		const attach = Object.entries(plan.node.interfaces ?? {})
 			.filter(([, i]) => i.attach)
 			.map(([name, i]) => `${name}=${i.attach}${i.network ? `:${i.network}` : ''}${i.uplink ? `@${i.uplink}` : ''}`);

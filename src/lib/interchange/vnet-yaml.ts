@@ -68,6 +68,8 @@ function nodePlain(n: Node): Plain {
 		kind: n.kind,
 		label: n.label,
 		product: n.product,
+		networks: n.networks,
+		portgroups: n.portgroups,
 		position: n.position ? { x: n.position.x, y: n.position.y } : undefined,
 		on: n.on,
 		vcpu: n.vcpu,
