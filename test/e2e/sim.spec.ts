@@ -87,9 +87,13 @@ test('internet → web through the port forward: picked on the canvas, delivered
 	await expect(events.locator('tr[data-action="ARP"]')).toHaveCount(3);
 	await page.screenshot({ path: 'test-results/sim-nat.png' });
 
-	// "expect this" hands the page a check that pins the outcome down
+	// "expect this" adds a check that pins the outcome down; it runs, and passes
+	await expect(page.getByTestId('checks-badge')).toContainText('10');
 	await page.getByTestId('expect-this').click();
 	await expect(page.getByTestId('expect-this')).toContainText('In checks');
+	await expect(page.getByTestId('checks-badge')).toContainText('11 ✓');
+	await page.getByTestId('checks-tab').click();
+	await expect(page.locator('[data-testid=check-row][data-index="10"]')).toContainText('isp → edge tcp/443 expect DELIVERED');
 	expect(problems).toEqual([]);
 });
 
@@ -220,13 +224,14 @@ test('checks run live: breaking an MTU turns a check red, and it can be watched'
 	await expect(summary).toHaveAttribute('data-failed', '0');
 	await expect(page.getByTestId('checks-badge')).toContainText('15');
 
-	// compute1's storage NIC falls back to MTU 1500: its jumbo check fails
-	const text = readFileSync(path.join(root, 'topologies/jumbo-storage.vnet.yaml'), 'utf8').replace(
-		'eth1: { ip: 10.50.0.11/24, gateway: 10.50.0.1, mtu: 9000 }',
-		'eth1: { ip: 10.50.0.11/24, gateway: 10.50.0.1, mtu: 1500 }'
-	);
-	await page.getByTestId('file-input').setInputFiles({ name: 'jumbo-storage.vnet.yaml', mimeType: 'application/yaml', buffer: Buffer.from(text) });
-	await page.getByRole('tab', { name: 'Simulate' }).click();
+	// compute1's storage NIC falls back to MTU 1500, typed in the YAML view: its jumbo checks fail
+	const editor = page.getByTestId('yaml-view');
+	await expect(editor).toBeVisible();
+	await editor.locator('.cm-content').click();
+	await page.keyboard.press('Control+f');
+	await editor.getByRole('textbox', { name: 'Find' }).fill('ip: 10.50.0.11/24, gateway: 10.50.0.1, mtu: 9000');
+	await editor.getByRole('textbox', { name: 'Replace' }).fill('ip: 10.50.0.11/24, gateway: 10.50.0.1, mtu: 1500');
+	await editor.getByRole('button', { name: 'replace all' }).click();
 	await expect(page.getByTestId('checks-badge')).toContainText('✗');
 	await page.getByTestId('checks-tab').click();
 	// its two jumbo probes, and the goodput of its nightly backup

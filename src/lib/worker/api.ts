@@ -198,7 +198,9 @@ export function createSimApi(): SimApi {
 			let cancelled = false;
 			const report = (rowEnd: number) => {
 				if (!onProgress || rowEnd <= reported) return;
-				onProgress({ done, total, row: reported, cells: cells.slice(reported * n, rowEnd * n) });
+				const p: MatrixProgress = { done, total, row: reported, cells: cells.slice(reported * n, rowEnd * n) };
+				if (reported === 0) p.endpoints = endpoints;
+				onProgress(p);
 				reported = rowEnd;
 			};
 			for (let i = 0; i < n; i++) {

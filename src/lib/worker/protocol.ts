@@ -94,6 +94,8 @@ export interface MatrixRows {
 export interface MatrixProgress extends MatrixRows {
 	done: number;
 	total: number;
+	/** with the first rows: the endpoints, in row order */
+	endpoints?: string[];
 }
 
 export interface MatrixResult {

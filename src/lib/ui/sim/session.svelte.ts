@@ -81,6 +81,8 @@ export class SimSession {
 	readonly matrix = new MatrixState();
 
 	#sent: { text: string; file: string } | null = null;
+	#pending: { text: string; file: string } | null = null;
+	#timer: ReturnType<typeof setTimeout> | undefined;
 
 	/** Starts the worker once (browser only). */
 	start(spawn: () => WorkerLike) {
@@ -96,6 +98,25 @@ export class SimSession {
 		});
 	}
 
+	/**
+	 * The document changed: send it after `delayMs` without further changes
+	 * (typing), or at once when a probe or the matrix needs it first.
+	 */
+	queue(text: string, file: string, delayMs: number) {
+		this.#pending = { text, file };
+		clearTimeout(this.#timer);
+		if (delayMs <= 0) this.flush();
+		else this.#timer = setTimeout(() => this.flush(), delayMs);
+	}
+
+	/** Sends a queued document now (probes then run on what the user sees). */
+	flush() {
+		clearTimeout(this.#timer);
+		const p = this.#pending;
+		this.#pending = null;
+		if (p) this.send(p.text, p.file);
+	}
+
 	/** Sends the document unless the worker already has exactly this text. */
 	send(text: string, file: string) {
 		const c = this.client;
@@ -108,6 +129,7 @@ export class SimSession {
 	async runProbe(spec: ProbeSpec, mode: ProbeForm['mode'], play = true) {
 		const c = this.client;
 		if (!c) return;
+		this.flush();
 		this.running = true;
 		this.error = null;
 		try {
@@ -174,6 +196,7 @@ export class SimSession {
 		const m = this.matrix;
 		const c = this.client;
 		if (!c || m.running) return;
+		this.flush();
 		m.error = null;
 		const p = m.port.trim() === '' ? undefined : Number(m.port);
 		if (m.proto !== 'icmp' && (p === undefined || !Number.isInteger(p) || p < 1 || p > 65535)) {
@@ -181,7 +204,7 @@ export class SimSession {
 			return;
 		}
 		const eps = this.status?.endpoints ?? [];
-		const n = eps.length;
+		let n = eps.length;
 		m.running = true;
 		m.cancelled = false;
 		m.done = 0;
@@ -194,6 +217,12 @@ export class SimSession {
 		let lastCount = 0;
 		try {
 			const r = await c.matrix({ proto: m.proto, port: p }, (prog) => {
+				if (prog.endpoints && prog.endpoints.join('\n') !== m.shown?.endpoints.join('\n')) {
+					// the document changed just before the run: the worker's endpoints win
+					n = prog.endpoints.length;
+					m.cells = new Uint8Array(n * n);
+					m.shown = { version: this.status?.version ?? 0, endpoints: prog.endpoints, proto: m.proto, port: p ?? null, cancelled: false };
+				}
 				if (prog.row * n + prog.cells.length <= m.cells.length) {
 					m.cells.set(prog.cells, prog.row * n);
 					m.add(prog.cells);
