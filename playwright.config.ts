@@ -2,6 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Chromium from the system (Debian `chromium` package): no browser download.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Another checkout may serve its own build on 4173 (an existing server is reused): E2E_PORT picks another.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
 	testDir: 'test/e2e',
@@ -14,7 +16,7 @@ export default defineConfig({
 	timeout: 30_000,
 	expect: { timeout: 10_000 },
 	use: {
-		baseURL: 'http://127.0.0.1:4173',
+		baseURL: `http://127.0.0.1:${PORT}`,
 		screenshot: 'only-on-failure',
 		trace: 'retain-on-failure',
 		viewport: { width: 1440, height: 900 }
@@ -42,8 +44,8 @@ export default defineConfig({
 		}
 	],
 	webServer: {
-		command: 'npm run build && npm run preview -- --host 127.0.0.1 --port 4173 --strictPort',
-		url: 'http://127.0.0.1:4173',
+		command: `npm run build && npm run preview -- --host 127.0.0.1 --port ${PORT} --strictPort`,
+		url: `http://127.0.0.1:${PORT}`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 180_000,
 		stdout: 'ignore',

@@ -59,9 +59,10 @@ export interface ElementOptions {
 }
 
 /** A distinct colour per VLAN id (VLAN 1, the default, stays the plain cable colour). */
-const VLAN_PALETTE = ['#f59e0b', '#22c55e', '#a855f7', '#ef4444', '#14b8a6', '#eab308', '#ec4899', '#3b82f6', '#84cc16', '#f97316'];
+/** Hues spread by the golden angle, so neighbouring ids (10, 20, 30) differ clearly. */
 export function vlanColor(vlan: number): string {
-	return VLAN_PALETTE[vlan % VLAN_PALETTE.length];
+	const hue = Math.round((vlan * 137.508 + 40) % 360);
+	return `hsl(${hue}, 80%, 62%)`;
 }
 
 /** The element a diagnostic path is about: "nodes.r1.interfaces.eth0" → node r1, "links[3].a" → link 3. */

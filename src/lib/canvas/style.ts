@@ -54,15 +54,19 @@ function attachWidth(mode: string): number {
 	return 10 + text.length * 6.2;
 }
 
-/** Background layers of a node: its icon, then badges. */
+/**
+ * Background layers of a node: its icon, then badges, all inside the node's
+ * box (cytoscape clips images to it). A guest with an attachment is a taller
+ * box: the icon on top, the attachment pill under it.
+ */
 function layers(n: NodeSingular, iconUrl: (kind: string) => string) {
-	const images = [iconUrl(n.data('kind'))];
-	const xs = ['50%'];
-	const ys = ['50%'];
-	const ws = ['100%'];
-	const hs = ['100%'];
 	const problem = n.data('problem') as string | undefined;
 	const attach = n.data('attach') as string | undefined;
+	const images = [iconUrl(n.data('kind'))];
+	const xs = ['50%'];
+	const ys = [attach ? '0%' : '50%'];
+	const ws = [attach ? '48px' : '100%'];
+	const hs = [attach ? '48px' : '100%'];
 	if (attach) {
 		images.push(attachImage(attach));
 		xs.push('50%');
@@ -114,6 +118,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 		style.push({ selector: `node[kind = "${kind}"]`, style: { 'background-image': iconUrl(kind) } });
 	}
 	// badges: the icon plus more background layers (drawn by the canvas renderer: cheap at 2,000 nodes)
+	style.push({ selector: 'node[attach]', style: { height: 66, width: 60 } });
 	style.push({
 		selector: 'node[problem], node[attach]',
 		style: {
@@ -124,7 +129,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			'background-height': ((n: NodeSingular) => layers(n, iconUrl).hs) as unknown as string,
 			'background-clip': 'none',
 			'background-image-containment': 'over',
-			'bounds-expansion': 8
+			'background-fit': 'none'
 		}
 	});
 	style.push(
@@ -243,19 +248,19 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			selector: 'node.segment',
 			style: {
 				shape: 'round-rectangle',
-				width: 'label',
+				width: (n: NodeSingular) => String(n.data('label') ?? '').length * 5.6 + 14,
 				height: 18,
-				padding: '4px',
 				'background-color': '#1e293b',
 				'background-opacity': 1,
 				'background-image': 'none',
 				'border-width': 1,
 				'border-color': '#475569',
 				label: 'data(label)',
-				'font-size': 9,
+				'font-size': 10,
 				'text-valign': 'center',
 				'text-halign': 'center',
 				'text-margin-y': 0,
+				'text-max-width': '400px',
 				'text-background-opacity': 0,
 				color: COLORS.muted,
 				events: 'no'
