@@ -106,6 +106,11 @@ if (chain) {
 }
 const ls = files.find((f) => f.startsWith('leafspine'));
 if (ls) {
+	const lsText = readFileSync(join(benchDir, ls), 'utf8');
+	const tl = performance.now();
+	for (let i = 0; i < 5; i++) lib.loadTopology(lsText, ls);
+	const loadMs = (performance.now() - tl) / 5;
+	console.log(`load ${ls}: ${loadMs.toFixed(1)} ms (parse + validate, ${(lsText.length / 1024).toFixed(0)} KB)`);
 	const topo = load(join(benchDir, ls));
 	lib.buildNet(topo);
 	const t0 = performance.now();

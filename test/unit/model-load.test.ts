@@ -161,18 +161,14 @@ nodes:
 		}
 	});
 
-	it('loads the 212 KB benchmark file quickly', () => {
+	it('loads the 212 KB benchmark file (its load time is reported by npm run bench, not asserted here)', () => {
 		const file = path.join(shared, 'bench/leafspine-4x16x20.vnet.json');
-		const text = readFileSync(file, 'utf8');
-		expect(loadTopology(text, file).ok).toBe(true); // warm-up: the first call pays for compiling the schema code
-		// The best of a few runs: the machine may be busy with other test workers.
-		let best = Infinity;
-		for (let run = 0; run < 8 && best >= 50; run++) {
-			const start = performance.now();
-			loadTopology(text, file);
-			best = Math.min(best, performance.now() - start);
+		const r = loadTopology(readFileSync(file, 'utf8'), file);
+		expect(r.ok).toBe(true);
+		if (r.ok) {
+			expect(Object.keys(r.topology.nodes)).toHaveLength(340);
+			expect(r.topology.links).toHaveLength(384);
 		}
-		expect(best).toBeLessThan(100);
 	});
 });
 
