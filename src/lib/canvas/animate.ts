@@ -10,7 +10,9 @@
  *
  * Places are the engine's: a node id and an interface. Virtual nodes of a
  * hypervisor ("hv:nat", "hv:bridge:eth0", "hv:host-only") are drawn at the
- * hypervisor; the bridge's "uplink" port is the hypervisor's uplink cable.
+ * segment the canvas shows inside the hypervisor ("seg:hv:nat", ...) when it
+ * has one, else at the hypervisor; the bridge's "uplink" port is the
+ * hypervisor's uplink cable.
  */
 import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
 
@@ -147,21 +149,49 @@ export class PacketOverlay {
 			const l = pts[pts.length - 1];
 			if (!l || Math.hypot(l.x - p.x, l.y - p.y) > 0.5) pts.push({ x: p.x, y: p.y });
 		};
-		if (step.path.length === 1) add(this.#pointAt(canvasNodeOf(step.path[0].node), null));
+		if (step.path.length === 1) add(this.#pointAt(this.#canvasNode(step.path[0].node), null));
 		for (let i = 0; i + 1 < step.path.length; i++) {
 			const a = step.path[i];
 			const b = step.path[i + 1];
-			const na = canvasNodeOf(a.node);
-			const nb = canvasNodeOf(b.node);
+			const na = this.#canvasNode(a.node);
+			const nb = this.#canvasNode(b.node);
 			if (na === nb) {
 				add(this.#pointAt(na, null));
 				continue;
 			}
-			const edge = this.#edgeBetween(a, b);
+			const edge = this.#edgeBetween(a, b, na, nb);
 			add(this.#pointAt(na, edge, nb));
+			if (!edge) add(this.#through(na, nb) ?? this.#through(nb, na));
 			add(this.#pointAt(nb, edge, na));
 		}
 		return pts;
+	}
+
+	/**
+	 * The drawn node of an engine node: a hypervisor's segment shown on the
+	 * canvas ("hv:bridge:eth0" → "seg:hv:bridged:eth0"), else the hypervisor.
+	 */
+	#canvasNode(id: string): string {
+		const parts = id.split(':');
+		if (parts.length === 1) return id;
+		const [hv, kind, ...rest] = parts;
+		const name = rest.join(':');
+		const candidates = kind === 'bridge' ? [`seg:${hv}:bridged:${name}`, `seg:${hv}:bridged:`] : kind === 'internal' ? [`seg:${hv}:internal:${name}`] : [`seg:${hv}:${kind}`];
+		for (const c of candidates) if (this.#node(c)) return c;
+		return hv;
+	}
+
+	/** From a segment inside a hypervisor box to a node outside: through where the box's cable to it meets the box. */
+	#through(inner: string, outer: string): Position | null {
+		const n = this.#node(inner);
+		const parent = n?.parent();
+		if (!n || !parent || parent.empty() || parent.id() === outer) return null;
+		const o = this.#node(outer);
+		if (!o || o.parent().id() === parent.id()) return null;
+		const e = (parent as unknown as NodeSingular).edgesWith(o).filter((x) => !x.data('manages'));
+		if (e.empty()) return null;
+		const edge = e[0] as EdgeSingular;
+		return edge.source().id() === parent.id() ? edge.sourceEndpoint() : edge.targetEndpoint();
 	}
 
 	// ----------------------------------------------------------------- geometry
@@ -184,9 +214,7 @@ export class PacketOverlay {
 		return m;
 	}
 
-	#edgeBetween(a: Place, b: Place): EdgeSingular | null {
-		const na = canvasNodeOf(a.node);
-		const nb = canvasNodeOf(b.node);
+	#edgeBetween(a: Place, b: Place, na: string, nb: string): EdgeSingular | null {
 		const idx = this.#edges();
 		const joins = (e: EdgeSingular | undefined) => !!e && ((e.source().id() === na && e.target().id() === nb) || (e.source().id() === nb && e.target().id() === na));
 		const ia = canvasIfaceOf(a);
@@ -265,7 +293,7 @@ export class PacketOverlay {
 		}
 
 		if (this.#highlight) this.#ring(this.#highlight, '#e2e8f0', 1, true);
-		for (const m of this.#markers) this.#pill(m.node, m.label, m.color, 'below');
+		for (const m of this.#markers) this.#pill(m.node, m.label, m.color, 'left');
 
 		const cur = this.#steps[this.#index];
 		if (!cur) return;
@@ -274,8 +302,8 @@ export class PacketOverlay {
 		const arrived = this.#t >= 1;
 		const last = cur.path[cur.path.length - 1];
 		if (arrived && cur.mark) {
-			this.#ring(canvasNodeOf(last.node), cur.mark.color, cur.mark.strong ? 1 : 0.85, false);
-			this.#pill(canvasNodeOf(last.node), cur.mark.label, cur.mark.color, 'above');
+			this.#ring(this.#canvasNode(last.node), cur.mark.color, cur.mark.strong ? 1 : 0.85, false);
+			this.#pill(this.#canvasNode(last.node), cur.mark.label, cur.mark.color, 'above');
 		}
 		// the packet(s)
 		const total = polyLength(pts);
@@ -320,23 +348,28 @@ export class PacketOverlay {
 		ctx.restore();
 	}
 
-	#pill(id: string, text: string, color: string, where: 'above' | 'below') {
+	#pill(id: string, text: string, color: string, where: 'above' | 'left') {
 		const n = this.#node(id);
 		if (!n) return;
+		if (where === 'left') {
+			// beside the icon (its caption is below it, the decision above it)
+			const bb = n.renderedBoundingBox({ includeLabels: false });
+			const y = n.isParent() ? bb.y1 + 16 : (bb.y1 + bb.y2) / 2;
+			drawChip(this.#ctx, text, bb.x1 - 6, y, color, 'right');
+			return;
+		}
 		// a hypervisor box has its caption above it: go above the caption
-		const bb = n.renderedBoundingBox({ includeLabels: where === 'below' || n.isParent() });
-		const x = (bb.x1 + bb.x2) / 2;
-		const y = where === 'above' ? bb.y1 - 14 : bb.y2 + 14;
-		drawChip(this.#ctx, text, x, y, color, 'center');
+		const bb = n.renderedBoundingBox({ includeLabels: n.isParent() });
+		drawChip(this.#ctx, text, (bb.x1 + bb.x2) / 2, bb.y1 - 14, color, 'center');
 	}
 }
 
-function drawChip(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: 'left' | 'center') {
+function drawChip(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: 'left' | 'center' | 'right') {
 	ctx.save();
 	ctx.font = FONT;
 	const w = ctx.measureText(text).width + 14;
 	const h = 19;
-	const left = align === 'center' ? x - w / 2 : x;
+	const left = align === 'center' ? x - w / 2 : align === 'right' ? x - w : x;
 	ctx.beginPath();
 	roundRect(ctx, left, y - h / 2, w, h, 9.5);
 	ctx.fillStyle = '#0b1220';
