@@ -184,11 +184,14 @@ export class PacketOverlay {
 	/** From a segment inside a hypervisor box to a node outside: through where the box's cable to it meets the box. */
 	#through(inner: string, outer: string): Position | null {
 		const n = this.#node(inner);
-		const parent = n?.parent();
-		if (!n || !parent || parent.empty() || parent.id() === outer) return null;
+		const up = n?.parent();
+		if (!n || !up || up.empty()) return null;
+		const parent = up[0] as NodeSingular;
+		if (parent.id() === outer) return null;
 		const o = this.#node(outer);
-		if (!o || o.parent().id() === parent.id()) return null;
-		const e = (parent as unknown as NodeSingular).edgesWith(o).filter((x) => !x.data('manages'));
+		const oParent = o?.parent();
+		if (!o || (oParent && oParent.nonempty() && oParent[0].id() === parent.id())) return null;
+		const e = parent.edgesWith(o).filter((x) => !x.data('manages'));
 		if (e.empty()) return null;
 		const edge = e[0] as EdgeSingular;
 		return edge.source().id() === parent.id() ? edge.sourceEndpoint() : edge.targetEndpoint();
