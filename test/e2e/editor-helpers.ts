@@ -46,9 +46,11 @@ export async function nodePoint(page: Page, id: string): Promise<{ x: number; y:
 	return { x: box.x + at.x, y: box.y + at.y };
 }
 
-export async function clickNode(page: Page, id: string, modifiers: ('Shift' | 'Control')[] = []) {
+export async function clickNode(page: Page, id: string, shift = false) {
 	const p = await nodePoint(page, id);
-	await page.mouse.click(p.x, p.y, { modifiers });
+	if (shift) await page.keyboard.down('Shift');
+	await page.mouse.click(p.x, p.y);
+	if (shift) await page.keyboard.up('Shift');
 }
 
 /** Drags with the wire tool from one node to another. */
