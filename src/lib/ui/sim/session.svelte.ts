@@ -82,6 +82,8 @@ export class SimSession {
 
 	#sent: { text: string; file: string } | null = null;
 	#pending: { text: string; file: string } | null = null;
+	/** bumped when another document comes: answers about the previous one are dropped */
+	#generation = 0;
 	#timer: ReturnType<typeof setTimeout> | undefined;
 
 	/** Starts the worker once (browser only). */
@@ -103,10 +105,32 @@ export class SimSession {
 	 * (typing), or at once when a probe or the matrix needs it first.
 	 */
 	queue(text: string, file: string, delayMs: number) {
+		const shown = this.#pending?.file ?? this.#sent?.file;
+		if (shown !== undefined && shown !== file) this.#forget();
 		this.#pending = { text, file };
 		clearTimeout(this.#timer);
 		if (delayMs <= 0) this.flush();
 		else this.#timer = setTimeout(() => this.flush(), delayMs);
+	}
+
+	/** Another document: its probe, matrix and checks are not this one's. */
+	#forget() {
+		this.#generation++;
+		this.trace = null;
+		this.spec = null;
+		this.steps = [];
+		this.error = null;
+		this.addedKey = null;
+		this.player.load([], false);
+		this.form = emptyForm();
+		this.pickNext = 'from';
+		this.checks = null;
+		if (this.matrix.running) this.cancelMatrix();
+		this.matrix.shown = null;
+		this.matrix.cells = new Uint8Array(0);
+		this.matrix.tally = new Uint32Array(256);
+		this.matrix.counts = new Map();
+		this.matrix.error = null;
 	}
 
 	/** Sends a queued document now (probes then run on what the user sees). */
@@ -130,17 +154,19 @@ export class SimSession {
 		const c = this.client;
 		if (!c) return;
 		this.flush();
+		const gen = this.#generation;
 		this.running = true;
 		this.error = null;
 		try {
 			const t = await c.trace(spec);
+			if (gen !== this.#generation) return;
 			this.trace = t;
 			this.spec = spec;
 			this.mode = mode;
 			this.steps = buildSteps(t);
 			this.player.load(this.steps, play);
 		} catch (e) {
-			this.error = e instanceof Error ? e.message : String(e);
+			if (gen === this.#generation) this.error = e instanceof Error ? e.message : String(e);
 		} finally {
 			this.running = false;
 		}
@@ -159,7 +185,7 @@ export class SimSession {
 			this.player.refresh(this.steps);
 			this.error = null;
 		} catch (e) {
-			this.error = e instanceof Error ? e.message : String(e);
+			if (spec === this.spec) this.error = e instanceof Error ? e.message : String(e);
 		}
 	}
 
@@ -197,6 +223,7 @@ export class SimSession {
 		const c = this.client;
 		if (!c || m.running) return;
 		this.flush();
+		const gen = this.#generation;
 		m.error = null;
 		const p = m.port.trim() === '' ? undefined : Number(m.port);
 		if (m.proto !== 'icmp' && (p === undefined || !Number.isInteger(p) || p < 1 || p > 65535)) {
@@ -217,6 +244,7 @@ export class SimSession {
 		let lastCount = 0;
 		try {
 			const r = await c.matrix({ proto: m.proto, port: p }, (prog) => {
+				if (gen !== this.#generation) return;
 				if (prog.endpoints && prog.endpoints.join('\n') !== m.shown?.endpoints.join('\n')) {
 					// the document changed just before the run: the worker's endpoints win
 					n = prog.endpoints.length;
@@ -236,6 +264,7 @@ export class SimSession {
 				}
 				m.revision++;
 			});
+			if (gen !== this.#generation) return;
 			m.cells = r.cells;
 			m.shown = { version: r.version, endpoints: r.endpoints, proto: r.proto, port: r.port, cancelled: r.cancelled };
 			m.done = r.done;
@@ -245,6 +274,7 @@ export class SimSession {
 			m.recount();
 			m.revision++;
 		} catch (e) {
+			if (gen !== this.#generation) return;
 			m.error = e instanceof Error ? e.message : String(e);
 			m.cancelled = true;
 		} finally {
