@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER, lintYaml, rules } from './lint-helpers';
+import { HEADER, lintYaml, load, rules } from './lint-helpers';
+import { resolveTopology } from '../../src/lib/model/resolve';
 
 /** A clean LAN: two hosts and a router on a switch, the router to the internet. */
 const LAN = `${HEADER}nodes:
@@ -716,5 +717,156 @@ checks:
 	});
 	it('event-after-end', async () => {
 		expect(await only(S.replace('{ at: 5s, restore', '{ at: 15s, restore'), 'event-after-end')).toHaveLength(1);
+	});
+});
+
+describe('lint: hypervisor products (segments from the resolver)', () => {
+	/** One LAN with a router, an ESXi host, a Hyper-V laptop and a Docker host on it. */
+	const PRODUCTS = `${HEADER}nodes:
+  esx1:
+    kind: hypervisor
+    product: esxi
+    interfaces:
+      vmnic0: { ip: 10.0.1.5/24, gateway: 10.0.1.1 }
+    portgroups:
+      VM-Network: { vlan: 0 }
+      Web: { vlan: 10 }
+      Trunk: { vlan: 4095 }
+  mgmt-vm:
+    kind: vm
+    on: esx1
+    interfaces:
+      eth0: { attach: portgroup, network: VM-Network, ip: 10.0.1.50/24, gateway: 10.0.1.1 }
+  web1:
+    kind: vm
+    on: esx1
+    interfaces:
+      eth0: { attach: portgroup, network: Web, ip: 10.0.10.11/24, gateway: 10.0.10.1 }
+    services: [tcp/443]
+  fw-vm:
+    kind: vm
+    on: esx1
+    interfaces:
+      eth0: { attach: portgroup, network: Trunk }
+      eth0.10: { ip: 10.0.10.250/24 }
+      eth0.20: { ip: 10.0.20.250/24 }
+  win:
+    kind: hypervisor
+    product: hyper-v
+    interfaces:
+      eth0: { ip: 10.0.1.30/24, gateway: 10.0.1.1 }
+    networks:
+      LabNAT: { subnet: 192.168.50.0/24 }
+    nat: { subnet: 192.168.50.0/24 }
+  sql1:
+    kind: vm
+    on: win
+    interfaces:
+      eth0: { attach: internal, network: LabNAT, ip: 192.168.50.10/24, gateway: 192.168.50.1 }
+  dock:
+    kind: hypervisor
+    product: docker
+    interfaces:
+      eth0: { ip: 10.0.1.40/24, gateway: 10.0.1.1 }
+    services: [tcp/22]
+  metrics:
+    kind: container
+    on: dock
+    interfaces:
+      eth0: { attach: host }
+    services: [tcp/9100]
+  api:
+    kind: container
+    on: dock
+    interfaces:
+      eth0: { attach: network, network: frontend }
+  sw1:
+    kind: switch
+    interfaces:
+      p1: { trunk: [10, 20], native: 1 }
+      p2: { trunk: [10, 20], native: 1 }
+  core:
+    kind: router
+    interfaces:
+      eth0: { ip: 10.0.1.1/24 }
+      eth0.10: { ip: 10.0.10.1/24 }
+      eth0.20: { ip: 10.0.20.1/24 }
+links:
+  - { a: esx1.vmnic0, b: sw1.p1 }
+  - { a: core.eth0, b: sw1.p2 }
+  - { a: win.eth0, b: sw1.p3 }
+  - { a: dock.eth0, b: sw1.p4 }
+checks:
+  - { from: core, to: metrics, proto: tcp, port: 9100, expect: DELIVERED }
+  - { from: api, to: core, expect: DELIVERED }
+`;
+	it('port groups on VLANs, a VGT guest, a Hyper-V internal switch and docker host/network containers are clean', async () => {
+		expect(await lintYaml(PRODUCTS)).toEqual([]);
+	});
+	it('the segments are the resolver’s: gateways on vSwitch VLANs and on the internal switch are found', async () => {
+		// the same gateways, one address off: nobody answers
+		const d = await lintYaml(edit(PRODUCTS, ['gateway: 10.0.10.1 }', 'gateway: 10.0.10.2 }'], ['gateway: 192.168.50.1 }', 'gateway: 192.168.50.2 }']));
+		expect(d.filter((x) => x.rule === 'gateway-not-found').map((x) => x.path)).toEqual(['nodes.web1.interfaces.eth0.gateway', 'nodes.sql1.interfaces.eth0.gateway']);
+	});
+	it('a port group VLAN the physical trunk does not carry: vlan-not-carried on the uplink cable, and the gateway is not found', async () => {
+		const text = edit(PRODUCTS, ['      p1: { trunk: [10, 20], native: 1 }', '      p1: { trunk: [20], native: 1 }']);
+		const d = await lintYaml(text);
+		const v = d.filter((x) => x.rule === 'vlan-not-carried');
+		expect(v).toHaveLength(1);
+		expect(v[0].path).toBe('links[0]');
+		expect(v[0].message).toMatch(/port groups Trunk, Web tag VLAN 10 on esx1\.vmnic0, but sw1\.p1 does not carry VLAN 10.*fw-vm\.eth0\.10, web1\.eth0 are cut off/);
+		expect(d.filter((x) => x.rule === 'gateway-not-found').map((x) => x.path)).toEqual(['nodes.web1.interfaces.eth0.gateway']);
+	});
+	it('a VGT guest subinterface whose VLAN reaches nothing is unconnected', async () => {
+		const text = edit(PRODUCTS, ['      eth0.20: { ip: 10.0.20.250/24 }\n', '      eth0.20: { ip: 10.0.20.250/24 }\n      eth0.30: { ip: 10.0.30.250/24 }\n']);
+		expect((await only(text, 'interface-unconnected')).map((x) => x.path)).toEqual(['nodes.fw-vm.interfaces.eth0.30']);
+	});
+	it('a probe to a container without any address still warns', async () => {
+		const text = edit(PRODUCTS, ['      eth0: { attach: host }', '      eth0: { attach: none }']);
+		expect((await only(text, 'check-unaddressed-node')).map((x) => x.path)).toEqual(['checks[0].to']);
+	});
+	it('user-mode NAT: each VirtualBox NAT adapter has its own engine; a static address outside it is a subnet mismatch', async () => {
+		const VB = `${HEADER}nodes:
+  vbox:
+    kind: hypervisor
+    product: virtualbox
+    interfaces:
+      eth0: { ip: 192.168.1.10/24 }
+  web1:
+    kind: vm
+    on: vbox
+    interfaces:
+      eth0: { attach: nat, dhcp: true }
+  web2:
+    kind: vm
+    on: vbox
+    interfaces:
+      eth0: { attach: nat, ip: 10.0.2.15/24, gateway: 10.0.2.2 }
+  pc: { kind: host, interfaces: { eth0: { ip: 192.168.1.20/24 } } }
+links:
+  - { a: vbox.eth0, b: pc.eth0 }
+`;
+		// two guests at 10.0.2.15 on separate NAT engines: no duplicate, no overlap on vbox
+		expect(await lintYaml(VB)).toEqual([]);
+		const d = await lintYaml(edit(VB, ['ip: 10.0.2.15/24, gateway: 10.0.2.2', 'ip: 10.0.3.15/24, gateway: 10.0.3.2']));
+		const m = d.filter((x) => x.rule === 'segment-subnet-mismatch');
+		expect(m).toHaveLength(1);
+		expect(m[0].path).toBe('nodes.web2.interfaces.eth0.ip');
+		expect(m[0].message).toMatch(/VirtualBox NAT engine \(vbox\)/);
+		expect(d.some((x) => x.rule === 'gateway-not-found' && x.path === 'nodes.web2.interfaces.eth0.gateway')).toBe(true);
+	});
+	it('a product document the resolver cannot take still lints (errors, no crash)', async () => {
+		const text = edit(PRODUCTS, ['  - { a: dock.eth0, b: sw1.p4 }\n', '  - { a: dock.eth0, b: sw1.p4 }\n  - { a: ghost.eth0, b: sw1.p9 }\n  - { b: sw1.p10 }\n']);
+		const { topology } = await load(text, 'test.vnet.yaml', { raw: true });
+		expect(() => resolveTopology(topology)).toThrow(); // so lint falls back to its own attachment rules
+		const d = await lintYaml(text, 'test.vnet.yaml', { raw: true });
+		expect(d.filter((x) => x.severity === 'error').map((x) => x.rule)).toEqual(['link-unknown-node']);
+	});
+});
+
+describe('lint: missing-gateway on multi-homed endpoints', () => {
+	it('an endpoint with addresses in two subnets sits in both on purpose: not flagged', async () => {
+		const text = edit(LAN, ['eth0: { ip: 10.0.1.11/24, gateway: 10.0.1.1 }', 'eth0: { ip: 10.0.1.11/24 }\n      eth1: { ip: 10.0.9.11/24 }'], ['  - { a: r1.eth1, b: isp.eth0 }\n', '  - { a: r1.eth1, b: isp.eth0 }\n  - { a: pc2.eth1, b: sw1.p9 }\n']);
+		expect(await only(text, 'missing-gateway')).toEqual([]);
 	});
 });

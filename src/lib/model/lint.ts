@@ -164,6 +164,8 @@ interface Addr {
 	role: 'ip' | 'vrrp' | 'lb-vip' | 'nat-gateway' | 'host-only';
 	group?: number;
 	path: Path;
+	/** the holder's name when it is not a node of the file (a product's NAT engine) */
+	label?: string;
 }
 
 const isAddrLike = (s: string) => /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s);
@@ -252,9 +254,12 @@ class Linter {
 			for (const [name, itf] of Object.entries(itfs)) {
 				if (!itf) continue;
 				const seg = this.segs.of(id, name);
-				if (itf.dhcp && seg) this.dhcpSegs.add(seg.id);
+				// A product's DHCP (or Docker's IPAM) lease is known: the resolver gave it.
+				const lease = itf.ip ? undefined : this.segs.lease(id, name);
+				if (itf.dhcp && seg && !lease) this.dhcpSegs.add(seg.id);
 				const c = parseCidr(itf.ip);
 				if (c) push(seg, { node: id, iface: name, cidr: c, role: 'ip', path: ['nodes', id, 'interfaces', name, 'ip'] });
+				else if (lease) push(seg, { node: id, iface: name, cidr: lease, role: 'ip', path: ['nodes', id, 'interfaces', name, itf.dhcp ? 'dhcp' : 'attach'] });
 				if (itf.vrrp) {
 					const v = parseIp(itf.vrrp.vip);
 					if (v !== null)
@@ -284,13 +289,15 @@ class Linter {
 		for (const seg of this.segs.segments) {
 			for (const im of seg.implicit) {
 				const c = parseCidr(im.ip);
+				const holder = im.owner ?? im.node; // a product's NAT engine: its hypervisor in the file
 				if (c)
 					push(seg, {
 						node: im.node,
 						iface: im.role === 'nat-gateway' ? 'NAT gateway' : 'host-only',
 						cidr: c,
 						role: im.role,
-						path: im.role === 'nat-gateway' ? ['nodes', im.node, 'nat'] : ['nodes', im.node]
+						label: im.label,
+						path: im.role === 'nat-gateway' && (!im.owner || this.node(holder)?.nat) ? ['nodes', holder, 'nat'] : ['nodes', holder]
 					});
 			}
 		}
@@ -303,7 +310,7 @@ class Linter {
 		let unknown = false;
 		if (!n) return { subnets, unknown: true };
 		for (const [name, itf] of Object.entries(n.interfaces ?? {})) {
-			const c = parseCidr(itf?.ip);
+			const c = parseCidr(itf?.ip) ?? this.segs.lease(id, name);
 			if (c) subnets.push({ cidr: c, iface: name });
 			else if (itf?.dhcp) {
 				const hv = n.on ? this.node(n.on) : undefined;
@@ -315,13 +322,20 @@ class Linter {
 			}
 		}
 		if (n.kind === 'hypervisor') {
+			const resolved = this.segs.resolvedHypervisors.has(id);
 			for (const seg of this.segs.segments) {
-				if (seg.hypervisor !== id) continue;
-				for (const im of seg.implicit) {
+				const mine = seg.implicit.filter((im) => im.node === id);
+				if (seg.hypervisor !== id && !mine.length) continue;
+				const seen: Cidr[] = [];
+				for (const im of mine) {
 					const c = parseCidr(im.ip);
-					if (c) subnets.push({ cidr: c, iface: im.role === 'nat-gateway' ? 'NAT network' : 'host-only network' });
+					// one subnet per segment (VMware's NAT device .2 and host adapter .1 share VMnet8)
+					if (!c || seen.some((x) => x.net === c.net && x.len === c.len)) continue;
+					seen.push(c);
+					subnets.push({ cidr: c, iface: im.role === 'nat-gateway' ? 'NAT network' : 'host-only network' });
 				}
-				if (!isGenericHypervisor(n) && seg.kind !== 'l2') unknown = true;
+				// a product's segments are the resolver's, addresses included
+				if (!resolved && !isGenericHypervisor(n) && seg.kind !== 'l2') unknown = true;
 			}
 		}
 		return { subnets, unknown };
@@ -333,8 +347,8 @@ class Linter {
 		if (!n) return [];
 		const out: number[] = [];
 		let unknown = false;
-		for (const itf of Object.values(n.interfaces ?? {})) {
-			const c = parseCidr(itf?.ip);
+		for (const [name, itf] of Object.entries(n.interfaces ?? {})) {
+			const c = parseCidr(itf?.ip) ?? this.segs.lease(id, name);
 			if (c) out.push(c.addr);
 			else if (itf?.dhcp) unknown = true;
 			const v = parseIp(itf?.vrrp?.vip);
@@ -363,6 +377,10 @@ class Linter {
 		const n = this.node(id);
 		if (!n) return false;
 		if (Object.values(n.interfaces ?? {}).some((i) => i?.ip || i?.dhcp)) return true;
+		if (Object.keys(n.interfaces ?? {}).some((name) => this.segs.lease(id, name))) return true; // Docker IPAM
+		// docker/podman `attach: host`: the container has the host's addresses
+		const ns = this.segs.netnsOf(id);
+		if (ns !== undefined && ns !== id && this.hasAddress(ns)) return true;
 		return this.implicitOf(id).length > 0;
 	}
 
@@ -661,6 +679,67 @@ class Linter {
 		}
 	}
 
+	/**
+	 * A product's vSwitch that tags port groups on an uplink (ESXi): each VLAN a
+	 * guest uses must be carried by the far end of the uplink's cable, or that
+	 * port group is cut off from everything beyond the hypervisor.
+	 */
+	lintProductUplinks() {
+		const rt = this.segs.resolved;
+		if (!rt) return;
+		for (const l of rt.links) {
+			if (l.index === null) continue;
+			for (const [mine, far] of [
+				[l.a, l.b],
+				[l.b, l.a]
+			] as const) {
+				const sw = rt.nodes.get(mine.node);
+				if (sw?.kind !== 'virtual-switch' || !sw.owner || !this.segs.resolvedHypervisors.has(sw.owner)) continue;
+				const up = sw.interfaces.find((i) => i.name === mine.iface);
+				if (!up || up.trunk === undefined || !this.node(far.node)) continue;
+				const theirs = portChannels(this.t, far.node, far.iface, { includeDown: true });
+				// VLANs used by the guests: access port groups, and the tags a VGT guest sends itself
+				const used = new Map<number, { guests: string[]; pgs: Set<string> }>(); // channel -> guests, their port groups
+				for (const vl of rt.links) {
+					if (vl.index !== null) continue;
+					const [port, guest] = vl.a.node === sw.id ? [vl.a, vl.b] : vl.b.node === sw.id ? [vl.b, vl.a] : [null, null];
+					if (!port || !guest || !this.node(guest.node) || guest.node === sw.owner) continue;
+					const p = sw.interfaces.find((i) => i.name === port.iface);
+					if (!p) continue;
+					// [channel on the uplink, the guest's own (sub)interface on it]
+					const chans: [number, string][] = [];
+					if (p.trunk === undefined) {
+						if (p.vlan !== undefined) chans.push([p.vlan === up.native ? 0 : p.vlan, guest.iface]);
+					} else {
+						for (const [c] of portChannels(this.t, guest.node, guest.iface, { includeDown: true }))
+							if (c === 0 || p.trunk.includes(c)) chans.push([c, c === 0 ? guest.iface : `${guest.iface}.${c}`]);
+					}
+					for (const [c, name] of chans) {
+						const itf = this.itfs(guest.node)[name];
+						if (!itf?.ip && !itf?.dhcp) continue; // nothing addressed sends on that channel
+						const u = used.get(c) ?? { guests: [], pgs: new Set<string>() };
+						u.guests.push(`${guest.node}.${name}`);
+						const pg = this.itfs(guest.node)[guest.iface]?.network;
+						if (pg) u.pgs.add(pg);
+						used.set(c, u);
+					}
+				}
+				for (const [c, { guests, pgs: pgSet }] of [...used].sort((x, y) => x[0] - y[0])) {
+					if (theirs.has(c)) continue;
+					const pgs = [...pgSet];
+					const link = this.t.links[l.index];
+					const hvEnd = [link?.a, link?.b].find((e) => splitEnd(e)?.node === sw.owner) ?? sw.owner;
+					const what = `${c === 0 ? 'send' : 'tag'}${pgs.length > 1 ? '' : 's'} ${c === 0 ? 'untagged frames' : `VLAN ${c}`}`;
+					this.warn(
+						'vlan-not-carried',
+						['links', l.index],
+						`${sw.owner}'s port group${pgs.length > 1 ? 's' : ''} ${pgs.join(', ') || `VLAN ${c}`} ${what} on ${hvEnd}, but ${far.node}.${far.iface} does not carry ${c === 0 ? 'untagged frames' : `VLAN ${c}`} (it carries ${describeChannels(theirs)}): ${guests.join(', ')} ${guests.length > 1 ? 'are' : 'is'} cut off from everything beyond ${sw.owner}. ${c === 0 ? `Give ${far.node}.${far.iface} a native VLAN.` : `Add ${c} to ${far.node}.${far.iface}'s trunk.`}`
+					);
+				}
+			}
+		}
+	}
+
 	lintLoops() {
 		const managed = new Set([...this.managed.keys()].filter((s) => this.node(s)?.kind === 'switch'));
 		for (const loop of findSwitchLoops(this.t, managed)) {
@@ -713,7 +792,7 @@ class Linter {
 							? `the VRRP vip of ${a.node}.${a.iface} (group ${a.group})`
 							: a.role === 'lb-vip'
 								? `the vip of load balancer ${a.node}`
-								: `${a.node}'s ${a.role === 'nat-gateway' ? 'NAT gateway' : 'host-only'} address`;
+								: `${a.label ?? a.node}'s ${a.role === 'nat-gateway' ? 'NAT gateway' : 'host-only'} address`;
 				for (const a of list.slice(1)) {
 					if (a.role === 'vrrp' && first.role === 'vrrp' && a.group === first.group) continue;
 					this.warn(
@@ -738,7 +817,7 @@ class Linter {
 			if (byNet.size > 1) {
 				const groups = [...byNet.entries()].sort((x, y) => y[1].length - x[1].length);
 				const [refNet, refList] = groups[0];
-				const names = (l: Addr[]) => l.map((a) => (a.role === 'ip' ? `${a.node}.${a.iface}` : `${a.node} (${a.iface})`)).join(', ');
+				const names = (l: Addr[]) => l.map((a) => (a.role === 'ip' ? `${a.node}.${a.iface}` : `${a.label ?? a.node} (${a.iface})`)).join(', ');
 				for (const [net, list] of groups.slice(1)) {
 					for (const a of list) {
 						if (a.role !== 'ip') continue;
@@ -916,8 +995,12 @@ class Linter {
 			});
 			if (Object.values(itfs).some((i) => i?.dhcp)) hasDefault = true;
 
-			// An endpoint with no default route on a segment where a router lives.
-			if (!hasDefault && !(n.routes ?? []).length && ['host', 'vm', 'container'].includes(n.kind)) {
+			// An endpoint with no default route on a segment where a router lives. A
+			// multi-homed endpoint (addresses in several subnets, e.g. a VM that tags
+			// its own VLANs) sits in each of its networks on purpose: which one should
+			// carry a default route is a choice, not an omission, so it is not flagged.
+			const ownNets = new Set(Object.values(itfs).map((i) => parseCidr(i?.ip)).filter((c): c is Cidr => !!c).map(fmtNet));
+			if (!hasDefault && !(n.routes ?? []).length && ownNets.size < 2 && ['host', 'vm', 'container'].includes(n.kind)) {
 				for (const [name, itf] of Object.entries(itfs)) {
 					if (!itf?.ip) continue;
 					const seg = this.segs.of(id, name);
@@ -996,6 +1079,11 @@ class Linter {
 				const phys = sub ? sub.parent : name;
 				const cables = itfs[phys]?.bond ? (itfs[phys].bond!.members ?? []) : [phys];
 				if (cables.some((c) => this.linksOf.has(`${id}\u0000${c}`))) continue;
+				// a tagged subinterface of an attached interface (an ESXi VGT guest, port group VLAN 4095): connected when its VLAN reaches something
+				if (sub && itfs[phys]?.attach) {
+					const seg = this.segs.of(id, name);
+					if (seg && (seg.interfaces.length > 1 || seg.implicit.length || seg.switches.length)) continue;
+				}
 				if (n.kind === 'hypervisor' && Object.values(this.nodes).some((g) => g?.on === id && Object.values(g.interfaces ?? {}).some((gi) => gi?.attach === 'bridged' && uplinkOf(n, gi) === name))) continue;
 				this.warn(
 					'interface-unconnected',
@@ -1417,6 +1505,7 @@ class Linter {
 	run(): Diagnostic[] {
 		this.lintLinks();
 		this.lintVlansAcrossSwitches();
+		this.lintProductUplinks();
 		this.lintLoops();
 		this.lintSegments();
 		this.lintMacs();

@@ -12,11 +12,22 @@
  *    that hypervisor, the NAT and host-only ones holding an implicit hypervisor
  *    address).
  *
+ * Hypervisors with a `product` (presets.md) are not re-derived here: their
+ * guests' segments are read from the resolver's output (resolveTopology), the
+ * one place that knows each product's virtual switches (kernel-NAT bridges,
+ * per-guest user-mode NAT engines, docker networks, ESXi vSwitches with port
+ * groups on VLANs, Hyper-V internal switches, ...). Their virtual switches
+ * join channels like switches do, the hypervisor's implicit interfaces and the
+ * NAT engines' addresses become `implicit` addresses, and the product's DHCP
+ * leases are known (`lease`). If the resolver cannot run on the document (it
+ * expects references to be valid), product guests fall back to the rules below.
+ *
  * Used by lint (duplicate addresses, subnet/MTU mismatches, gateways nobody
  * answers for, VLANs not carried, L2 loops) and usable by the canvas. Pure: no
  * I/O, tolerant of dangling references (they are lint's business).
  */
 import type { Interface, Node, Topology } from './types';
+import { resolveTopology, type RNode, type ResolvedTopology } from './resolve';
 
 // ---------------------------------------------------------------- IPv4 helpers
 
@@ -295,10 +306,15 @@ export interface L3Ref {
 }
 
 export interface ImplicitAddress {
+	/** the holder: the hypervisor, or a product's NAT engine (a resolver id such as `vb:nat-engine:web1.eth0`) */
 	node: string;
 	/** "10.0.2.1/24" */
 	ip: string;
 	role: 'nat-gateway' | 'host-only';
+	/** the hypervisor the holder belongs to, when the holder is not a node of the file */
+	owner?: string;
+	/** how to name the holder in messages, when it is not a node of the file */
+	label?: string;
 }
 
 export type SegmentKind = 'l2' | 'nat' | 'host-only' | 'internal' | 'private';
@@ -316,6 +332,8 @@ export interface Segment {
 	switches: { node: string; vlan: number }[];
 	/** addresses the hypervisor holds there without an interface (NAT gateway, host-only) */
 	implicit: ImplicitAddress[];
+	/** product virtual switches on it (resolver ids) and the VLAN of each inside the switch */
+	virtual?: { id: string; vlan: number }[];
 }
 
 export interface LinkChannels {
@@ -335,6 +353,17 @@ export interface SegmentMap {
 	bySwitchVlan: Map<string, Segment>;
 	links: LinkChannels[];
 	of(node: string, iface: string): Segment | undefined;
+	/**
+	 * The resolver's view, when the file has product hypervisors and the
+	 * resolver could run: then every product segment above is the resolver's.
+	 */
+	resolved?: ResolvedTopology;
+	/** Hypervisors whose guests' segments come from the resolver. */
+	resolvedHypervisors: Set<string>;
+	/** The address a product gives a guest interface without `ip` (its DHCP, Docker IPAM), if any. */
+	lease(node: string, iface: string): Cidr | undefined;
+	/** The hypervisor whose network namespace a container shares (docker/podman `attach: host`). */
+	netnsOf(node: string): string | undefined;
 }
 
 export interface SegmentOptions {
@@ -380,11 +409,72 @@ function attachmentEntity(t: Topology, guestId: string, iface: string, itf: Inte
 	}
 }
 
+/** Entities of the resolver's product segments (keys of the union-find that are not `if:`/`sw:`). */
+type VirtualEntity =
+	| { type: 'vsw'; sw: RNode; vlan: number }
+	| { type: 'implicit'; hv: string; iface: string }
+	| { type: 'engine'; engine: RNode };
+
+/** The resolver's output when the file has product hypervisors, or undefined (none, or it cannot run). */
+function resolveProducts(t: Topology): { resolved: ResolvedTopology; hvs: Set<string> } | undefined {
+	const hvs = new Set<string>();
+	for (const [id, n] of Object.entries(t.nodes ?? {})) if (n?.kind === 'hypervisor' && !isGenericHypervisor(n)) hvs.add(id);
+	if (!hvs.size) return undefined;
+	try {
+		return { resolved: resolveTopology(t), hvs };
+	} catch {
+		return undefined; // a document the resolver cannot take (dangling references): lint reports those
+	}
+}
+
 export function computeSegments(t: Topology, opts: SegmentOptions = {}): SegmentMap {
 	const includeDown = opts.includeDown ?? true;
 	const uf = new UnionFind();
 	const nodes = t.nodes ?? {};
 	const order: string[] = []; // entity keys in discovery order (file order)
+	const products = resolveProducts(t);
+	const rt = products?.resolved;
+	const productHvs = products?.hvs ?? new Set<string>();
+	const virt = new Map<string, VirtualEntity>();
+	/** A resolver node that belongs to a product hypervisor (virtual switch or NAT engine). */
+	const productVirtual = (id: string): RNode | undefined => {
+		const rn = rt?.nodes.get(id);
+		return rn && !rn.source && rn.owner !== undefined && productHvs.has(rn.owner) ? rn : undefined;
+	};
+	/** Channels of a resolved link end (a product virtual switch port, a NAT engine, a hypervisor's implicit interface, or a file interface). */
+	const resolvedChannels = (end: { node: string; iface: string }): Map<Channel, string> => {
+		const out = new Map<Channel, string>();
+		const rn = rt!.nodes.get(end.node);
+		if (!rn) return out;
+		if (rn.kind === 'virtual-switch') {
+			const p = rn.interfaces.find((i) => i.name === end.iface);
+			if (!p) return out;
+			const key = (vlan: number) => {
+				const k = `vsw\u0001${rn.id}\u0001${vlan}`;
+				if (!virt.has(k)) virt.set(k, { type: 'vsw', sw: rn, vlan });
+				return k;
+			};
+			if (p.trunk !== undefined || p.native !== undefined) {
+				for (const v of p.trunk ?? []) out.set(v, key(v));
+				if (p.native !== undefined) out.set(0, key(p.native));
+			} else out.set(0, key(p.vlan ?? 1));
+			return out;
+		}
+		if (rn.kind === 'nat-engine') {
+			const k = `engine\u0001${rn.id}`;
+			virt.set(k, { type: 'engine', engine: rn });
+			out.set(0, k);
+			return out;
+		}
+		const src = nodes[end.node];
+		if (src && (src.kind === 'switch' || interfaceNames(src).has(end.iface))) return portChannels(t, end.node, end.iface, { includeDown });
+		const ri = rn.interfaces.find((i) => i.name === end.iface);
+		if (!ri || (!includeDown && ri.down)) return out;
+		const k = `implicit\u0001${end.node}\u0001${end.iface}`;
+		virt.set(k, { type: 'implicit', hv: end.node, iface: end.iface });
+		out.set(0, k);
+		return out;
+	};
 
 	const add = (k: string) => {
 		if (!isKnown.has(k)) {
@@ -418,13 +508,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 
 	// Links.
 	const links: LinkChannels[] = [];
-	(t.links ?? []).forEach((link, index) => {
-		const ea = splitEnd(link?.a);
-		const eb = splitEnd(link?.b);
-		const chA = ea && nodes[ea.node] ? portChannels(t, ea.node, ea.iface, { includeDown }) : new Map<Channel, string>();
-		const chB = eb && nodes[eb.node] ? portChannels(t, eb.node, eb.iface, { includeDown }) : new Map<Channel, string>();
-		links.push({ index, a: ea ?? undefined, b: eb ?? undefined, chA, chB });
-		if (!includeDown && link?.down) return;
+	const joinChannels = (chA: Map<Channel, string>, chB: Map<Channel, string>) => {
 		for (const [c, ka] of chA) {
 			const kb = chB.get(c);
 			if (kb === undefined) continue;
@@ -432,12 +516,35 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 			add(kb);
 			uf.union(ka, kb);
 		}
+	};
+	// Product segments: the resolver's virtual links, and the file links whose
+	// hypervisor end a product's virtual switch took over (the uplink's cable).
+	const takenOver = new Set<number>();
+	if (rt) {
+		for (const l of rt.links) {
+			const virtualEnd = productVirtual(l.a.node) || productVirtual(l.b.node);
+			if (!virtualEnd) continue;
+			if (l.index !== null) takenOver.add(l.index);
+			if (!includeDown && l.down) continue;
+			joinChannels(resolvedChannels(l.a), resolvedChannels(l.b));
+		}
+	}
+	(t.links ?? []).forEach((link, index) => {
+		const ea = splitEnd(link?.a);
+		const eb = splitEnd(link?.b);
+		const chA = ea && nodes[ea.node] ? portChannels(t, ea.node, ea.iface, { includeDown }) : new Map<Channel, string>();
+		const chB = eb && nodes[eb.node] ? portChannels(t, eb.node, eb.iface, { includeDown }) : new Map<Channel, string>();
+		links.push({ index, a: ea ?? undefined, b: eb ?? undefined, chA, chB });
+		if (!includeDown && link?.down) return;
+		if (takenOver.has(index)) return;
+		joinChannels(chA, chB);
 	});
 
 	// Hypervisor attachments.
 	const privKind = new Map<string, { kind: SegmentKind; hv: string }>();
 	for (const [id, node] of Object.entries(nodes)) {
 		if (!node || !node.on) continue;
+		if (rt && productHvs.has(node.on)) continue; // the resolver's links above
 		for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
 			if (!itf?.attach) continue;
 			if (!includeDown && itf.down) continue;
@@ -457,11 +564,25 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 	const bySwitchVlan = new Map<string, Segment>();
 	for (const k of order) {
 		const r = uf.find(k);
+		const v = virt.get(k);
+		if (v?.type === 'vsw') continue; // below: a VLAN of a virtual switch makes no segment by itself
 		let seg = byRoot.get(r);
 		if (!seg) {
 			seg = { id: segments.length, kind: 'l2', label: '', interfaces: [], switches: [], implicit: [] };
 			byRoot.set(r, seg);
 			segments.push(seg);
+		}
+		if (v?.type === 'implicit') {
+			const ri = rt!.nodes.get(v.hv)?.interfaces.find((i) => i.name === v.iface);
+			if (ri?.ip) seg.implicit.push({ node: v.hv, ip: `${ri.ip}/${ri.prefixLen ?? 32}`, role: ri.implicit ?? 'host-only' });
+			continue;
+		}
+		if (v?.type === 'engine') {
+			const e = v.engine;
+			const len = e.interfaces[0]?.prefixLen ?? 32;
+			for (const ip of [...e.interfaces.map((i) => i.ip), ...(e.extraAddresses ?? [])])
+				if (ip) seg.implicit.push({ node: e.id, owner: e.owner, label: e.label, ip: `${ip}/${len}`, role: 'nat-gateway' });
+			continue;
 		}
 		const [type, a, b] = k.split(':');
 		if (type === 'if') {
@@ -488,17 +609,56 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 			}
 		}
 	}
-	for (const seg of segments) seg.label = labelOf(seg, t);
+	// Product virtual switches: the kind and owner of the segment they are in.
+	for (const k of order) {
+		const v = virt.get(k);
+		if (v?.type !== 'vsw') continue;
+		const seg = byRoot.get(uf.find(k));
+		if (!seg) continue;
+		(seg.virtual ??= []).push({ id: v.sw.id, vlan: v.vlan });
+		const kind: SegmentKind = v.sw.segment === 'nat' ? 'nat' : v.sw.segment === 'host-only' ? 'host-only' : v.sw.segment === 'internal' ? 'internal' : 'l2';
+		if (kind !== 'l2') {
+			seg.kind = kind;
+			seg.hypervisor = v.sw.owner;
+		}
+	}
+	for (const seg of segments) seg.label = labelOf(seg, t, rt);
+	const leases = new Map<string, Cidr>();
+	const netns = new Map<string, string>();
+	if (rt)
+		for (const [id, n] of Object.entries(nodes)) {
+			if (!n?.on || !productHvs.has(n.on)) continue;
+			const rn = rt.nodes.get(id);
+			if (!rn) continue;
+			if (rn.netns) netns.set(id, rn.netns);
+			for (const ri of rn.interfaces) {
+				if (!ri.ip || n.interfaces?.[ri.name]?.ip) continue;
+				const c = parseCidr(`${ri.ip}/${ri.prefixLen ?? 32}`);
+				if (c) leases.set(`${id}\u0000${ri.name}`, c);
+			}
+		}
 	return {
 		segments,
 		byInterface,
 		bySwitchVlan,
 		links,
-		of: (node, iface) => byInterface.get(`${node}\u0000${iface}`)
+		of: (node, iface) => byInterface.get(`${node}\u0000${iface}`),
+		resolved: rt,
+		resolvedHypervisors: rt ? productHvs : new Set(),
+		lease: (node, iface) => leases.get(`${node}\u0000${iface}`),
+		netnsOf: (node) => netns.get(node)
 	};
 }
 
-function labelOf(seg: Segment, t: Topology): string {
+function labelOf(seg: Segment, t: Topology, rt?: ResolvedTopology): string {
+	if (seg.virtual?.length && !seg.switches.length) {
+		// A product segment: the resolver's name for it ("dock network "frontend"", "esx1 vSwitch on vmnic0 VLAN 10").
+		const { id, vlan } = seg.virtual[0];
+		const sw = rt?.nodes.get(id);
+		const uplink = sw?.interfaces.find((i) => i.name === 'uplink' && i.trunk !== undefined);
+		const label = sw?.label ?? id;
+		return uplink ? `${label} ${vlan === uplink.native ? 'untagged' : `VLAN ${vlan}`}` : label;
+	}
 	if (seg.kind === 'nat') return `${seg.hypervisor} NAT network`;
 	if (seg.kind === 'host-only') return `${seg.hypervisor} host-only network`;
 	if (seg.kind === 'internal' || seg.kind === 'private') {
