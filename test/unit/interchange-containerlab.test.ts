@@ -8,7 +8,7 @@ import { fromContainerlab } from '../../src/lib/interchange/containerlab-import'
 import { parseExec } from '../../src/lib/interchange/exec-parse';
 import { resolveTopology } from '../../src/lib/model/resolve';
 import type { Topology } from '../../src/lib/model/types';
-import { allVnetFiles, FIXTURES, loadVnet } from './interchange-helpers';
+import { allVnetFiles, FIXTURES, loadVnet, PRODUCT_FIXTURES_DIR, TOPOLOGIES_DIR } from './interchange-helpers';
 
 const schema = JSON.parse(readFileSync(path.join(FIXTURES, 'containerlab/clab.schema.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -30,9 +30,31 @@ function facts(t: Topology) {
 	return { nodes, links, addrs: addrs.sort(), routes: routes.sort() };
 }
 
+/** The hypervisor-product part of a design (presets.md): what the labels must carry back exactly. */
+function productFacts(t: Topology) {
+	const out: Record<string, unknown> = {};
+	for (const [id, n] of Object.entries(t.nodes)) {
+		if (n.kind === 'hypervisor') out[id] = { product: n.product, networks: n.networks, portgroups: n.portgroups, nat: n.nat, services: n.services };
+		for (const [name, i] of Object.entries(n.interfaces ?? {}))
+			if (i.attach) out[`${id}.${name}`] = { on: n.on, attach: i.attach, network: i.network, uplink: i.uplink, dhcp: i.dhcp, services: n.services };
+	}
+	return JSON.parse(JSON.stringify(out));
+}
+
 describe('containerlab export', async () => {
 	const files = await allVnetFiles();
 	it('finds the conformance and gallery files', () => expect(files.length).toBeGreaterThan(10));
+	it('every gallery file, lesson and product fixture loads (all are round-trip material)', () => {
+		const want = [
+			...readdirSync(TOPOLOGIES_DIR).filter((f) => f.endsWith('.vnet.yaml')),
+			...readdirSync(path.join(TOPOLOGIES_DIR, 'lessons')).filter((f) => f.endsWith('.vnet.yaml')).map((f) => `lessons/${f}`),
+			...readdirSync(PRODUCT_FIXTURES_DIR).filter((f) => f.endsWith('.vnet.yaml')).map((f) => `fixtures/products/${f}`)
+		];
+		const got = new Set(files.map((f) => f.file));
+		expect(want.filter((f) => !got.has(f))).toEqual([]);
+		for (const p of ['virtualbox', 'vmware', 'libvirt', 'hyper-v', 'docker', 'esxi', 'qemu', 'podman', 'lxc'])
+			expect(files.some((f) => Object.values(f.topology.nodes).some((n) => n.product === p)), p).toBe(true);
+	});
 	for (const { file, topology } of files) {
 		it(`${file}: valid against the containerlab schema subset`, () => {
 			const out = toContainerlab(topology);
@@ -56,6 +78,9 @@ describe('containerlab export', async () => {
 			if (!back.ok) throw new Error(back.errors.join('\n'));
 			const again = await loadVnet(back.yaml, 'back.vnet.yaml');
 			expect(facts(again)).toEqual(facts(topology));
+			// hypervisor products: product, networks, port groups, NAT and forwards as written, every attachment
+			expect(productFacts(again)).toEqual(productFacts(topology));
+			expect(back.warnings ?? []).toEqual([]);
 			for (const [id, n] of Object.entries(topology.nodes)) {
 				expect(again.nodes[id].kind).toBe(n.kind);
 				expect(again.nodes[id].position).toEqual(n.position);
@@ -64,6 +89,52 @@ describe('containerlab export', async () => {
 			expect(() => resolveTopology(again)).not.toThrow();
 		});
 	}
+	it('exports hypervisor products faithfully where Linux can, and says what differs in the header', () => {
+		const byName = (p: string) => files.find((f) => f.file.startsWith(p))!.topology;
+		const execOf = (yaml: string, node: string): string[] => parse(yaml).topology.nodes[node].exec ?? [];
+		// VirtualBox: user-mode NAT as one bridge per engine with its gateway, MASQUERADE, marks for the shared 10.0.2.0/24
+		const vb = toContainerlab(byName('virtualbox-lab')).yaml;
+		const vbox = execOf(vb, 'vbox');
+		expect(vbox).toEqual(expect.arrayContaining(['ip link add unat0 type bridge', 'ip addr add 10.0.2.2/24 dev unat0', 'ip addr add 10.0.2.2/24 dev unat1', 'ip addr add 10.0.9.1/24 dev unat2']));
+		expect(vbox).toContain('iptables -t nat -A POSTROUTING -s 10.0.2.0/24 ! -d 10.0.2.0/24 -j MASQUERADE');
+		expect(vbox).toContain('ip route add 10.0.2.0/24 dev unat1 table 101');
+		expect(vbox).toContain('iptables -t mangle -A PREROUTING -d 192.168.1.10 -p tcp --dport 8443 -j MARK --set-mark 101');
+		expect(vbox).toContain('iptables -t nat -A PREROUTING -d 192.168.1.10 -p tcp --dport 8443 -j DNAT --to-destination 10.0.2.15:443');
+		expect(vbox.indexOf('iptables -A FORWARD -j DROP')).toBe(vbox.length - 1 - [...vbox].reverse().findIndex((l) => l.startsWith('iptables -A FORWARD')));
+		expect(vb).toMatch(/^# .*vbox \(virtualbox\) web1\.eth0, web2\.eth0, k8s1\.eth0, k8s2\.eth0: user-mode NAT approximated .*routed hop/m);
+		expect(parse(vb).topology.nodes.vbox.labels['vnet.forwards']).toBe('tcp/2222=web1%3A22 tcp/8443=web2%3A443');
+		// Docker: user-defined networks isolated from each other; host networking shares the namespace
+		const dk = toContainerlab(byName('docker-host')).yaml;
+		const dock = execOf(dk, 'dock');
+		expect(dock).toContain('iptables -A FORWARD -i dbr-frontend -o dbr-backend -j DROP');
+		expect(dock).toContain('iptables -A FORWARD -i dbr-backend -o dbr-frontend -j DROP');
+		expect(dock.indexOf('iptables -A FORWARD -i dbr-frontend -o dbr-backend -j DROP')).toBeLessThan(dock.indexOf('iptables -A FORWARD -i dbr-frontend -j ACCEPT'));
+		expect(parse(dk).topology.nodes.metrics['network-mode']).toBe('container:dock');
+		expect(dk).toMatch(/^# .*dock \(docker\) sensor\.eth0: macvlan\/macvtap: plain ports of the uplink bridge; unlike the product/m);
+		expect(dk).toMatch(/^# .*DOCKER-ISOLATION/m);
+		// libvirt: outside packets for a NAT guest are rejected
+		expect(execOf(toContainerlab(byName('kvm-libvirt')).yaml, 'kvm1')).toContain('iptables -A FORWARD -o virbr0 -j REJECT --reject-with icmp-port-unreachable');
+		// ESXi: port groups as VLAN bridge ports; VGT (4095) moves the untagged channel to 4094
+		const es = toContainerlab(byName('esxi-host')).yaml;
+		const esx = execOf(es, 'esx1');
+		expect(esx).toContain('ip link add br-eth1 type bridge vlan_filtering 1');
+		expect(esx).toEqual(expect.arrayContaining(['bridge vlan add dev eth1 vid 1-4093', 'bridge vlan add dev eth1 vid 4094 pvid untagged', 'bridge vlan add dev br-eth1 vid 4094 pvid untagged self']));
+		const lab = parse(es);
+		const port = (guest: string) => lab.topology.links.map((l: any) => l.endpoints).find((e: string[]) => e[0] === `${guest}:eth1`)[1].split(':')[1];
+		expect(esx).toContain(`bridge vlan add dev ${port('web1')} vid 10 pvid untagged`);
+		expect(esx).toContain(`bridge vlan add dev ${port('db1')} vid 20 pvid untagged`);
+		expect(es).toMatch(/^# .*esx1 \(esxi\) .*port groups are ports of a VLAN-filtering bridge/m);
+		// `none`: no link; names with spaces survive in the labels
+		const ev = toContainerlab(byName('fixtures/products/every-attach-mode')).yaml;
+		const evLab = parse(ev);
+		const linked = new Set(evLab.topology.links.flatMap((l: any) => l.endpoints));
+		expect(linked.has('p4:eth1')).toBe(false);
+		expect(linked.has('v1:eth1')).toBe(false);
+		expect(linked.has('v1:eth2')).toBe(true);
+		expect(ev).toMatch(/^# .*pod \(podman\) p4\.eth0: `none`: not attached \(no link\)/m);
+		expect(evLab.topology.nodes.esx.labels['vnet.portgroups']).toBe('VM%20Network=0 Tagged%2040=40@vmnic1');
+		expect(evLab.topology.nodes.e1.labels['vnet.attach']).toBe('eth0=portgroup:VM%20Network');
+	});
 	it('states what has no containerlab equivalent in the header', () => {
 		const byName = (p: string) => files.find((f) => f.file.startsWith(p))!.topology;
 		const vrrp = toContainerlab(byName('ha-vrrp')).yaml;

@@ -40,22 +40,34 @@ export async function loadVnet(text: string, file = 'test.vnet.yaml'): Promise<T
 
 export const CONFORMANCE_DIR = path.resolve(__dirname, '../../../shared/conformance');
 export const TOPOLOGIES_DIR = path.resolve(__dirname, '../../topologies');
+export const PRODUCT_FIXTURES_DIR = path.resolve(__dirname, '../fixtures/products');
 
-/** Every vnet file of topologies/ and the shared conformance suite that loads. */
+/** Every vnet file of topologies/ (and its lessons), the shared conformance suite and the product fixtures that loads. */
 export async function allVnetFiles(): Promise<{ file: string; topology: Topology }[]> {
 	const out: { file: string; topology: Topology }[] = [];
-	const dirs = [TOPOLOGIES_DIR, CONFORMANCE_DIR, '/work/shared/conformance'].filter((d, i, a) => existsSync(d) && a.indexOf(d) === i);
+	const dirs: [string, string][] = [
+		[TOPOLOGIES_DIR, ''],
+		[path.join(TOPOLOGIES_DIR, 'lessons'), 'lessons/'],
+		[CONFORMANCE_DIR, ''],
+		['/work/shared/conformance', ''],
+		[PRODUCT_FIXTURES_DIR, 'fixtures/products/']
+	];
 	const seen = new Set<string>();
-	for (const d of dirs)
+	const seenDirs = new Set<string>();
+	for (const [d, prefix] of dirs) {
+		if (!existsSync(d) || seenDirs.has(d)) continue;
+		seenDirs.add(d);
 		for (const f of readdirSync(d).filter((x) => x.endsWith('.vnet.yaml')).sort()) {
-			if (seen.has(f)) continue;
-			seen.add(f);
+			const file = prefix + f;
+			if (seen.has(file)) continue;
+			seen.add(file);
 			try {
-				out.push({ file: f, topology: await loadVnet(readFileSync(path.join(d, f), 'utf8'), f) });
+				out.push({ file, topology: await loadVnet(readFileSync(path.join(d, f), 'utf8'), f) });
 			} catch {
 				/* files that do not load are not round-trip material */
 			}
 		}
+	}
 	return out;
 }
 

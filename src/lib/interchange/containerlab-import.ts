@@ -18,7 +18,7 @@ import { parseDuration, parseBandwidth } from '../model/units';
 import { ipToU32, parseCidr, u32ToIp } from '../engine/ip';
 import { FORWARDING_KINDS } from '../model/resolve';
 import { arr, field, isObject, num, parseJsonSafe, parseYamlSafe, quote, str, InputError, type Json, type JsonObject } from './safe';
-import { IdAllocator, cleanLabel, isIfaceName, sanitizeIfaceName } from './ids';
+import { IdAllocator, cleanLabel, isIfaceName, labelDecode, sanitizeIfaceName } from './ids';
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';
 import { runImport, type ImportResult, type Warnings } from './import-common';
 
@@ -30,6 +30,8 @@ export interface ClabImportOptions {
 }
 
 const MAX_NODES = 5000;
+/** `vnet.attach` label entries: `IFACE=MODE[:NETWORK][@UPLINK]` (network and uplink percent-encoded). */
+const ATTACH_RE = new RegExp(`^([a-z][a-z0-9.]*)=(${ALL_ATTACH_MODES.join('|')})(?::([^\\s=:@]+))?(?:@([^\\s=:@]+))?$`);
 const MAX_LINKS = 20000;
 
 const ROUTER_KINDS = /^(srl|nokia_|ceos|arista_|crpd|juniper_(crpd|vmx|vjunos|cjunos|vqfx)|vr-|cisco_|sonic|dell_|vyos|vyosnetworks|mikrotik|ipinfusion|huawei|6wind|arrcus|openwrt|rare|fdio|cumulus|nvidia_|aruba|ciena|plvision|veesix|openbsd|freebsd)/;
@@ -306,6 +308,9 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			const { id, changed } = ids.take(name);
 			if (changed) w.add(path, `node name ${quote(name)} is not a valid vnet id: imported as ${id}`);
 			if (!kind) w.add(path, 'no kind; imported as a host');
+			const netMode = str(pick('network-mode'));
+			if (netMode !== undefined && !labels.has('vnet.attach'))
+				w.add(`${path}.network-mode`, `network-mode ${quote(netMode)} is not read (a vnet container shares its host's network with \`attach: host\`)`);
 			clab.push({
 				name,
 				id,
@@ -355,6 +360,8 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 
 		// Per node: facts from exec, interface names, kind.
 		const nodes: Record<string, Node> = Object.create(null);
+		/** hypervisors whose forwards come from their `vnet.forwards` label */
+		const labelledForwards = new Set<string>();
 		const ifaceNames = new Map<string, IfaceNames>();
 		const factsOf = new Map<string, NodeFacts>();
 		for (const n of clab) {
@@ -375,12 +382,39 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			if (kind === 'hypervisor' && product !== undefined && Object.hasOwn(PRODUCTS, product)) {
 				node.product = product;
 				for (const part of (n.labels.get('vnet.networks') ?? '').split(/\s+/)) {
-					const x = /^([A-Za-z0-9_.-]+)=(\d+\.\d+\.\d+\.\d+\/\d+)$/.exec(part);
-					if (x) (node.networks ??= {})[x[1]] = { subnet: x[2] };
+					const x = /^([^\s=]+)=(\d+\.\d+\.\d+\.\d+\/\d+)$/.exec(part);
+					const name = x && labelDecode(x[1]);
+					if (x && name) (node.networks ??= {})[name] = { subnet: x[2] };
+					else if (part) w.add(`${n.path}.labels.vnet.networks`, `ignored ${quote(part)}`);
 				}
 				for (const part of (n.labels.get('vnet.portgroups') ?? '').split(/\s+/)) {
-					const x = /^([A-Za-z0-9_.-]+)=(\d+)(?:@([a-z][a-z0-9]*))?$/.exec(part);
-					if (x) (node.portgroups ??= {})[x[1]] = x[3] ? { vlan: +x[2], uplink: x[3] } : { vlan: +x[2] };
+					const x = /^([^\s=@]+)=(\d+)(?:@([^\s=@]+))?$/.exec(part);
+					const name = x && labelDecode(x[1]);
+					const uplink = x?.[3] !== undefined ? labelDecode(x[3]) : undefined;
+					if (x && name && uplink !== null && +x[2] <= 4095) (node.portgroups ??= {})[name] = uplink ? { vlan: +x[2], uplink } : { vlan: +x[2] };
+					else if (part) w.add(`${n.path}.labels.vnet.portgroups`, `ignored ${quote(part)}`);
+				}
+			}
+			if (kind === 'hypervisor') {
+				// the design's NAT network and forwards as written (the exec lines hold their resolved addresses)
+				const subnet = n.labels.get('vnet.nat-subnet');
+				if (subnet !== undefined) {
+					if (/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(subnet)) node.nat = { ...(node.nat ?? {}), subnet };
+					else w.add(`${n.path}.labels.vnet.nat-subnet`, `ignored ${quote(subnet)}`);
+				}
+				const fwd = n.labels.get('vnet.forwards');
+				if (fwd !== undefined) {
+					const forwards: NonNullable<NonNullable<Node['nat']>['forwards']> = [];
+					for (const part of fwd.split(/\s+/)) {
+						const x = /^(tcp|udp)\/(\d{1,5})=([^\s=@]+)(?:@([^\s=@]+))?$/.exec(part);
+						const to = x && labelDecode(x[3]);
+						const inIf = x?.[4] !== undefined ? labelDecode(x[4]) : undefined;
+						if (x && to && inIf !== null && +x[2] >= 1 && +x[2] <= 65535)
+							forwards.push({ ...(inIf ? { in: inIf } : {}), proto: x[1] as 'tcp' | 'udp', port: +x[2], to });
+						else if (part) w.add(`${n.path}.labels.vnet.forwards`, `ignored ${quote(part)}`);
+					}
+					labelledForwards.add(n.name);
+					if (forwards.length) node.nat = { ...(node.nat ?? {}), forwards };
 				}
 			}
 			const pos = positions.get(n.name) ?? labelPosition(n);
@@ -402,12 +436,14 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			if (!spec) continue;
 			const m = new Map<string, { attach: string; network?: string; uplink?: string }>();
 			for (const part of spec.split(/\s+/)) {
-				const x = new RegExp(`^([a-z][a-z0-9.]*)=(${ALL_ATTACH_MODES.join('|')})(?::([A-Za-z0-9_.-]+))?(?:@([a-z][a-z0-9]*))?$`).exec(part);
-				if (!x) {
+				const x = ATTACH_RE.exec(part);
+				const network = x?.[3] !== undefined ? labelDecode(x[3]) : undefined;
+				const uplink = x?.[4] !== undefined ? labelDecode(x[4]) : undefined;
+				if (!x || network === null || uplink === null) {
 					if (part) w.add(`${n.path}.labels.vnet.attach`, `ignored ${quote(part)}`);
 					continue;
 				}
-				m.set(x[1], { attach: x[2], network: x[3], uplink: x[4] });
+				m.set(x[1], { attach: x[2], network, uplink });
 			}
 			attachOf.set(n.name, m);
 		}
@@ -470,7 +506,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			for (const a of facts.addrs) {
 				const hb = hvBridge(a.dev);
 				if (hb === null) {
-					if (/^(nat0|docker0)$/.test(a.dev)) {
+					if (/^(nat0|docker0)$/.test(a.dev) && !n.labels.has('vnet.nat-subnet') && !n.labels.has('vnet.product')) {
 						const c = parseCidr(a.cidr);
 						const subnet = `${u32ToIp(c.net)}/${c.len}`;
 						if (subnet !== '10.0.2.0/24' && subnet !== '172.17.0.0/16') node.nat = { ...(node.nat ?? {}), subnet };
@@ -507,6 +543,13 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 				if (Object.prototype.hasOwnProperty.call(ifaces, d) && ifaces[d].attach !== undefined) {
 					dhcpIfaces.add(d);
 				}
+			// product-addressed (IPAM) interfaces: like DHCP leases, but the design says neither `ip` nor `dhcp`
+			const autoIfaces = new Set<string>();
+			for (const d of (n.labels.get('vnet.auto') ?? '').split(/\s+/).filter(Boolean))
+				if (Object.prototype.hasOwnProperty.call(ifaces, d) && ifaces[d].attach !== undefined && !dhcpIfaces.has(d)) {
+					dhcpIfaces.add(d);
+					autoIfaces.add(d);
+				}
 			// Routes: the default route becomes the gateway of the interface on its subnet.
 			const routes: Route[] = [];
 			for (const r of facts.routes) {
@@ -538,7 +581,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			for (const d of dhcpIfaces) {
 				delete ifaces[d].ip;
 				delete ifaces[d].gateway;
-				ifaces[d].dhcp = true;
+				if (!autoIfaces.has(d)) ifaces[d].dhcp = true;
 			}
 			if (routes.length) node.routes = routes;
 			if (Object.keys(ifaces).length) node.interfaces = ifaces;
@@ -550,8 +593,10 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			filterOf(n, kind, facts, names, w, node);
 			// NAT.
 			if (kind === 'hypervisor') {
-				const fw = dedupe(facts.dnat.map((d) => ({ proto: d.proto, port: d.port, to: d.to })));
-				if (fw.length) node.nat = { ...(node.nat ?? {}), forwards: fw };
+				if (!labelledForwards.has(n.name)) {
+					const fw = dedupe(facts.dnat.map((d) => ({ proto: d.proto, port: d.port, to: d.to })));
+					if (fw.length) node.nat = { ...(node.nat ?? {}), forwards: fw };
+				}
 			} else if (facts.masquerade.length || facts.dnat.length) {
 				if (kind !== 'nat-gateway') w.add(n.path, `NAT rules on a ${kind} are only kept on nat-gateway nodes; ignored`);
 				else {
@@ -561,6 +606,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 						else masq.push(names.get(m.out));
 					}
 					const forwards = facts.dnat
+						.filter((d) => !d.local)
 						.filter((d) => {
 							if (!d.in) w.add(`${n.path}.exec[${d.line}]`, 'DNAT without -i is not representable on a nat-gateway; ignored');
 							return !!d.in;

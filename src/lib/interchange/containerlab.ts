@@ -18,10 +18,11 @@
  */
 import { Document, isMap, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
 import type { Interface, Node, Rule, Topology } from '../model/types';
-import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode } from '../model/resolve';
+import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode, type RIface } from '../model/resolve';
 import { parseCidr, u32ToIp, isIpv4 } from '../engine/ip';
 import { formatBandwidth, formatDuration } from '../model/units';
 import { physicalInterfaces, guestAttachments } from './ports';
+import { labelEncode } from './ids';
 
 export const DEFAULT_CLAB_IMAGE = 'ghcr.io/hellt/network-multitool';
 /** The default image runs nginx on ports 80 and 443; vnet endpoints listen only on their `services`. */
@@ -210,7 +211,10 @@ function natLines(plan: NodePlan): void {
 }
 
 function serviceLines(plan: NodePlan): void {
-	for (const s of plan.r.services) {
+	// A hypervisor's resolved services include those of its `attach: host` containers (one network
+	// namespace): those containers share it here too (network-mode) and start their own listeners.
+	const services = plan.node.kind === 'hypervisor' ? (plan.node.services ?? []) : plan.r.services;
+	for (const s of services) {
 		const listen = s.proto === 'tcp' ? `TCP-LISTEN:${s.port},fork,reuseaddr` : `UDP-RECVFROM:${s.port},fork`;
 		const answer = s.proto === 'tcp' ? 'SYSTEM:cat' : 'SYSTEM:"head -c 64"';
 		plan.exec.push(`sh -c 'socat ${listen} ${answer} >/dev/null 2>&1 &'`);
@@ -246,57 +250,187 @@ function bridgeName(name: string): string {
 	return name.replace(/[^A-Za-z0-9_.-]/g, '').replace(/^br-/, 'dbr-').slice(0, 15) || 'br0';
 }
 
-/** Hypervisor segments as bridges inside the hypervisor container. */
-function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Set<string>): void {
+/** "1 2 3 7 9 10" -> ["1-3", "7", "9-10"] (`bridge vlan ... vid A-B`). */
+function vidRanges(vids: number[]): string[] {
+	const out: string[] = [];
+	const s = [...new Set(vids)].sort((a, b) => a - b);
+	for (let i = 0; i < s.length; ) {
+		let j = i;
+		while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
+		out.push(i === j ? `${s[i]}` : `${s[i]}-${s[j]}`);
+		i = j + 1;
+	}
+	return out;
+}
+
+/** `bridge vlan` lines of one port of a VLAN-filtering bridge (`self`: the bridge device, i.e. the hypervisor's own port). */
+function portVlanLines(dev: string, p: { vlan?: number; trunk?: number[]; native?: number }, self = false): string[] {
+	const s = self ? ' self' : '';
+	const out: string[] = [];
+	const untaggedVid = p.trunk ? p.native : (p.vlan ?? 1);
+	const tagged = (p.trunk ?? []).filter((v) => v !== p.native);
+	if (untaggedVid !== 1 || tagged.includes(1)) out.push(`bridge vlan del dev ${dev} vid 1${s}`);
+	for (const r of vidRanges(tagged)) out.push(`bridge vlan add dev ${dev} vid ${r}${s}`);
+	if (untaggedVid !== undefined && untaggedVid !== 1) out.push(`bridge vlan add dev ${dev} vid ${untaggedVid} pvid untagged${s}`);
+	return out;
+}
+
+const USER_MODE_MARK = 100;
+
+/**
+ * Hypervisor segments as bridges inside the hypervisor container; returns
+ * whether the hypervisor routes (a NAT network: ip_forward on).
+ *
+ *   kernel NAT (nat0, docker0, virbr0, VMnet8, Default Switch, NetNat, user-defined
+ *       Docker networks): a bridge with the product's gateway address, MASQUERADE of
+ *       its subnet, DNAT for the forwards;
+ *   user-mode NAT (VirtualBox nat / nat-network, QEMU nat): one bridge per engine
+ *       (`unatN`) with the engine's gateway address, MASQUERADE; engines that share a
+ *       subnet (every VirtualBox NAT adapter is 10.0.2.0/24) are told apart by
+ *       connection marks and one routing table each;
+ *   host-only / isolated / internal switches: a bridge with the host address;
+ *   internal / private / custom: a bridge among guests (`intN`);
+ *   bridged / external / macvlan / macvtap / ESXi port groups: a bridge on the uplink
+ *       (`br-ethN`) holding the hypervisor's address; VLAN-filtering for port groups.
+ */
+function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Set<string>): boolean {
 	const hv = plan.r;
-	// Product NAT engines (user-mode NAT) are not bridges: their segments become plain bridges below.
+	const product = plan.node.product ?? 'generic';
 	const segs = [...r.nodes.values()].filter((n) => n.owner === hv.id && n.kind === 'virtual-switch');
-	/** The hypervisor interface on a segment (products may have several NAT / host-only networks). */
-	const hostIf = (seg: RNode) => {
+	/** The hypervisor interfaces on a segment, in link order (VMware's NAT device .2 before its host adapter .1). */
+	const hostIfs = (seg: RNode): RIface[] => {
+		const out: RIface[] = [];
 		for (const l of r.links)
-			for (const [x, y] of [[l.a, l.b], [l.b, l.a]] as const) if (x.node === seg.id && y.node === hv.id) return hv.interfaces.find((i) => i.name === y.iface);
+			for (const [x, y] of [
+				[l.a, l.b],
+				[l.b, l.a]
+			] as const)
+				if (x.node === seg.id && y.node === hv.id) {
+					const i = hv.interfaces.find((i) => i.name === y.iface);
+					if (i) out.push(i);
+				}
+		return out;
+	};
+	/** A user-mode NAT engine on a segment. */
+	const engineOf = (seg: RNode): RNode | undefined => {
+		for (const l of r.links)
+			for (const [x, y] of [
+				[l.a, l.b],
+				[l.b, l.a]
+			] as const)
+				if (x.node === seg.id && r.nodes.get(y.node)?.kind === 'nat-engine') return r.nodes.get(y.node);
 		return undefined;
 	};
+	const netOf = (ip: string, len: number) => {
+		const c = parseCidr(`${ip}/${len}`);
+		return `${u32ToIp(c.net)}/${c.len}`;
+	};
+	interface NatBridge {
+		br: string;
+		net: string;
+		userMode: boolean;
+		engine?: string;
+		mark?: number;
+	}
+	const natBridges: NatBridge[] = [];
+	const allBridges: string[] = [];
 	let internalIdx = 0;
+	let userIdx = 0;
+	const lines = plan.exec;
 	for (const seg of segs) {
 		let br: string;
-		const own = hostIf(seg);
-		if (seg.segment === 'nat' && own?.implicit === 'nat-gateway' && own.ip) {
-			const gw = own;
+		const own = hostIfs(seg);
+		const gw = own.find((i) => i.implicit === 'nat-gateway' && i.ip);
+		const engine = seg.segment === 'nat' ? engineOf(seg) : undefined;
+		if (seg.segment === 'nat' && gw) {
 			br = bridgeName(gw.name);
-			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${gw.ip}/${gw.prefixLen} dev ${br}`);
-			const c = parseCidr(`${gw.ip}/${gw.prefixLen}`);
-			const net = `${u32ToIp(c.net)}/${c.len}`;
-			plan.exec.push(
-				`${IPT} -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
-				`${IPT} -A FORWARD -o ${br} -m conntrack --ctstate DNAT -j ACCEPT`,
-				`${IPT} -A FORWARD -i ${br} -j ACCEPT`,
-				`${IPT} -A FORWARD -j DROP`,
-				`${IPT} -t nat -A POSTROUTING -s ${net} ! -d ${net} -j MASQUERADE`
-			);
-			const outside = hv.addresses.filter((a) => !hv.interfaces.some((i) => i.implicit && i.ip === a));
-			for (const f of hv.nat!.forwards)
-				for (const a of outside)
-					plan.exec.push(`${IPT} -t nat -A PREROUTING -d ${a} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
-		} else if (seg.segment === 'host-only' && own?.ip) {
-			const ho = own;
-			br = bridgeName(ho.name);
-			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${ho.ip}/${ho.prefixLen} dev ${br}`);
+			lines.push(`ip link add ${br} type bridge`, `ip link set ${br} up`);
+			for (const i of own) if (i.ip) lines.push(`ip addr add ${i.ip}/${i.prefixLen} dev ${br}`);
+			natBridges.push({ br, net: netOf(gw.ip!, gw.prefixLen!), userMode: false });
+		} else if (seg.segment === 'nat' && engine) {
+			// user-mode NAT: the engine's gateway (and DNS) address on the hypervisor
+			br = `unat${userIdx++}`;
+			const e = engine.interfaces[0];
+			lines.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip addr add ${e.ip}/${e.prefixLen} dev ${br}`);
+			natBridges.push({ br, net: netOf(e.ip!, e.prefixLen!), userMode: true, engine: engine.id });
+		} else if ((seg.segment === 'host-only' || seg.segment === 'nat') && own.some((i) => i.ip)) {
+			br = bridgeName(own[0].name);
+			lines.push(`ip link add ${br} type bridge`, `ip link set ${br} up`);
+			for (const i of own) if (i.ip) lines.push(`ip addr add ${i.ip}/${i.prefixLen} dev ${br}`);
 		} else if (seg.segment !== 'bridge') {
 			br = `int${internalIdx++}`;
-			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`);
+			lines.push(`ip link add ${br} type bridge`, `ip link set ${br} up`);
 		} else {
-			const uplink = own?.name ?? seg.id.slice(`${hv.id}:bridge:`.length);
+			const uplink = seg.id.slice(seg.id.lastIndexOf(':') + 1);
 			const upEth = dev(plan, uplink);
 			br = `br-${upEth}`;
 			bridgedUplinks.add(uplink);
-			plan.exec.push(`ip link add ${br} type bridge`, `ip link set ${br} up`, `ip link set ${upEth} master ${br}`);
+			const vlanAware = seg.interfaces.some((p) => p.trunk !== undefined || p.native !== undefined || (p.vlan ?? 1) !== 1);
+			lines.push(vlanAware ? `ip link add ${br} type bridge vlan_filtering 1` : `ip link add ${br} type bridge`, `ip link set ${br} up`, `ip link set ${upEth} master ${br}`);
+			if (vlanAware) {
+				const up = seg.interfaces.find((p) => p.name === 'uplink');
+				const self = seg.interfaces.find((p) => p.name === 'host');
+				if (up) lines.push(...portVlanLines(upEth, up));
+				if (self) lines.push(...portVlanLines(br, self, true));
+			}
 		}
+		allBridges.push(br);
 		for (const port of seg.interfaces) {
 			const eth = plan.guestPorts.get(port.name);
-			if (eth) plan.exec.push(`ip link set ${eth} master ${br}`);
+			if (!eth) continue;
+			lines.push(`ip link set ${eth} master ${br}`);
+			if (seg.segment === 'bridge' && (port.trunk !== undefined || port.native !== undefined || (port.vlan ?? 1) !== 1)) lines.push(...portVlanLines(eth, port));
 		}
 	}
+	if (natBridges.length === 0 && !hv.nat) return false;
+
+	// Who may be forwarded: replies, bridged frames (when br_netfilter hands them to iptables),
+	// published ports, and what leaves a NAT network; nothing else (host-only stays host-only).
+	const ipt = (s: string) => lines.push(`${IPT} ${s}`);
+	ipt('-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT');
+	for (const br of allBridges) ipt(`-A FORWARD -i ${br} -o ${br} -j ACCEPT`);
+	if (product === 'docker' || product === 'podman')
+		// DOCKER-ISOLATION: networks meet only through published ports
+		for (const a of natBridges) for (const b of natBridges) if (a !== b) ipt(`-A FORWARD -i ${a.br} -o ${b.br} -j DROP`);
+	for (const n of natBridges) ipt(`-A FORWARD -o ${n.br} -m conntrack --ctstate DNAT -j ACCEPT`);
+	// libvirt's own rules reject what comes from outside for a NAT guest
+	if (product === 'libvirt') for (const n of natBridges) ipt(`-A FORWARD -o ${n.br} -j REJECT --reject-with icmp-port-unreachable`);
+	for (const n of natBridges) ipt(`-A FORWARD -i ${n.br} -j ACCEPT`);
+	ipt('-A FORWARD -j DROP');
+	for (const net of new Set(natBridges.map((n) => n.net))) ipt(`-t nat -A POSTROUTING -s ${net} ! -d ${net} -j MASQUERADE`);
+
+	// User-mode engines sharing a subnet: a connection mark per engine and a routing table per mark.
+	const shared = natBridges.filter((n) => n.userMode && natBridges.filter((m) => m.net === n.net).length > 1);
+	if (shared.length) {
+		ipt('-t mangle -A PREROUTING -j CONNMARK --restore-mark');
+		ipt('-t mangle -A OUTPUT -j CONNMARK --restore-mark');
+		// one subnet on several bridges: reverse-path filtering would drop all but the first
+		lines.push('sysctl -w net.ipv4.conf.all.rp_filter=0');
+		shared.forEach((n, k) => {
+			lines.push(`sysctl -w net.ipv4.conf.${n.br}.rp_filter=0`);
+			n.mark = USER_MODE_MARK + k;
+			ipt(`-t mangle -A PREROUTING -i ${n.br} -j CONNMARK --set-mark ${n.mark}`);
+			lines.push(`ip rule add fwmark ${n.mark} table ${n.mark}`, `ip route add ${n.net} dev ${n.br} table ${n.mark}`);
+		});
+	}
+	// Port forwards. Kernel NAT: at the hypervisor's addresses outside its NAT networks;
+	// user-mode NAT: at every hypervisor address, and from the hypervisor itself.
+	const outside = hv.addresses.filter((a) => !hv.interfaces.some((i) => i.implicit && i.ip === a));
+	for (const f of hv.nat?.forwards ?? []) {
+		for (const a of outside) ipt(`-t nat -A PREROUTING -d ${a} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
+		if (product === 'docker' || product === 'podman')
+			for (const a of outside) ipt(`-t nat -A OUTPUT -d ${a} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
+	}
+	const everyAddress = hv.interfaces.filter((i) => i.ip).map((i) => i.ip!);
+	for (const f of hv.usermodeForwards ?? []) {
+		const mark = natBridges.find((n) => n.engine === f.engine)?.mark;
+		for (const chain of ['PREROUTING', 'OUTPUT'])
+			for (const a of everyAddress) {
+				if (mark !== undefined) ipt(`-t mangle -A ${chain} -d ${a} -p ${f.proto} --dport ${f.port} -j MARK --set-mark ${mark}`);
+				ipt(`-t nat -A ${chain} -d ${a} -p ${f.proto} --dport ${f.port} -j DNAT --to-destination ${f.toAddr}:${f.toPort}`);
+			}
+	}
+	return true;
 }
 
 const ICONS: Record<string, string> = {
@@ -313,6 +447,55 @@ const ICONS: Record<string, string> = {
 	internet: 'cloud'
 };
 
+/** Guest interfaces of hypervisor `hv` attached with one of `modes`, as "guest.iface". */
+function attachedWith(t: Topology, hv: string, modes: string[]): string[] {
+	const out: string[] = [];
+	for (const [id, n] of Object.entries(t.nodes))
+		if (n.on === hv) for (const [name, i] of Object.entries(n.interfaces ?? {})) if (i.attach && modes.includes(i.attach)) out.push(`${id}.${name}`);
+	return out;
+}
+
+/** What each hypervisor product does that a Linux bridge with iptables does not (presets.md). */
+function productNotes(t: Topology): string[] {
+	const notes: string[] = [];
+	for (const [hv, n] of Object.entries(t.nodes)) {
+		if (n.kind !== 'hypervisor' || !n.product || n.product === 'generic') continue;
+		const p = n.product;
+		const on = (modes: string[]) => attachedWith(t, hv, modes);
+		const say = (guests: string[], text: string) => {
+			if (guests.length) notes.push(`${hv} (${p}) ${guests.join(', ')}: ${text}`);
+		};
+		if (p === 'virtualbox' || p === 'qemu')
+			say(
+				on(p === 'virtualbox' ? ['nat', 'nat-network'] : ['nat']),
+				'user-mode NAT approximated by one bridge per NAT engine (unatN: a NAT adapter, or a NAT Network) with the engine\'s gateway address on the hypervisor and kernel MASQUERADE; engines sharing a subnet are told apart by connection marks and one routing table each (100, 101, ...). Unlike the product: the hypervisor is a routed hop (TTL - 1, it shows in a traceroute), source ports are kept where free (not new ones from 49152), ICMP errors from beyond reach the guest, protocols other than TCP/UDP/ICMP echo pass, the DNS address (.3) does not answer, and a connection to the gateway arrives from the guest\'s address (not 127.0.0.1); port forwards are DNAT at every hypervisor address, also from the hypervisor itself.'
+			);
+		if (p === 'virtualbox') say(on(['host-only']), 'host-only adapter: the vboxnet0 bridge with the hypervisor\'s address; not forwarded.');
+		if (p === 'vmware') {
+			say(on(['nat']), 'VMnet8: one kernel-NAT bridge holding both the NAT device (.2, the guests\' gateway) and the host adapter (.1); VMware\'s NAT device is a separate process, not the host\'s kernel.');
+			say(on(['host-only']), 'VMnet1: a host-only bridge with the host adapter\'s address; not forwarded.');
+		}
+		if (p === 'libvirt') {
+			say(on(['nat']), 'virbr0: kernel-NAT bridge; packets from outside for a guest are rejected with icmp-port-unreachable, as libvirt\'s own rules do.');
+			say(on(['isolated']), 'isolated networks: bridges with the host\'s address (virbrN); not forwarded.');
+		}
+		if (p === 'hyper-v') {
+			say(on(['default-switch']), 'Default Switch: a kernel-NAT bridge on the subnet of networks.default (the real one changes across reboots).');
+			say(on(['internal']), 'internal switches: bridges with the host\'s vEthernet address (a NetNat subnet masquerades).');
+		}
+		if (p === 'docker' || p === 'podman') {
+			say(on(['bridge', 'network']), `${p === 'docker' ? 'docker0' : 'podman0'} and user-defined networks: kernel-NAT bridges (dbr-NAME for a network) isolated from each other by FORWARD DROP rules (as DOCKER-ISOLATION); published ports are DNAT (no userland proxy); no embedded DNS, so containers do not resolve each other's names.`);
+			say(on(['host']), 'network-mode container:' + hv + ' (the host\'s network namespace); the container\'s vnet interface has no link.');
+		}
+		if (p === 'esxi')
+			say(on(['portgroup']), 'port groups are ports of a VLAN-filtering bridge on the uplink: VLAN 0 untagged (the uplink\'s native VLAN), 1-4094 tagged on the uplink, 4095 a trunk of every VLAN; unlike a vSwitch the bridge learns and floods unknown unicast to every port of the VLAN (promiscuous mode is not rejected).');
+		say(on(['macvlan', 'macvtap']), 'macvlan/macvtap: plain ports of the uplink bridge; unlike the product, the hypervisor and these guests can reach each other.');
+		say(on(['none']), '`none`: not attached (no link).');
+		if (p === 'lxc') say(on(['nat']), 'lxcbr0: a kernel-NAT bridge.');
+	}
+	return notes;
+}
+
 /** Notes about what this topology uses that containerlab cannot express, and how it was mapped. */
 function featureNotes(t: Topology): string[] {
 	const notes: string[] = [];
@@ -322,7 +505,13 @@ function featureNotes(t: Topology): string[] {
 	let ids = has((n) => n.kind === 'sdn-controller');
 	if (ids.length) notes.push(`SDN controller (${list(ids)}): no equivalent; exported as an idle linux node and its switches as MAC-learning bridges (OVS + an OpenFlow controller would be needed).`);
 	ids = has((n) => n.kind === 'hypervisor');
-	if (ids.length) notes.push(`hypervisors (${list(ids)}): linux nodes; their NAT, host-only, internal and bridged networks are Linux bridges inside them with iptables MASQUERADE/DNAT; DHCP leases are written as static addresses; the product (${list(has((n) => !!n.product).map((id) => `${id}: ${t.nodes[id].product}`)) || 'generic'}) is not emulated.`);
+	if (ids.length) {
+		const products = has((n) => n.kind === 'hypervisor' && !!n.product && n.product !== 'generic');
+		notes.push(
+			`hypervisors (${list(ids)}): linux nodes; their NAT, host-only, internal and bridged networks are Linux bridges inside them with iptables MASQUERADE/DNAT; DHCP leases are written as static addresses (no DHCP or DNS server runs)${products.length ? `; products (${list(products.map((id) => `${id}: ${t.nodes[id].product}`))}) as below, and restored exactly on import from the vnet.product, vnet.networks, vnet.portgroups, vnet.attach and vnet.forwards labels` : ''}.`
+		);
+		notes.push(...productNotes(t));
+	}
 	ids = has((n) => Object.values(n.interfaces ?? {}).some((i) => i.vrrp));
 	if (ids.length) notes.push(`VRRP (${list(ids)}): not configured; needs keepalived in the image.`);
 	ids = has((n) => !!n.ospf);
@@ -391,9 +580,9 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 		if (image === DEFAULT_CLAB_IMAGE) plan.exec.push(STOP_NGINX);
 		const bridgedUplinks = new Set<string>();
 		// Hypervisor bridges first: a bridged uplink's address moves onto its bridge.
-		if (k === 'hypervisor') hypervisorLines(plan, r, bridgedUplinks);
+		const hvRoutes = k === 'hypervisor' && hypervisorLines(plan, r, bridgedUplinks);
 		l3Lines(plan, bridgedUplinks);
-		if (FORWARDING_KINDS.has(k) || (k === 'hypervisor' && plan.r.nat)) plan.exec.push('sysctl -w net.ipv4.ip_forward=1');
+		if (FORWARDING_KINDS.has(k) || hvRoutes) plan.exec.push('sysctl -w net.ipv4.ip_forward=1');
 		routeLines(plan);
 		filterLines(plan, r);
 		natLines(plan);
@@ -434,17 +623,31 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 		if (plan.node.on) labels['vnet.on'] = plan.node.on;
 		// hypervisor products (presets.md): restored by the importer
 		if (plan.node.product) labels['vnet.product'] = plan.node.product;
-		if (plan.node.networks) labels['vnet.networks'] = Object.entries(plan.node.networks).map(([k, v]) => `${k}=${v.subnet}`).join(' ');
+		const enc = labelEncode;
+		if (plan.node.networks) labels['vnet.networks'] = Object.entries(plan.node.networks).map(([k, v]) => `${enc(k)}=${v.subnet}`).join(' ');
 		if (plan.node.portgroups)
-			labels['vnet.portgroups'] = Object.entries(plan.node.portgroups).map(([k, v]) => `${k}=${v.vlan}${v.uplink ? `@${v.uplink}` : ''}`).join(' ');
+			labels['vnet.portgroups'] = Object.entries(plan.node.portgroups).map(([k, v]) => `${enc(k)}=${v.vlan}${v.uplink ? `@${enc(v.uplink)}` : ''}`).join(' ');
+		if (plan.node.kind === 'hypervisor' && plan.node.nat) {
+			// the design as written: the exec lines hold resolved addresses ("web1:22" is 10.0.2.15:22 there)
+			if (plan.node.nat.subnet) labels['vnet.nat-subnet'] = plan.node.nat.subnet;
+			if (plan.node.nat.forwards?.length)
+				labels['vnet.forwards'] = plan.node.nat.forwards.map((f) => `${f.proto}/${f.port}=${enc(f.to)}${f.in ? `@${enc(f.in)}` : ''}`).join(' ');
+		}
 		const attach = Object.entries(plan.node.interfaces ?? {})
 			.filter(([, i]) => i.attach)
-			.map(([name, i]) => `${name}=${i.attach}${i.network ? `:${i.network}` : ''}${i.uplink ? `@${i.uplink}` : ''}`);
+			.map(([name, i]) => `${name}=${i.attach}${i.network ? `:${enc(i.network)}` : ''}${i.uplink ? `@${enc(i.uplink)}` : ''}`);
 		if (attach.length) labels['vnet.attach'] = attach.join(' ');
 		const dhcp = Object.entries(plan.node.interfaces ?? {}).filter(([, i]) => i.dhcp).map(([name]) => name);
 		if (dhcp.length) labels['vnet.dhcp'] = dhcp.join(' ');
+		// addressed by the product without `dhcp` (Docker/Podman IPAM): the exec lines hold the address
+		const auto = Object.entries(plan.node.interfaces ?? {})
+			.filter(([name, i]) => i.attach && !i.dhcp && !i.ip && plan.r.interfaces.some((x) => x.name === name && x.ip))
+			.map(([name]) => name);
+		if (auto.length) labels['vnet.auto'] = auto.join(' ');
 		const node: Record<string, unknown> = { kind: 'linux' };
 		if (plan.node.on) node.group = plan.node.on;
+		// docker/podman `attach: host`: the container lives in the host's network namespace
+		if (plan.r.netns) node['network-mode'] = `container:${plan.r.netns}`;
 		node.labels = labels;
 		if (plan.exec.length) node.exec = plan.exec;
 		clabNodes[plan.id] = node;

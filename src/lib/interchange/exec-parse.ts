@@ -47,8 +47,14 @@ export interface NodeFacts {
 	rules: ParsedRule[];
 	policy: Map<string, 'ACCEPT' | 'DROP'>;
 	masquerade: { out?: string; src?: string; line: number }[];
-	dnat: { in?: string; dst?: string; proto: 'tcp' | 'udp'; port: number; to: string; line: number }[];
+	/** `local`: nat OUTPUT (connections from the node itself) */
+	dnat: { in?: string; dst?: string; proto: 'tcp' | 'udp'; port: number; to: string; line: number; local?: boolean }[];
 	netem: Map<string, { delay?: string; rate?: string; loss?: number }>;
+	/** policy routing (`ip rule add fwmark M table T`, `ip route add ... table T`): a hypervisor's user-mode NAT engines */
+	policyRouting: { fwmark: number; table: number; line: number }[];
+	tableRoutes: { table: number; to: string; dev?: string; via?: string; line: number }[];
+	/** mangle-table marks (MARK / CONNMARK) */
+	marks: { chain: string; in?: string; dst?: string; proto?: string; dport?: number; action: 'set-mark' | 'connmark-set' | 'connmark-restore'; mark?: number; line: number }[];
 	services: { proto: 'tcp' | 'udp'; port: number }[];
 	/** lines not understood: index and text */
 	unknown: { line: number; text: string; why: string }[];
@@ -71,6 +77,9 @@ export function emptyFacts(): NodeFacts {
 		masquerade: [],
 		dnat: [],
 		netem: new Map(),
+		policyRouting: [],
+		tableRoutes: [],
+		marks: [],
 		services: [],
 		unknown: []
 	};
@@ -186,6 +195,16 @@ function parseIp(w: string[], f: NodeFacts, line: number): string | null {
 		}
 		return `link type ${type ?? '?'}`;
 	}
+	if (obj === 'rule' && verb === 'add') {
+		// ip rule add fwmark M table T
+		const fm = w.indexOf('fwmark');
+		const tb = w.indexOf('table');
+		const mark = Number(w[fm + 1]);
+		const table = Number(w[tb + 1]);
+		if (fm < 0 || tb < 0 || w.length !== 6 || !Number.isInteger(mark) || !Number.isInteger(table) || table < 1) return 'expected `ip rule add fwmark M table T`';
+		f.policyRouting.push({ fwmark: mark, table, line });
+		return null;
+	}
 	if (obj === 'route' || obj === 'r' || obj === 'ro') {
 		if (!['add', 'replace', 'append', 'change'].includes(verb)) return `ip route ${verb}`;
 		let i = 2;
@@ -202,8 +221,12 @@ function parseIp(w: string[], f: NodeFacts, line: number): string | null {
 		const r: NodeFacts['routes'][number] = { to, line };
 		if (word) r.defaultWord = true;
 		if (blackhole) r.blackhole = true;
+		let table: number | undefined;
 		for (; i < w.length; i++) {
-			if (w[i] === 'via') r.via = w[++i];
+			if (w[i] === 'table') {
+				table = Number(w[++i]);
+				if (!Number.isInteger(table) || table < 1) return 'bad table';
+			} else if (w[i] === 'via') r.via = w[++i];
 			else if (w[i] === 'dev') r.dev = w[++i];
 			else if (w[i] === 'metric' || w[i] === 'preference' || w[i] === 'priority') r.metric = Number(w[++i]);
 			else if (w[i] === 'onlink') continue;
@@ -211,6 +234,12 @@ function parseIp(w: string[], f: NodeFacts, line: number): string | null {
 		}
 		if (r.via !== undefined && !isIpv4(r.via)) return 'bad next hop';
 		if (r.metric !== undefined && !(Number.isInteger(r.metric) && r.metric >= 0)) return 'bad metric';
+		if (table !== undefined && table !== 254) {
+			// a policy-routing table, not the node's routes
+			if (blackhole) return 'blackhole route in a table';
+			f.tableRoutes.push({ table, to: r.to, dev: r.dev, via: r.via, line });
+			return null;
+		}
 		f.routes.push(r);
 		return null;
 	}
@@ -249,7 +278,7 @@ function parseIptables(w: string[], f: NodeFacts, line: number): string | null {
 	let table = 'filter';
 	let op: string | undefined;
 	let chain: string | undefined;
-	const r: Partial<ParsedRule> & { toDestination?: string } = {};
+	const r: Partial<ParsedRule> & { toDestination?: string; mark?: number; restoreMark?: boolean } = {};
 	let notDst = false;
 	for (let i = 0; i < w.length; i++) {
 		const k = w[i];
@@ -298,12 +327,29 @@ function parseIptables(w: string[], f: NodeFacts, line: number): string | null {
 			(r as { target?: string }).target = t;
 		} else if (k === '--reject-with') r.rejectWith = v();
 		else if (k === '--to-destination' || k === '--to') r.toDestination = v();
+		else if (k === '--set-mark') {
+			const m = Number(v());
+			if (!Number.isInteger(m) || m < 0) return 'bad --set-mark';
+			r.mark = m;
+		} else if (k === '--restore-mark') r.restoreMark = true;
 		else if (k === '-w' || k === '--wait') {
 			if (/^\d+$/.test(w[i + 1] ?? '')) i++;
 		} else return `option ${k}`;
 	}
 	if (op !== 'A' || !chain) return 'expected -A CHAIN';
 	const target = (r as { target?: string }).target;
+	if (table === 'mangle') {
+		if (notDst) return 'negated destination';
+		if ((chain !== 'PREROUTING' && chain !== 'OUTPUT') || r.sport || r.src || r.out || r.ctstate) return `mangle ${chain}: only marks by -i/-d/-p/--dport are read`;
+		if (r.dport && r.dport.from !== r.dport.to) return 'mark with a port range';
+		const m = { chain, in: r.in, dst: r.dst, proto: r.proto, dport: r.dport?.from, line };
+		if (target === 'MARK' && r.mark !== undefined) f.marks.push({ ...m, action: 'set-mark', mark: r.mark });
+		else if (target === 'CONNMARK' && r.mark !== undefined) f.marks.push({ ...m, action: 'connmark-set', mark: r.mark });
+		else if (target === 'CONNMARK' && r.restoreMark) f.marks.push({ ...m, action: 'connmark-restore' });
+		else return `mangle target ${target ?? '(none)'}`;
+		return null;
+	}
+	if (r.mark !== undefined || r.restoreMark) return 'mark outside the mangle table';
 	if (table === 'nat') {
 		if (chain === 'POSTROUTING' && target === 'MASQUERADE') {
 			// "-s NET ! -d NET" is a hypervisor NAT network's masquerade
@@ -311,10 +357,10 @@ function parseIptables(w: string[], f: NodeFacts, line: number): string | null {
 			return null;
 		}
 		if (notDst) return 'negated destination';
-		if (chain === 'PREROUTING' && target === 'DNAT') {
+		if ((chain === 'PREROUTING' || chain === 'OUTPUT') && target === 'DNAT') {
 			if ((r.proto !== 'tcp' && r.proto !== 'udp') || !r.dport || r.dport.from !== r.dport.to || !r.toDestination)
 				return 'DNAT needs -p tcp|udp, one --dport and --to-destination';
-			f.dnat.push({ in: r.in, dst: r.dst, proto: r.proto, port: r.dport.from, to: r.toDestination, line });
+			f.dnat.push({ in: r.in, dst: r.dst, proto: r.proto, port: r.dport.from, to: r.toDestination, line, ...(chain === 'OUTPUT' ? { local: true } : {}) });
 			return null;
 		}
 		return `nat ${chain} ${target ?? ''}`.trim();
@@ -348,6 +394,8 @@ function parseCommand(w: string[], f: NodeFacts, line: number): string | null {
 				f.forward = m[1] === '1';
 				return null;
 			}
+			// reverse-path filtering off (a hypervisor's user-mode NAT bridges that share a subnet)
+			if (/^net\.ipv4\.conf\.[A-Za-z0-9_.-]+\.rp_filter=[012]$/.test(a)) return null;
 		}
 		return w.slice(1).some((a) => a.includes('=')) ? 'sysctl setting' : 'sysctl';
 	}

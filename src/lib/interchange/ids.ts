@@ -140,3 +140,22 @@ export function cleanLabel(text: unknown, max = 200): string {
 		.trim()
 		.slice(0, max);
 }
+
+/**
+ * A name inside a space-separated `key=value` label (containerlab `vnet.*`
+ * labels): percent-encoded so that spaces, `=`, `:` and `@` cannot split it
+ * ("VM Network" -> "VM%20Network").
+ */
+export function labelEncode(s: string): string {
+	return encodeURIComponent(s);
+}
+
+/** The inverse of labelEncode; null when the text is not valid percent-encoding or is empty. */
+export function labelDecode(s: string): string | null {
+	try {
+		const d = decodeURIComponent(s);
+		return d === '' ? null : d;
+	} catch {
+		return null;
+	}
+}
