@@ -157,7 +157,8 @@ export class ProbeEngine {
 
 	private hop(h: Hop): void {
 		if (!this.record) return;
-		h.tMs = Math.round(this.s.t / 1e3) / 1e3;
+		// Switch hops carry their own arrival time from the layer-2 walk.
+		if (h.tMs === undefined) h.tMs = Math.round(this.s.t / 1e3) / 1e3;
 		this.s.hops.push(h);
 	}
 
