@@ -13,10 +13,9 @@ Usage:
              [--size BYTES] [--df] [--ttl N] [--json] [--pcap OUT.pcap]
   vnet check FILE... [--json]
   vnet matrix FILE [--proto P] [--port N] [--json]
-  vnet simulate FILE --scenario NAME [--json]
+  vnet simulate FILE --scenario NAME [--json] [--bucket MS]
   vnet export FILE --to containerlab|gns3|dot|mermaid|pcap [-o OUT] [--json]
   vnet import FILE [-o OUT] [--from containerlab|gns3] [--json]
-  vnet simulate FILE --scenario NAME [--json] [--bucket MS]
   vnet schema
 
 Exit codes: 0 success, 1 a check or outcome differs from what was expected, 2 bad input.
