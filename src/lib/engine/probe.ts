@@ -120,6 +120,16 @@ function arpKey(node: number, ip: number): number {
 	return node * 4294967296 + ip;
 }
 
+/** Where l2Send lost a frame (an MTU too small for it): the node, and its ports in and out. */
+interface L2Drop {
+	node: string;
+	in: string | null;
+	out: string | null;
+	reason: string;
+	hops: Hop[];
+	t: number;
+}
+
 export class ProbeEngine {
 	private s = new ProbeState();
 	private record = true;
@@ -317,7 +327,7 @@ export class ProbeEngine {
 		srcMac: string,
 		size: number,
 		frags: number[] | null
-	): { arrivals: { iface: CIface; t: number; hops: Hop[] }[]; drop: { node: string; reason: string; hops: Hop[]; t: number } | null; storm: boolean } {
+	): { arrivals: { iface: CIface; t: number; hops: Hop[] }[]; drop: L2Drop | null; storm: boolean } {
 		const bcast = dstMac === BROADCAST;
 		const maxSize = frags ? Math.max(...frags) : size;
 		const totalWire = (tags: number) => (frags ? frags.reduce((a, f) => a + wireBytes(f, tags), 0) : wireBytes(size, tags));
@@ -329,7 +339,7 @@ export class ProbeEngine {
 		}
 		if (phys.bond < 0 && phys.bondActive >= 0) phys = this.iface(phys.bondActive);
 		const arrivals: { iface: CIface; t: number; hops: Hop[] }[] = [];
-		let drop: { node: string; reason: string; hops: Hop[]; t: number } | null = null;
+		let drop: L2Drop | null = null;
 		const visited = new Set<number>();
 		let storm = false;
 		const t0 = this.s.t;
@@ -349,7 +359,7 @@ export class ProbeEngine {
 				if (!logical) continue;
 				if (!bcast && dstMac !== logical.mac && dstMac !== logical.vmac) continue;
 				if (maxSize > logical.mtu + 4) {
-					drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${logical.name} MTU ${logical.mtu}`, hops: cur.hops, t: this.s.t };
+					drop = { node: pn.id, in: logical.name, out: null, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${logical.name} MTU ${logical.mtu}`, hops: cur.hops, t: this.s.t };
 					continue;
 				}
 				arrivals.push({ iface: logical, t: this.s.t, hops: cur.hops });
@@ -358,7 +368,7 @@ export class ProbeEngine {
 			// A switch port
 			if (peer.sdnBlocked) continue;
 			if (maxSize > peer.mtu + 4) {
-				drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${peer.name} MTU ${peer.mtu}`, hops: cur.hops, t: this.s.t };
+				drop = { node: pn.id, in: peer.name, out: null, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${peer.name} MTU ${peer.mtu}`, hops: cur.hops, t: this.s.t };
 				continue;
 			}
 			let vlan: number;
@@ -402,7 +412,7 @@ export class ProbeEngine {
 				const port = outs[k];
 				const egressTag = port.trunk || port.native ? (port.native === vlan ? 0 : vlan) : 0;
 				if (maxSize > port.mtu + 4) {
-					drop = { node: pn.id, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${port.name} MTU ${port.mtu}`, hops: cur.hops, t: tNow };
+					drop = { node: pn.id, in: peer.name, out: port.name, reason: `frame of ${maxSize} bytes exceeds ${pn.id}.${port.name} MTU ${port.mtu}`, hops: cur.hops, t: tNow };
 					continue;
 				}
 				const h: Hop = {
@@ -474,7 +484,7 @@ export class ProbeEngine {
 		nextHop: number,
 		p: Pkt,
 		hopBase: Hop
-	): { kind: 'rx'; iface: CIface } | { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string } | { kind: 'storm'; node: CNode } {
+	): { kind: 'rx'; iface: CIface } | { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode } {
 		const arp = this.arpResolve(node, egress, nextHop);
 		if (arp.storm) return { kind: 'storm', node };
 		if (arp.mac === null) {
@@ -518,7 +528,7 @@ export class ProbeEngine {
 		if (res.drop) {
 			for (const h of res.drop.hops) this.hop({ ...h, ...this.pktFields(p) });
 			this.s.t = res.drop.t;
-			return { kind: 'drop', node: this.node(this.net.nodeIndex.get(res.drop.node)!), reason: res.drop.reason };
+			return { kind: 'drop', node: this.node(this.net.nodeIndex.get(res.drop.node)!), reason: res.drop.reason, in: res.drop.in, out: res.drop.out };
 		}
 		return { kind: 'drop', node, reason: `frame lost between ${node.id}.${egress.name} and ${u32ToIp(nextHop)}` };
 	}
@@ -653,7 +663,7 @@ export class ProbeEngine {
 
 	private txFailure(
 		node: CNode,
-		tx: { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string } | { kind: 'storm'; node: CNode },
+		tx: { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode },
 		p: Pkt,
 		offenderSrc: number | null,
 		local: boolean
@@ -663,7 +673,7 @@ export class ProbeEngine {
 			return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'storm', local };
 		}
 		if (tx.kind === 'drop') {
-			this.hop({ node: tx.node.id, in: null, out: null, action: 'DROPPED', detail: tx.reason });
+			this.hop({ node: tx.node.id, in: tx.in ?? null, out: tx.out ?? null, action: 'DROPPED', ...this.pktFields(p), detail: tx.reason });
 			return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: `mtu: ${tx.reason}`, local: false };
 		}
 		// ARP failure
@@ -786,8 +796,8 @@ export class ProbeEngine {
 			return { kind: 'end', end: { kind: 'dropped', node, disposition: block.disposition, reason: block.reason, local: false } };
 		}
 		if (hvNoForward) {
-			this.hop({ ...base, out: egress.name, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a ${node.kind}: its forward filter only passes its NAT network's traffic` });
-			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} does not forward (non-forwarding node)`, local: false } };
+			this.hop({ ...base, out: egress.name, action: 'DROPPED', ...this.pktFields(p), detail: `${node.id} is a hypervisor, not a router: its forward filter passes only connections its NAT guests open and its port forwards, and drops the rest` });
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} is a hypervisor, not a router (it forwards only its NAT guests' own connections and its port forwards)`, local: false } };
 		}
 		// 5. rules (state first if stateful)
 		let ruleNote: string | null = null;
@@ -1189,7 +1199,7 @@ export function verdict(t: Trace, spec: ProbeSpec): string {
 	const last = [...t.request, ...t.reply].reverse().find((h) => h.action === t.disposition || h.action === 'DENIED' || h.action === 'DROPPED');
 	switch (t.disposition) {
 		case 'DELIVERED':
-			return `Delivered: ${what} reached its destination${t.seenSource ? ` (seen from ${t.seenSource})` : ''} and the answer came back${t.rttMs !== null ? ` in ${t.rttMs.toFixed(3)} ms` : ''}.`;
+			return `Delivered: ${what} reached its destination${t.seenSource ? ` (arriving from ${t.seenSource})` : ''} and the answer came back${t.rttMs !== null ? ` in ${t.rttMs.toFixed(3)} ms` : ''}.`;
 		case 'EXITS_NETWORK':
 			return `Left the network: ${what} exits to the internet with source ${t.seenSource}.`;
 		case 'REFUSED':
