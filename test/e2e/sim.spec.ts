@@ -263,7 +263,7 @@ test('home lab: a student can answer the three questions by watching', async ({ 
 	await expect(verdict).toHaveAttribute('data-disposition', 'DROPPED');
 	await played(page);
 	await expect(page.getByTestId('sim-inspector')).toContainText('hv');
-	await expect(page.getByTestId('sim-inspector')).toContainText('forward');
+	await expect(page.getByTestId('sim-inspector')).toContainText('not a router');
 	await page.screenshot({ path: 'test-results/sim-home-nat-guest.png' });
 
 	// ...except through the hypervisor's port forward.
@@ -280,6 +280,8 @@ test('home lab: a student can answer the three questions by watching', async ({ 
 	await probe(page, 'devbox', '203.0.113.10', 'tcp', 443);
 	await expect(verdict).toHaveAttribute('data-disposition', 'EXITS_NETWORK');
 	await expect(verdict).toContainText('198.51.100.2');
+	// the address and the node that owns it, with a space between them
+	await expect(page.getByTestId('seen-source')).toHaveText('arrives from 198.51.100.2 (home-router)');
 	await expect(events.locator('tr[data-action="NAT"]')).toHaveCount(2);
 	await played(page);
 	await page.screenshot({ path: 'test-results/sim-home-guest-out.png' });
