@@ -30,7 +30,10 @@ describe('topologyToElements', () => {
 	const els = topologyToElements(sample);
 	const nodes = els.filter((e) => e.group === 'nodes');
 	const edges = els.filter((e) => e.group === 'edges');
-	const byId = (id: string) => els.find((e) => e.data.id === id)!;
+	const byId = (id: string) => {
+		const link = /^link:(\d+)$/.exec(id);
+		return els.find((e) => (link ? e.data.link === Number(link[1]) && !e.data.manages : e.data.id === id))!;
+	};
 
 	it('makes one node per topology node, with kind, label and caption', () => {
 		expect(nodes.map((n) => n.data.id)).toEqual(['hv1', 'web1', 'c1', 'r1', 'sw1', 'sw2', 'ctl', 'lone']);
@@ -79,6 +82,12 @@ describe('topologyToElements', () => {
 			['ctl', 'sw2']
 		]);
 		expect(edges).toHaveLength(5 + 2);
+	});
+
+	it('keys cables by their ends, so removing one does not renumber the others', () => {
+		expect(byId('link:1').data.id).toBe('link:r1.eth0|sw1.p2');
+		const fewer = topologyToElements({ ...sample, links: sample.links.slice(1) });
+		expect(fewer.find((e) => e.data.id === 'link:r1.eth0|sw1.p2')!.data.link).toBe(0);
 	});
 
 	it('is pure: same input, same output, input untouched', () => {

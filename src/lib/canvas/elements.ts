@@ -4,7 +4,7 @@
  *
  * - every node becomes a cytoscape node; a vm/container with `on: <hypervisor>`
  *   becomes a child of that hypervisor (compound node);
- * - every link becomes an edge `link:<index>` whose ends carry the interface
+ * - every link becomes an edge `link:<a>|<b>` (data.link: its index) whose ends carry the interface
  *   names (sourceLabel / targetLabel); a link that is down (or whose end
  *   interface is administratively down) has `down: true`;
  * - an sdn-controller's `manages` becomes dashed `manages` edges.
@@ -154,6 +154,7 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 	const ids = Object.keys(topology.nodes);
 	const problems = options.diagnostics ? problemsByElement(options.diagnostics) : null;
 	const nodeVlans = new Map<string, Set<number>>();
+	const seenLinks = new Set<string>();
 
 	for (const id of ids) {
 		const node = topology.nodes[id];
@@ -185,8 +186,12 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 		const [a, aIf] = splitEndpoint(link.a);
 		const [b, bIf] = splitEndpoint(link.b);
 		if (!(a in topology.nodes) || !(b in topology.nodes)) return;
+		// keyed by its ends, not its index: deleting link 0 must not renumber (and redraw) every other cable
+		let id = `link:${link.a}|${link.b}`;
+		if (seenLinks.has(id)) id = `${id}#${i}`;
+		seenLinks.add(id);
 		const data: LinkData = {
-			id: `link:${i}`,
+			id,
 			source: a,
 			target: b,
 			sourceLabel: aIf,

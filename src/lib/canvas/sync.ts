@@ -12,6 +12,7 @@ export interface SyncResult {
 	removed: number;
 	/** nodes whose file position changed (moved by undo or the YAML view) */
 	moved: number;
+	movedNodes: cytoscape.CollectionReturnValue;
 	changed: number;
 }
 
@@ -66,6 +67,7 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 	let moved = 0;
 	let changed = 0;
 	let added = cy.collection();
+	let movedNodes = cy.collection();
 
 	cy.batch(() => {
 		// gone, or edges whose ends changed (re-added below)
@@ -104,7 +106,9 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 					ele.move({ parent });
 				}
 				if (fileMoved) {
-					cy.getElementById(id).position({ ...def.position! });
+					const n = cy.getElementById(id);
+					n.position({ ...def.position! });
+					movedNodes = movedNodes.union(n);
 					moved++;
 				}
 			} else if (updateData(ele, def)) changed++;
@@ -129,5 +133,5 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 		const edgeDefs = newEdges.filter((d) => !cy.getElementById(d.data.source as string).empty() && !cy.getElementById(d.data.target as string).empty());
 		if (edgeDefs.length) added = added.union(cy.add(edgeDefs));
 	});
-	return { added, removed: removedCount, moved, changed };
+	return { added, removed: removedCount, moved, movedNodes, changed };
 }

@@ -150,13 +150,12 @@ export function deleteElements(store: TopologyStore, what: { nodes?: string[]; l
 	if (nodes.length === 0 && linkIdx.length === 0) return false;
 	const label =
 		nodes.length + linkIdx.length === 1 ? (nodes.length ? `Delete ${nodes[0]}` : 'Delete link') : `Delete ${nodes.length + linkIdx.length} elements`;
+	// the derived topology is the document at the start of the command (commands need a valid one): cheaper to read
+	const t = store.topology!;
 	return store.apply(label, (tx) => {
 		const gone = new Set(nodes.filter((id) => tx.has(['nodes', id])));
-		for (const id of nodeIds(tx)) {
-			const on = node(tx, id)?.on;
-			if (on && gone.has(on)) gone.add(id);
-		}
-		const all = links(tx);
+		for (const [id, n] of Object.entries(t.nodes)) if (n.on && gone.has(n.on)) gone.add(id);
+		const all = t.links;
 		const drop = new Set(linkIdx.filter((i) => i >= 0 && i < all.length));
 		all.forEach((l, i) => {
 			if (gone.has(endNode(l.a) ?? '') || gone.has(endNode(l.b) ?? '')) drop.add(i);
@@ -164,9 +163,9 @@ export function deleteElements(store: TopologyStore, what: { nodes?: string[]; l
 		for (const i of [...drop].sort((x, y) => y - x)) tx.remove(['links'], i);
 		for (const id of gone) tx.delete(['nodes', id]);
 		// controllers stop managing deleted switches
-		for (const id of nodeIds(tx)) {
-			const manages = node(tx, id)?.manages;
-			if (!Array.isArray(manages)) continue;
+		for (const [id, n] of Object.entries(t.nodes)) {
+			const manages = n.manages;
+			if (gone.has(id) || !Array.isArray(manages)) continue;
 			for (let i = manages.length - 1; i >= 0; i--) if (gone.has(String(manages[i]))) tx.remove(['nodes', id, 'manages'], i);
 		}
 	});

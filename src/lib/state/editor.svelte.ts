@@ -44,7 +44,12 @@ export class DocSession {
 			this.#version++;
 			this.scheduleLint();
 		});
-		this.scheduleLint(0);
+		const size = this.store.topology ? Object.keys(this.store.topology.nodes).length : 0;
+		// a large file is drawn first and linted just after (lint of 2,000 nodes takes most of a second)
+		this.scheduleLint(size > 300 ? 50 : 0);
+		// the first edit of a large file would serialize it once first: do that while the user looks
+		const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+		idle(() => this.store.warm());
 		// a file opened with reference errors (a link to a missing node) shows them before any drawing, like a format error
 		this.#blocked = this.#lint.some((d) => d.severity === 'error');
 	}
@@ -123,8 +128,10 @@ export class DocSession {
 		const wait = delay ?? (size > 500 ? 600 : size > 100 ? 150 : 0);
 		const run = () => {
 			if (this.#lintState === this.store.state) return;
+			const first = this.#lintState === -1;
 			this.#lintState = this.store.state;
 			this.#lint = this.store.valid ? this.store.diagnostics() : [];
+			if (first && this.store.state === 0 && this.#lint.some((d) => d.severity === 'error')) this.#blocked = true;
 		};
 		if (wait === 0) run();
 		else this.#lintTimer = setTimeout(run, wait);

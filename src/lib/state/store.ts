@@ -330,6 +330,14 @@ export class TopologyStore {
 		this.#savedState = this.#state;
 	}
 
+	/**
+	 * Prepares the first edit ahead of time (the normalized text it splices
+	 * against): call when the user is idle after opening a large document.
+	 */
+	warm() {
+		if (this.#doc && this.#valid) this.#prepareBase();
+	}
+
 	/** The document differs from any file on disk (a restored autosave). */
 	markDirty() {
 		this.#savedState = -1;
