@@ -64,7 +64,7 @@ export const check: Command = (args) => {
 	if (json) {
 		const out = { passed, failed, skipped, files: files.map((f) => ({ ...f, results: f.results.map(({ trace: _t, ...r }) => r) })) };
 		process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-	} else process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+	} else if (files.length) process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 	if (bad) return 2;
 	return failed > 0 || skipped > 0 ? 1 : 0;
 };

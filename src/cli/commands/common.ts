@@ -1,6 +1,7 @@
 /** Shared helpers of the engine commands: arguments, loading, output. */
 import { readFileSync } from 'node:fs';
 import { loadTopology, formatDiagnostic } from '../../lib/model/load';
+import { lintTopology } from '../../lib/model/lint';
 import type { Topology } from '../../lib/model/types';
 
 export interface ParsedArgs {
@@ -53,6 +54,15 @@ export function loadFileOrReport(file: string): Topology | null {
 	if (!r.ok) {
 		for (const d of r.errors) process.stderr.write(formatDiagnostic(d) + '\n');
 		process.stderr.write(`${file}: ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}; not a valid vnet file\n`);
+		return null;
+	}
+	// References the engine cannot follow (a link or check naming a missing node...) are
+	// errors, located like format errors; design warnings never stop a command.
+	const locate = r.source?.locate ?? (() => ({ line: 0, col: 0 }));
+	const errors = lintTopology(r.topology, { file, locate }).filter((d) => d.severity === 'error');
+	if (errors.length) {
+		for (const d of errors) process.stderr.write(formatDiagnostic(d) + '\n');
+		process.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; fix the references above (vnet lint ${file})\n`);
 		return null;
 	}
 	return r.topology;
