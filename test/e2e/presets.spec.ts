@@ -38,6 +38,18 @@ test('virtualbox-lab: product picker, VirtualBox attachment modes, NAT engines d
 	await expect(props.getByTestId('iface-eth0').getByRole('combobox', { name: 'Attach' }).locator('option:checked')).toHaveText('NAT');
 	await expect(props.getByTestId('iface-eth0').getByRole('textbox', { name: 'Network' })).toHaveCount(0);
 
+	// the canvas draws a private NAT engine per NAT interface inside the hypervisor, and the shared NAT Network
+	type Cy = { nodes(s: string): { map<T>(f: (n: { data(k: string): unknown }) => T): T[] } };
+	const segments = () =>
+		page.evaluate(() =>
+			(window as unknown as { __vnet_cy: Cy }).__vnet_cy.nodes('.segment').map((n) => ({ label: n.data('label') as string, parent: n.data('parent') as string, engine: n.data('engine') === true }))
+		);
+	await expect.poll(async () => (await segments()).filter((s) => s.engine).length).toBe(2);
+	const segs = await segments();
+	expect(segs.filter((s) => s.engine).map((s) => s.label)).toEqual(['NAT engine 10.0.2.2', 'NAT engine 10.0.2.2']);
+	expect(segs.map((s) => s.label)).toContain('NAT Network "lab" 10.0.9.0/24 · NAT .1');
+	expect(segs.every((s) => s.parent === 'vbox')).toBe(true);
+
 	await page.screenshot({ path: 'test-results/presets-virtualbox.png' });
 	expect(problems).toEqual([]);
 });

@@ -11,6 +11,7 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
+import { productHypervisors, productSegmentElements } from './product-segments';
 
 export interface NodeData {
 	id: string;
@@ -276,11 +277,14 @@ export interface SegmentData {
 const DEFAULT_SUBNET: Record<string, string> = { nat: '10.0.2.0/24', 'host-only': '192.168.56.0/24' };
 
 function segmentElements(topology: Topology): ElementDefinition[] {
-	const out: ElementDefinition[] = [];
+	// a product hypervisor's segments are drawn as the product has them (product-segments.ts)
+	const products = productHypervisors(topology);
+	const drawn = productSegmentElements(topology, products);
+	const out: ElementDefinition[] = drawn ?? [];
 	const made = new Set<string>();
 	for (const [id, node] of Object.entries(topology.nodes)) {
 		const hv = parentOf(topology, node);
-		if (!hv) continue;
+		if (!hv || (drawn && products.has(hv))) continue;
 		const host = topology.nodes[hv];
 		for (const [ifName, iface] of Object.entries(node.interfaces ?? {})) {
 			if (!iface.attach) continue;

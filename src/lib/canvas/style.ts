@@ -34,7 +34,21 @@ const ATTACH_TEXT: Record<string, [string, string]> = {
 	nat: ['NAT', '#0ea5e9'],
 	bridged: ['BRIDGED', '#22c55e'],
 	'host-only': ['HOST-ONLY', '#a855f7'],
-	internal: ['INTERNAL', '#f59e0b']
+	internal: ['INTERNAL', '#f59e0b'],
+	// product modes (presets.md), short enough for the guest's box
+	'nat-network': ['NAT NET', '#0ea5e9'],
+	'default-switch': ['DEFAULT', '#0ea5e9'],
+	bridge: ['BRIDGE', '#0ea5e9'],
+	network: ['NETWORK', '#0ea5e9'],
+	isolated: ['ISOLATED', '#a855f7'],
+	custom: ['CUSTOM', '#f59e0b'],
+	private: ['PRIVATE', '#f59e0b'],
+	external: ['EXTERNAL', '#22c55e'],
+	macvlan: ['MACVLAN', '#22c55e'],
+	macvtap: ['MACVTAP', '#22c55e'],
+	portgroup: ['PORTGRP', '#22c55e'],
+	host: ['HOST NET', '#64748b'],
+	none: ['NONE', '#64748b']
 };
 const attachBadge = new Map<string, string>();
 function attachImage(mode: string): string {
@@ -270,6 +284,11 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 		{ selector: 'node.segment.bridged', style: { 'border-color': '#22c55e', color: '#86efac' } },
 		{ selector: 'node.segment.host-only', style: { 'border-color': '#a855f7', color: '#d8b4fe' } },
 		{ selector: 'node.segment.internal', style: { 'border-color': '#f59e0b', color: '#fcd34d' } },
+		{
+			// a product's per-interface user-mode NAT engine (VirtualBox, QEMU): a small private router
+			selector: 'node.segment.engine',
+			style: { shape: 'round-hexagon', 'border-width': 2, 'border-style': 'double', 'background-color': '#0c2a3a', width: (n: NodeSingular) => String(n.data('label') ?? '').length * 5.6 + 26 }
+		},
 		{
 			selector: 'edge.attach',
 			style: {
