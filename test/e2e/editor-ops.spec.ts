@@ -90,12 +90,16 @@ test('firewall rules: add, reorder by drag, delete, and reveal from a path', asy
 	const rows = table.locator('[data-index]');
 	const count = await rows.count();
 	expect(count).toBeGreaterThan(2);
-	const firstTo = await rows.nth(0).locator('input[type=text]').nth(1).inputValue();
-	// drag the first rule below the second
+	const to = (i: number) => page.getByTestId(`field-nodes.fw.rules[${i}].to`).locator('input');
+	const firstTo = await to(0).inputValue();
+	const secondTo = await to(1).inputValue();
+	expect(firstTo).not.toBe(secondTo);
+	// drag the first rule onto the second: they swap places
 	await rows.nth(0).locator('.handle').dragTo(rows.nth(1));
-	await expect(rows.nth(1).locator('input[type=text]').nth(1)).toHaveValue(firstTo);
+	await expect(to(1)).toHaveValue(firstTo);
+	await expect(to(0)).toHaveValue(secondTo);
 	await page.keyboard.press('Control+z');
-	await expect(rows.nth(0).locator('input[type=text]').nth(1)).toHaveValue(firstTo);
+	await expect(to(0)).toHaveValue(firstTo);
 	// add and delete a rule
 	await table.getByRole('button', { name: '+ Add rule' }).click();
 	await expect(rows).toHaveCount(count + 1);
