@@ -88,6 +88,10 @@ export async function parentOf(page: Page, id: string): Promise<string | null> {
 
 /** The YAML view's text. */
 export async function yamlText(page: Page): Promise<string> {
+	// closed by default in a window narrower than 1600 px: open it to read it
+	const toggle = page.getByTestId('toggle-yaml');
+	if ((await toggle.count()) && (await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+	await page.getByTestId('yaml-view').waitFor();
 	return page.evaluate(() => {
 		const host = document.querySelector('[data-testid=yaml-view]') as HTMLElement & { cmView?: { state: { doc: { toString(): string } } } };
 		return host?.cmView?.state.doc.toString() ?? '';

@@ -225,6 +225,7 @@ test('checks run live: breaking an MTU turns a check red, and it can be watched'
 	await expect(page.getByTestId('checks-badge')).toContainText('15');
 
 	// compute1's storage NIC falls back to MTU 1500, typed in the YAML view: its jumbo checks fail
+	await page.getByTestId('toggle-yaml').click(); // closed by default below 1600 px
 	const editor = page.getByTestId('yaml-view');
 	await expect(editor).toBeVisible();
 	await editor.locator('.cm-content').click();
