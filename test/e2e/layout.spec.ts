@@ -38,9 +38,11 @@ test('a narrow window opens with the YAML view closed; opening it, then closing 
 test('the header keeps the new-document button and the title on screen at 1280 px', async ({ page }) => {
 	await page.goto('/?example=vlan-campus');
 	await expect(page.getByTestId('canvas')).toHaveAttribute('data-ready', 'true');
-	for (const id of ['three-tier-web', 'vlan-campus']) {
+	for (const id of ['three-tier-web', 'lessons/02-nat-bridged-host-only', 'vlan-campus']) {
 		await page.getByRole('combobox', { name: 'Open an example topology' }).selectOption(id);
 	}
+	// an example already open and untouched is switched to, not opened again
+	await expect(page.getByTestId('doc-tab')).toHaveCount(3);
 	const plus = page.getByRole('button', { name: 'New document' });
 	const box = (await plus.boundingBox())!;
 	expect(box.x + box.width).toBeLessThanOrEqual(1280);
