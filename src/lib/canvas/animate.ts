@@ -15,6 +15,7 @@
  * hypervisor's uplink cable.
  */
 import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
+import { OverlayLayer } from './overlay-layer';
 
 export interface Place {
 	node: string;
@@ -68,7 +69,7 @@ function ease(t: number): number {
 
 export class PacketOverlay {
 	#cy: Core;
-	#canvas: HTMLCanvasElement;
+	#layer: OverlayLayer;
 	#ctx: CanvasRenderingContext2D;
 	#steps: AnimStep[] = [];
 	#index = -1;
@@ -76,29 +77,15 @@ export class PacketOverlay {
 	#markers: Marker[] = [];
 	#highlight: string | null = null;
 	#edgeIndex: Map<string, EdgeSingular> | null = null;
-	#frame = 0;
-	#onRender = () => this.#schedule();
 	#onElements = () => {
 		this.#edgeIndex = null;
 		this.#schedule();
 	};
-	#resize: ResizeObserver | null = null;
 
 	constructor(cy: Core) {
 		this.#cy = cy;
-		const container = cy.container();
-		this.#canvas = document.createElement('canvas');
-		this.#canvas.className = 'vnet-packets';
-		this.#canvas.setAttribute('aria-hidden', 'true');
-		Object.assign(this.#canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '5' });
-		if (container) {
-			if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
-			container.appendChild(this.#canvas);
-			this.#resize = new ResizeObserver(() => this.#schedule());
-			this.#resize.observe(container);
-		}
-		this.#ctx = this.#canvas.getContext('2d')!;
-		cy.on('render', this.#onRender);
+		this.#layer = new OverlayLayer(cy, 'vnet-packets', 5, () => this.#draw());
+		this.#ctx = this.#layer.ctx;
 		cy.on('add remove data', this.#onElements);
 	}
 
@@ -134,11 +121,8 @@ export class PacketOverlay {
 	}
 
 	destroy() {
-		cancelAnimationFrame(this.#frame);
-		this.#cy.off('render', this.#onRender);
 		this.#cy.off('add remove data', this.#onElements);
-		this.#resize?.disconnect();
-		this.#canvas.remove();
+		this.#layer.destroy();
 	}
 
 	/** The model-coordinate points a step's packet moves through. */
@@ -252,26 +236,12 @@ export class PacketOverlay {
 	// ------------------------------------------------------------------ drawing
 
 	#schedule() {
-		if (this.#frame) return;
-		this.#frame = requestAnimationFrame(() => {
-			this.#frame = 0;
-			this.#draw();
-		});
+		this.#layer.schedule();
 	}
 
 	#draw() {
-		const cv = this.#canvas;
-		const dpr = window.devicePixelRatio || 1;
-		const w = cv.clientWidth;
-		const h = cv.clientHeight;
-		if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
-			cv.width = Math.round(w * dpr);
-			cv.height = Math.round(h * dpr);
-		}
+		if (!this.#layer.begin()) return;
 		const ctx = this.#ctx;
-		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-		ctx.clearRect(0, 0, w, h);
-		if (this.#cy.destroyed()) return;
 		const zoom = this.#cy.zoom();
 		const pan = this.#cy.pan();
 		const R = (p: Pt): Pt => ({ x: p.x * zoom + pan.x, y: p.y * zoom + pan.y });

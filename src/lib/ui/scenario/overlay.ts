@@ -6,6 +6,7 @@
  * redrawn whenever cytoscape renders (pan, zoom, drag).
  */
 import type { Core, EdgeSingular, NodeSingular } from 'cytoscape';
+import { OverlayLayer } from '$lib/canvas/overlay-layer';
 
 export interface ScenarioScene {
 	/** node ids failed now */
@@ -25,28 +26,14 @@ const RED = '#f87171';
 
 export class ScenarioOverlay {
 	#cy: Core;
-	#canvas: HTMLCanvasElement;
+	#layer: OverlayLayer;
 	#ctx: CanvasRenderingContext2D;
 	#scene: ScenarioScene = { nodes: [], links: [], ifaces: [], path: null, chips: [] };
-	#frame = 0;
-	#onRender = () => this.#schedule();
-	#resize: ResizeObserver | null = null;
 
 	constructor(cy: Core) {
 		this.#cy = cy;
-		const container = cy.container();
-		this.#canvas = document.createElement('canvas');
-		this.#canvas.className = 'vnet-scenario';
-		this.#canvas.setAttribute('aria-hidden', 'true');
-		Object.assign(this.#canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', pointerEvents: 'none', zIndex: '4' });
-		if (container) {
-			if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
-			container.appendChild(this.#canvas);
-			this.#resize = new ResizeObserver(() => this.#schedule());
-			this.#resize.observe(container);
-		}
-		this.#ctx = this.#canvas.getContext('2d')!;
-		cy.on('render', this.#onRender);
+		this.#layer = new OverlayLayer(cy, 'vnet-scenario', 4, () => this.#draw());
+		this.#ctx = this.#layer.ctx;
 	}
 
 	set(scene: ScenarioScene) {
@@ -55,18 +42,11 @@ export class ScenarioOverlay {
 	}
 
 	destroy() {
-		cancelAnimationFrame(this.#frame);
-		this.#cy.off('render', this.#onRender);
-		this.#resize?.disconnect();
-		this.#canvas.remove();
+		this.#layer.destroy();
 	}
 
 	#schedule() {
-		if (this.#frame) return;
-		this.#frame = requestAnimationFrame(() => {
-			this.#frame = 0;
-			this.#draw();
-		});
+		this.#layer.schedule();
 	}
 
 	#edge(link: number): EdgeSingular | null {
@@ -80,18 +60,8 @@ export class ScenarioOverlay {
 	}
 
 	#draw() {
-		const cv = this.#canvas;
-		const dpr = window.devicePixelRatio || 1;
-		const w = cv.clientWidth;
-		const h = cv.clientHeight;
-		if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
-			cv.width = Math.round(w * dpr);
-			cv.height = Math.round(h * dpr);
-		}
+		if (!this.#layer.begin()) return;
 		const ctx = this.#ctx;
-		ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-		ctx.clearRect(0, 0, w, h);
-		if (this.#cy.destroyed()) return;
 		const zoom = this.#cy.zoom();
 		const s = this.#scene;
 
