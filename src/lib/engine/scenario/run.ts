@@ -618,38 +618,21 @@ class ScenarioRun implements MechanismHost {
 
 	/** Replaces the top of the heap with a new event (one sift instead of pop + push). */
 	private replaceTop(t: number, id: number): void {
-		const hT = this.hT;
-		const hS = this.hS;
-		const hId = this.hId;
-		const s = this.hseq++;
-		const n = this.hn;
-		let i = 0;
-		for (;;) {
-			let c = 2 * i + 1;
-			if (c >= n) break;
-			const r = c + 1;
-			if (r < n && (hT[r] < hT[c] || (hT[r] === hT[c] && hS[r] < hS[c]))) c = r;
-			if (hT[c] > t || (hT[c] === t && hS[c] > s)) break;
-			hT[i] = hT[c];
-			hS[i] = hS[c];
-			hId[i] = hId[c];
-			i = c;
-		}
-		hT[i] = t;
-		hS[i] = s;
-		hId[i] = id;
+		this.siftDown(t, this.hseq++, id, this.hn);
 	}
 
 	/** Removes the top of the heap. */
 	private pop(): void {
 		const n = --this.hn;
 		if (n === 0) return;
+		this.siftDown(this.hT[n], this.hS[n], this.hId[n], n);
+	}
+
+	/** Places event (t, s, id) at the root of a heap of n and sifts it down, ordered by (time, sequence). */
+	private siftDown(t: number, s: number, id: number, n: number): void {
 		const hT = this.hT;
 		const hS = this.hS;
 		const hId = this.hId;
-		const t = hT[n];
-		const s = hS[n];
-		const id = hId[n];
 		let i = 0;
 		for (;;) {
 			let c = 2 * i + 1;
