@@ -15,7 +15,7 @@
  * hypervisor's uplink cable.
  */
 import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
-import { OverlayLayer } from './overlay-layer';
+import { OverlayLayer, drawChip, roundRect } from './overlay-layer';
 
 export interface Place {
 	node: string;
@@ -46,7 +46,6 @@ export interface Marker {
 
 type Pt = { x: number; y: number };
 
-const FONT = '600 11px Inter, "Segoe UI", system-ui, sans-serif';
 /** pixels between the request's and the reply's paths on the same link */
 const LANE = 3.5;
 
@@ -335,37 +334,6 @@ export class PacketOverlay {
 		const bb = n.renderedBoundingBox({ includeLabels: n.isParent() });
 		drawChip(this.#ctx, text, (bb.x1 + bb.x2) / 2, bb.y1 - 14, color, 'center');
 	}
-}
-
-function drawChip(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: 'left' | 'center' | 'right') {
-	ctx.save();
-	ctx.font = FONT;
-	const w = ctx.measureText(text).width + 14;
-	const h = 19;
-	const left = align === 'center' ? x - w / 2 : align === 'right' ? x - w : x;
-	ctx.beginPath();
-	roundRect(ctx, left, y - h / 2, w, h, 9.5);
-	ctx.fillStyle = '#0b1220';
-	ctx.globalAlpha = 0.92;
-	ctx.fill();
-	ctx.globalAlpha = 1;
-	ctx.lineWidth = 1.5;
-	ctx.strokeStyle = color;
-	ctx.stroke();
-	ctx.fillStyle = color;
-	ctx.textBaseline = 'middle';
-	ctx.fillText(text, left + 7, y + 0.5);
-	ctx.restore();
-}
-
-function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number) {
-	const rr = Math.min(r, w / 2, h / 2);
-	ctx.moveTo(x + rr, y);
-	ctx.arcTo(x + w, y, x + w, y + h, rr);
-	ctx.arcTo(x + w, y + h, x, y + h, rr);
-	ctx.arcTo(x, y + h, x, y, rr);
-	ctx.arcTo(x, y, x + w, y, rr);
-	ctx.closePath();
 }
 
 /** The polyline moved `d` pixels to its right (a lane along the links). */

@@ -6,6 +6,8 @@
  */
 import type { Core } from 'cytoscape';
 
+const FONT = '600 11px Inter, "Segoe UI", system-ui, sans-serif';
+
 export class OverlayLayer {
 	readonly canvas: HTMLCanvasElement;
 	readonly ctx: CanvasRenderingContext2D;
@@ -66,4 +68,37 @@ export class OverlayLayer {
 		this.#resize?.disconnect();
 		this.canvas.remove();
 	}
+}
+
+/** A rounded label chip (text in the outline colour) anchored at x by `align`, centred on y. */
+export function drawChip(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, align: 'left' | 'center' | 'right') {
+	ctx.save();
+	ctx.font = FONT;
+	const w = ctx.measureText(text).width + 14;
+	const h = 19;
+	const left = align === 'center' ? x - w / 2 : align === 'right' ? x - w : x;
+	ctx.beginPath();
+	roundRect(ctx, left, y - h / 2, w, h, 9.5);
+	ctx.fillStyle = '#0b1220';
+	ctx.globalAlpha = 0.92;
+	ctx.fill();
+	ctx.globalAlpha = 1;
+	ctx.lineWidth = 1.5;
+	ctx.strokeStyle = color;
+	ctx.stroke();
+	ctx.fillStyle = color;
+	ctx.textBaseline = 'middle';
+	ctx.fillText(text, left + 7, y + 0.5);
+	ctx.restore();
+}
+
+/** Rounded-rectangle path with the radius clamped to the box (no ctx.roundRect dependency). */
+export function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number) {
+	const rr = Math.min(r, w / 2, h / 2);
+	ctx.moveTo(x + rr, y);
+	ctx.arcTo(x + w, y, x + w, y + h, rr);
+	ctx.arcTo(x + w, y + h, x, y + h, rr);
+	ctx.arcTo(x, y + h, x, y, rr);
+	ctx.arcTo(x, y, x + w, y, rr);
+	ctx.closePath();
 }

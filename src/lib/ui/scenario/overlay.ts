@@ -6,7 +6,7 @@
  * redrawn whenever cytoscape renders (pan, zoom, drag).
  */
 import type { Core, EdgeSingular, NodeSingular } from 'cytoscape';
-import { OverlayLayer } from '$lib/canvas/overlay-layer';
+import { OverlayLayer, drawChip } from '$lib/canvas/overlay-layer';
 
 export interface ScenarioScene {
 	/** node ids failed now */
@@ -21,7 +21,6 @@ export interface ScenarioScene {
 	chips: { node: string; text: string; color: string }[];
 }
 
-const FONT = '600 11px Inter, "Segoe UI", system-ui, sans-serif';
 const RED = '#f87171';
 
 export class ScenarioOverlay {
@@ -169,23 +168,6 @@ export class ScenarioOverlay {
 		const bb = n.renderedBoundingBox({ includeLabels: where === 'below' || n.isParent() });
 		const x = (bb.x1 + bb.x2) / 2;
 		const y = where === 'above' ? bb.y1 - 16 : bb.y2 + 14;
-		const ctx = this.#ctx;
-		ctx.save();
-		ctx.font = FONT;
-		const w = ctx.measureText(text).width + 14;
-		const h = 19;
-		ctx.beginPath();
-		ctx.roundRect(x - w / 2, y - h / 2, w, h, 9.5);
-		ctx.fillStyle = '#0b1220';
-		ctx.globalAlpha = 0.92;
-		ctx.fill();
-		ctx.globalAlpha = 1;
-		ctx.lineWidth = 1.5;
-		ctx.strokeStyle = color;
-		ctx.stroke();
-		ctx.fillStyle = color;
-		ctx.textBaseline = 'middle';
-		ctx.fillText(text, x - w / 2 + 7, y + 0.5);
-		ctx.restore();
+		drawChip(this.#ctx, text, x, y, color, 'center');
 	}
 }
