@@ -78,6 +78,28 @@ const m = (mode: AnyAttachMode, label: string, summary: string, more: Partial<Pr
 
 const bridged = (label = 'Bridged') => m('bridged', label, "joins the LAN of the hypervisor's uplink with its own address", { uplink: true });
 
+/** Docker and Podman have the same modes; only their default subnets differ. */
+function containerEngine(id: 'docker' | 'podman', name: string, bridge: string, userNet: string, networks: string): ProductInfo {
+	return {
+		id,
+		name,
+		guests: 'container',
+		takesNetworks: true,
+		takesPortgroups: false,
+		modes: [
+			m('bridge', 'bridge', `${bridge}, gateway .1, containers from .2, kernel NAT`, { dhcp: true, nat: 'kernel' }),
+			m('network', 'user-defined network', `a user-defined ${userNet}: ${networks}, ...; isolated from other networks`, {
+				dhcp: true,
+				nat: 'kernel',
+				network: 'required'
+			}),
+			m('host', 'host', "shares the host's interfaces, addresses and ports"),
+			m('none', 'none', 'no network'),
+			m('macvlan', 'macvlan', 'a LAN peer like bridged; host and container cannot reach each other', { uplink: true })
+		]
+	};
+}
+
 export const PRODUCTS: Record<ProductId, ProductInfo> = {
 	generic: {
 		id: 'generic',
@@ -166,42 +188,8 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 			m('default-switch', 'Default Switch', 'kernel NAT with DHCP (default 172.20.0.0/20, gateway .1)', { dhcp: true, nat: 'kernel' })
 		]
 	},
-	docker: {
-		id: 'docker',
-		name: 'Docker',
-		guests: 'container',
-		takesNetworks: true,
-		takesPortgroups: false,
-		modes: [
-			m('bridge', 'bridge', 'docker0: 172.17.0.0/16, gateway .1, containers from .2, kernel NAT', { dhcp: true, nat: 'kernel' }),
-			m('network', 'user-defined network', 'a user-defined bridge: 172.18.0.0/16, 172.19.0.0/16, ...; isolated from other networks', {
-				dhcp: true,
-				nat: 'kernel',
-				network: 'required'
-			}),
-			m('host', 'host', "shares the host's interfaces, addresses and ports"),
-			m('none', 'none', 'no network'),
-			m('macvlan', 'macvlan', 'a LAN peer like bridged; host and container cannot reach each other', { uplink: true })
-		]
-	},
-	podman: {
-		id: 'podman',
-		name: 'Podman',
-		guests: 'container',
-		takesNetworks: true,
-		takesPortgroups: false,
-		modes: [
-			m('bridge', 'bridge', 'podman: 10.88.0.0/16, gateway .1, containers from .2, kernel NAT', { dhcp: true, nat: 'kernel' }),
-			m('network', 'user-defined network', 'a user-defined network: 10.89.0.0/24, 10.89.1.0/24, ...; isolated from other networks', {
-				dhcp: true,
-				nat: 'kernel',
-				network: 'required'
-			}),
-			m('host', 'host', "shares the host's interfaces, addresses and ports"),
-			m('none', 'none', 'no network'),
-			m('macvlan', 'macvlan', 'a LAN peer like bridged; host and container cannot reach each other', { uplink: true })
-		]
-	},
+	docker: containerEngine('docker', 'Docker', 'docker0: 172.17.0.0/16', 'bridge', '172.18.0.0/16, 172.19.0.0/16'),
+	podman: containerEngine('podman', 'Podman', 'podman: 10.88.0.0/16', 'network', '10.89.0.0/24, 10.89.1.0/24'),
 	lxc: {
 		id: 'lxc',
 		name: 'LXC',
