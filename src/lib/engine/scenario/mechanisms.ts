@@ -101,6 +101,14 @@ export class Mechanisms {
 			s.vrrpMasters.set(g.key, masters);
 		}
 		for (const [id, lb] of this.loadBalancers()) s.lbHealthy.set(id, lb.pool.map((p) => this.backendUp(id, p)));
+		// Bonds keep their active member until a miimon tick moves them: a member taken
+		// administratively down stays active (and loses carrier) until then.
+		for (const [id, n] of Object.entries(this.h.topology.nodes))
+			for (const [name, itf] of Object.entries(n.interfaces ?? {})) {
+				if (!itf.bond) continue;
+				const bi = ifaceIdx(net, id, name);
+				if (bi >= 0 && net.ifaces[bi].bondActive >= 0) s.bondActive.set(`${id}.${name}`, net.ifaces[net.ifaces[bi].bondActive].name);
+			}
 		// OSPF: converged; interfaces without carrier at rest are not advertised.
 		for (const r of this.ospfRouters) {
 			const ri = net.nodeIndex.get(r)!;
