@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { TopologyStore } from '../../src/lib/state/store';
+import { TopologyStore } from '../../src/lib/editor/store';
 import {
 	addCheck,
 	addNode,
@@ -16,8 +16,8 @@ import {
 	renameNode,
 	setField,
 	setHost
-} from '../../src/lib/state/commands';
-import { spliceText, textPatch, applyPatch, revertPatch } from '../../src/lib/state/splice';
+} from '../../src/lib/editor/commands';
+import { spliceText, textPatch, applyPatch, revertPatch } from '../../src/lib/editor/splice';
 
 const LAB = `# my lab
 vnet: 1
