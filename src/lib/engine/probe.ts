@@ -51,10 +51,17 @@ export interface Pkt extends Tuple {
 	rejectedBy: string | null;
 }
 
-interface Conn {
+export interface Conn {
 	node: number;
 	orig: Tuple;
 	reply: Tuple; // expected reply as it arrives here
+}
+
+/** The per-probe tables as plain records (node, switch and port are net indices). */
+export interface Learned {
+	arp: { node: number; ip: number; mac: string }[];
+	fdb: { sw: number; vlan: number; mac: string; port: number }[];
+	conns: Conn[];
 }
 
 function sameTuple(t: Tuple, src: number, sport: number, dst: number, dport: number, proto: number): boolean {
@@ -889,6 +896,25 @@ export class ProbeEngine {
 			break;
 		}
 		return out;
+	}
+
+	/**
+	 * What the last probe left behind (its ARP caches, switch MAC tables and
+	 * connections), decoded from the packed keys; tables.ts reads it. Valid until
+	 * the next probe (a traceroute runs more probes: call after run() without hops).
+	 */
+	learned(): Learned {
+		const macs: string[] = [];
+		for (const [mac, id] of this.macIds) macs[id] = mac;
+		const arp: Learned['arp'] = [];
+		for (const [k, mac] of this.s.arp) arp.push({ node: Math.floor(k / 4294967296), ip: k % 4294967296, mac });
+		const fdb: Learned['fdb'] = [];
+		for (const [k, port] of this.s.macTable) {
+			const rest = Math.floor(k / 1048576);
+			fdb.push({ sw: Math.floor(rest / 4096), vlan: rest % 4096, mac: macs[k % 1048576], port });
+		}
+		const conns = this.s.conns.map((c) => ({ node: c.node, orig: { ...c.orig }, reply: { ...c.reply } }));
+		return { arp, fdb, conns };
 	}
 
 	destinationAddress(spec: ProbeSpec): string {

@@ -15,6 +15,7 @@ import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../
 import { isScenarioCheck, probeOf } from '../engine/checks';
 import { startScenario, ScenarioError } from '../engine/scenario/run';
 import { isIpv4, u32ToIp } from '../engine/ip';
+import { nodeTables } from '../engine/tables';
 import type { ProbeSpec, Trace } from '../engine/trace';
 import {
 	InputError,
@@ -147,6 +148,13 @@ export function createSimApi(): SimApi {
 			const d = need();
 			checkSpec(d.topology, spec);
 			return d.engine.run(spec, { hops: true });
+		},
+
+		nodeTables(nodeId, probe) {
+			const d = need();
+			if (typeof nodeId !== 'string' || !(nodeId in d.topology.nodes)) throw new InputError(`no node "${String(nodeId)}" in this network`);
+			if (probe) checkSpec(d.topology, probe);
+			return nodeTables(d.net, d.engine, nodeId, probe);
 		},
 
 		async checks(version) {

@@ -10,7 +10,7 @@
  * run it over a MessageChannel in Node (worker-client.test.ts).
  */
 import * as Comlink from 'comlink';
-import type { ChecksReport, DocStatus, MatrixOptions, MatrixProgress, MatrixResult, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
+import type { ChecksReport, DocStatus, MatrixOptions, MatrixProgress, MatrixResult, NodeTables, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
 
 export interface WorkerLike extends Comlink.Endpoint {
 	terminate(): void;
@@ -189,6 +189,11 @@ export class SimClient {
 		} finally {
 			if (version === this.#version) this.#events.onChecksRunning?.(false);
 		}
+	}
+
+	/** A node's tables, after `probe` when given (`vnet config --tables --json`). */
+	nodeTables(nodeId: string, probe?: ProbeSpec): Promise<NodeTables> {
+		return this.#call('reading the node tables', (api) => api.nodeTables(nodeId, probe));
 	}
 
 	/** One probe on the current document (`vnet trace --json`). */

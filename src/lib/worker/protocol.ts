@@ -9,10 +9,11 @@
 import type { CheckResult } from '../engine/checks';
 import type { ScenarioResult } from '../engine/scenario/run';
 import type { Trace, ProbeSpec } from '../engine/trace';
+import type { NodeTables } from '../engine/tables';
 import type { Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
 import { DISPOSITIONS } from '../model/types';
 
-export type { Trace, ProbeSpec, CheckResult, ScenarioResult };
+export type { Trace, ProbeSpec, CheckResult, ScenarioResult, NodeTables };
 
 /**
  * A problem with what the user asked (an unknown node, a tcp probe without a
@@ -146,6 +147,8 @@ export interface SimApi {
 	matrix(opts: MatrixOptions, onProgress?: (p: MatrixProgress) => void): Promise<MatrixResult>;
 	/** Runs a scenario of the document (`vnet simulate --json`), in slices; progress through onProgress. */
 	scenario(name: string, opts: ScenarioRunOptions, onProgress?: (p: ScenarioProgress) => void): Promise<ScenarioRunResult>;
+	/** A node's routing table and, with a probe (run here), the ARP, MAC and connection tables it left: `vnet config --tables --json`. */
+	nodeTables(nodeId: string, probe?: ProbeSpec): NodeTables;
 	/** Stops a running matrix or checks run at its next row. */
 	cancel(): void;
 	/** A liveness probe for the watchdog. */
