@@ -5,7 +5,7 @@
  *   npm run build && node scripts/bench-canvas.mjs [--port 4181] [--nodes 2000]
  *
  * Serves the built app, opens the 340-node leaf-spine benchmark and a generated
- * N-node file (scripts/gen-big.mjs) in chromium, and reports: load time (file
+ * N-node file (scripts/gen-large.mjs) in chromium, and reports: load time (file
  * chosen → drawing ready), pan and zoom frame times (requestAnimationFrame
  * intervals while the wheel zooms and the mouse pans), and the time an edit
  * takes to reach the canvas (delete one node, then undo).
@@ -40,8 +40,8 @@ await new Promise((resolve, reject) => {
 
 const files = [
 	{ name: 'leafspine-4x16x20.vnet.json', text: readFileSync(LEAFSPINE, 'utf8') },
-	{ name: `generated-${N}.vnet.yaml`, text: execFileSync(process.execPath, ['scripts/gen-big.mjs', String(N), 'yaml'], { maxBuffer: 64 << 20 }).toString() },
-	{ name: `generated-${N}.vnet.json`, text: execFileSync(process.execPath, ['scripts/gen-big.mjs', String(N), 'json'], { maxBuffer: 64 << 20 }).toString() }
+	{ name: `generated-${N}.vnet.yaml`, text: execFileSync(process.execPath, ['scripts/gen-large.mjs', '--nodes', String(N), '--format', 'yaml'], { maxBuffer: 64 << 20 }).toString() },
+	{ name: `generated-${N}.vnet.json`, text: execFileSync(process.execPath, ['scripts/gen-large.mjs', '--nodes', String(N), '--format', 'json'], { maxBuffer: 64 << 20 }).toString() }
 ];
 
 const browser = await chromium.launch({

@@ -7,7 +7,7 @@
  * duplicate keys, alias bombs, huge or deeply nested files, `__proto__` keys
  * and wrong types all come back as diagnostics.
  */
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, YAMLParseError, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { topologySchema } from './schema';
 import { describeValue, didYouMean } from './messages';
@@ -97,11 +97,13 @@ function parseYaml(text: string): Parsed {
 			version: '1.2',
 			schema: 'core', // also under a `%YAML 1.1` directive: `on: hv1` stays a string key
 			merge: false,
-			uniqueKeys: true,
+			// yaml's own check compares each key with every earlier one (quadratic: minutes on a
+			// 60,000-node file); duplicateKeys does the same check with one set per mapping.
+			uniqueKeys: false,
 			prettyErrors: false
 		});
 		// Warnings (unresolved tags, ...) are errors here: a tag silently read as a string changes a design.
-		const problems = [...doc.errors, ...doc.warnings];
+		const problems = [...mergeByOffset(doc.errors, duplicateKeys(doc)), ...doc.warnings];
 		if (problems.some((e) => /Maximum call stack/.test(e.message)))
 			return { errors: [{ path: '', line: 1, col: 1, message: 'the file nests too deeply' }] };
 		if (problems.length > 0) return { errors: problems.map((e) => yamlError(e, text, lines)) };
@@ -119,6 +121,44 @@ function parseYaml(text: string): Parsed {
 		const detail = error instanceof RangeError ? 'the file nests too deeply' : `not readable as YAML (${String(error)})`;
 		return { errors: [{ path: '', line: 1, col: 1, message: detail }] };
 	}
+}
+
+/** Keys repeated in a mapping, as yaml's `uniqueKeys: true` reports them (equal scalar values), in document order. */
+function duplicateKeys(doc: Document): YAMLError[] {
+	const found: YAMLError[] = [];
+	const stack: unknown[] = [doc.contents];
+	while (stack.length > 0) {
+		const node = stack.pop();
+		if (isMap(node)) {
+			const seen = new Set<unknown>();
+			for (const item of node.items) {
+				if (!isPair(item)) continue;
+				const key = item.key;
+				if (isScalar(key)) {
+					if (seen.has(key.value)) {
+						const offset = key.range?.[0] ?? 0;
+						found.push(new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
+					} else seen.add(key.value);
+				} else stack.push(key);
+				stack.push(item.value);
+			}
+		} else if (isSeq(node)) {
+			for (const item of node.items) stack.push(item);
+		}
+	}
+	return found.sort((a, b) => a.pos[0] - b.pos[0]);
+}
+
+/** Both lists are in document order; so is the result (on equal offsets, `a` first). */
+function mergeByOffset(a: readonly YAMLError[], b: YAMLError[]): YAMLError[] {
+	if (b.length === 0) return [...a];
+	const out: YAMLError[] = [];
+	let j = 0;
+	for (const e of a) {
+		while (j < b.length && b[j].pos[0] < e.pos[0]) out.push(b[j++]);
+		out.push(e);
+	}
+	return [...out, ...b.slice(j)];
 }
 
 function yamlError(error: YAMLError, text: string, lines: LineCounter): Located {

@@ -32,6 +32,23 @@ export const NOWHERE: Position = { line: 0, col: 0 };
 
 export function yamlIndex(doc: Document, lines: LineCounter): SourceIndex {
 	const at = (offset: number | undefined): Position => (offset === undefined ? NOWHERE : lines.linePos(offset));
+	// Each mapping's pairs by key, built on the first look into it: a scan per step made
+	// locating every node of an n-node file (lint's warnings) quadratic.
+	const pairsByKey = new WeakMap<object, Map<string, Pair>>();
+	const pairOf = (map: { items: unknown[] }, key: string): Pair | undefined => {
+		let byKey = pairsByKey.get(map);
+		if (!byKey) {
+			byKey = new Map();
+			for (const item of map.items) {
+				if (!isPair(item)) continue;
+				const text = keyText(item.key);
+				// the first of equal keys, as a scan finds it (duplicates are rejected before lint anyway)
+				if (text !== undefined && !byKey.has(text)) byKey.set(text, item);
+			}
+			pairsByKey.set(map, byKey);
+		}
+		return byKey.get(key);
+	};
 
 	/** Follows `path` as far as it exists: the nodes and the pairs that led to them. */
 	function walk(path: Path): { node: unknown; pair: Pair | undefined; depth: number; lastPair: Pair | undefined } {
@@ -44,7 +61,7 @@ export function yamlIndex(doc: Document, lines: LineCounter): SourceIndex {
 			let next: unknown;
 			pair = undefined;
 			if (isMap(node)) {
-				pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+				pair = pairOf(node, String(segment));
 				next = pair?.value;
 				if (!pair) break;
 			} else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
