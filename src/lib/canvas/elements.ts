@@ -12,6 +12,7 @@
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 import { productHypervisors, productSegmentElements } from './product-segments';
+import { vlanColor } from '../model/vlan-colors';
 
 export interface NodeData {
 	id: string;
@@ -59,12 +60,8 @@ export interface ElementOptions {
 	segments?: boolean;
 }
 
-/** A distinct colour per VLAN id (VLAN 1, the default, stays the plain cable colour). */
-/** Hues spread by the golden angle, so neighbouring ids (10, 20, 30) differ clearly. */
-export function vlanColor(vlan: number): string {
-	const hue = Math.round((vlan * 137.508 + 40) % 360);
-	return `hsl(${hue}, 80%, 62%)`;
-}
+/** The VLAN palette lives in the model, so exports colour VLANs as the canvas does. */
+export { vlanColor };
 
 /** The element a diagnostic path is about: "nodes.r1.interfaces.eth0" → node r1, "links[3].a" → link 3. */
 export function elementOfPath(path: string): { node: string } | { link: number } | null {

@@ -8,6 +8,7 @@ import type { Kind, ProbeCheck } from '../model/types';
 import type { Path, Transaction } from './document';
 import { ID_STEM, nextFreeInterface, uniqueId, usedInterfaces, type RawInterface } from './ids';
 import type { TopologyStore } from './store';
+import { repairInTransaction } from './valid-edits';
 
 type RawNode = Record<string, unknown> & { kind?: string; on?: string; interfaces?: Record<string, RawInterface | null> };
 type RawLink = { a?: string; b?: string; [key: string]: unknown };
@@ -62,6 +63,8 @@ export function addNode(store: TopologyStore, kind: Kind, at: Point, options: Ad
 		else if (guestOn) value.interfaces = { eth0: { dhcp: true, attach: 'nat' } };
 		else value.interfaces = { eth0: {} };
 		tx.set(['nodes', id], value);
+		// a product without a plain `nat` mode gets its own NAT-like mode
+		if (guestOn) repairInTransaction(tx, ['nodes', id, 'on']);
 	});
 	return ok ? id : null;
 }
@@ -112,6 +115,8 @@ export function setHost(store: TopologyStore, id: string, host: string | null, a
 				for (const key of ['attach', 'network', 'uplink', 'dhcp']) tx.delete(['nodes', id, 'interfaces', name, key]);
 			}
 		}
+		// modes the new hypervisor's product lacks are converted, not left invalid
+		repairInTransaction(tx, ['nodes', id, 'on']);
 	});
 }
 

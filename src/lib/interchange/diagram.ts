@@ -10,13 +10,10 @@ import type { Interface, Node, Topology } from '../model/types';
 import { resolveTopology } from '../model/resolve';
 import { guestAttachments } from './ports';
 import { trunkText } from './vnet-yaml';
+import { vlanColor } from '../model/vlan-colors';
 
-/** Colour-blind-friendly palette (Okabe–Ito + extras), picked by VLAN id. */
-const VLAN_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9', '#8C564B', '#7F7F7F', '#BCBD22', '#17BECF'];
-
-export function vlanColor(vlan: number): string {
-	return VLAN_COLORS[(vlan - 1) % VLAN_COLORS.length];
-}
+/** The canvas's VLAN palette (model/vlan-colors.ts), so a diagram's VLANs match the app's. */
+export { vlanColor };
 
 const DOT_SHAPES: Record<string, string> = {
 	host: 'box',
