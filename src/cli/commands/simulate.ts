@@ -25,7 +25,9 @@ export const simulate: Command = (args) => {
 		if (!(name in topo.scenarios)) throw new UsageError(`${file}: no scenario "${name}" (scenarios: ${names.join(', ') || 'none'})`);
 		let res: ScenarioResult;
 		try {
+			const t0 = performance.now();
 			res = runScenario(topo, name, { bucketMs });
+			res.wallSeconds = Math.round(performance.now() - t0) / 1e3;
 		} catch (e) {
 			if (e instanceof ScenarioError) {
 				process.stderr.write(`${file}: ${e.message}\n`);

@@ -7,7 +7,7 @@
  * `Comlink.proxy` callback and stop when `cancel()` is called.
  */
 import type { CheckResult } from '../engine/checks';
-import type { ScenarioResult } from '../engine/scenario/run';
+import type { ScenarioResult } from '../engine/scenario/index';
 import type { Trace, ProbeSpec } from '../engine/trace';
 import type { Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
 import { DISPOSITIONS } from '../model/types';
