@@ -56,6 +56,19 @@ describe('worker api: scenario', () => {
 		expect(r.result!.flows[0].paths!.length).toBe(3);
 	});
 
+	it('takes a work budget: above it the run does not start and the estimate comes back; a larger budget runs it', async () => {
+		const api = createSimApi();
+		api.open(haText, 'ha-vrrp.vnet.yaml', 1);
+		const refused = await api.scenario('r1-failure', { budget: { maxPacketHops: 1000 } });
+		expect(refused.result).toBeNull();
+		expect(refused.cancelled).toBe(false);
+		expect(refused.overBudget).toMatchObject({ packetHops: 40_000, time: '1 s' });
+		expect(refused.overBudget!.message).toMatch(/about 40,000 packet-hops/);
+		const ran = await api.scenario('r1-failure', { budget: { maxPacketHops: 80_000 } });
+		expect(ran.overBudget).toBeUndefined();
+		expect(ran.result!.flows[0].lost).toBe(2610);
+	});
+
 	it('says which scenarios exist when the name is wrong', async () => {
 		const api = createSimApi();
 		api.open(haText, 'ha-vrrp.vnet.yaml', 1);

@@ -13,7 +13,7 @@ import { lintTopology } from '../model/lint';
 import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
-import { startScenario, ScenarioError } from '../engine/scenario/index';
+import { formatSeconds, startScenario, ScenarioBudgetError, ScenarioError, type ScenarioStepper } from '../engine/scenario/index';
 import { isIpv4, u32ToIp } from '../engine/ip';
 import type { ProbeSpec, Trace } from '../engine/trace';
 import {
@@ -241,7 +241,18 @@ export function createSimApi(): SimApi {
 					throw e;
 				}
 			};
-			const run = guard(() => startScenario(d.topology, name, { bucketMs: opts.bucketMs, pathHistory: true }));
+			let run: ScenarioStepper;
+			try {
+				run = startScenario(d.topology, name, { bucketMs: opts.bucketMs, pathHistory: true, budget: opts.budget });
+			} catch (e) {
+				if (!(e instanceof ScenarioBudgetError)) return guard(() => {
+					throw e;
+				});
+				// the caller asks the user, then runs again with a larger budget
+				const { estimate } = e;
+				const overBudget = { packetHops: estimate.packetHops, events: estimate.events, seconds: estimate.seconds, time: formatSeconds(estimate.seconds), message: e.message };
+				return { version: d.version, scenario: name, result: null, cancelled: false, overBudget, ms: now() - t0 };
+			}
 			// the engine never reads the clock: this slice policy does
 			let sliceEnd = 0;
 			const sliceOver = () => now() > sliceEnd;
