@@ -13,10 +13,17 @@ Usage:
              [--size BYTES] [--df] [--ttl N] [--json] [--pcap OUT.pcap]
   vnet check FILE... [--json]
   vnet matrix FILE [--proto P] [--port N] [--json]
-  vnet simulate FILE --scenario NAME [--json] [--bucket MS]
+  vnet simulate FILE --scenario NAME [--json] [--bucket MS] [--max-packets N] [--max-events N]
+                  [--progress]
   vnet export FILE --to containerlab|gns3|dot|mermaid|pcap [-o OUT] [--json]
   vnet import FILE [-o OUT] [--from containerlab|gns3] [--json]
   vnet schema
+
+simulate estimates a scenario's work first and refuses one above its budget (exit 2):
+  --max-packets N   most packet-hops (a packet crossing one link), default 100000000 (~10 s)
+  --max-events N    most simulator events, default 100000000
+Long runs show progress on a terminal (--progress: anywhere, on stderr); Ctrl-C stops
+and prints what was measured (marked partial).
 
 Exit codes: 0 success, 1 a check or outcome differs from what was expected, 2 bad input.
 `;

@@ -21,7 +21,8 @@ describe('stepped scenario runs', () => {
 		const whole = runScenario(t, 'r1-failure');
 		const run = startScenario(t, 'r1-failure', { pathHistory: true });
 		let slices = 0;
-		while (!run.step(0)) slices++;
+		// a slice policy that yields at every chance (every 1024 events)
+		while (!run.step(() => true)) slices++;
 		expect(slices).toBeGreaterThan(0);
 		expect(run.progress).toBe(1);
 		expect(noWall(run.result())).toEqual(noWall(whole));
@@ -53,6 +54,19 @@ describe('worker api: scenario', () => {
 		expect(r.version).toBe(1);
 		expect(r.result!.flows[0].failovers[0].failoverMs).toBeCloseTo(2610.5, 0);
 		expect(r.result!.flows[0].paths!.length).toBe(3);
+	});
+
+	it('takes a work budget: above it the run does not start and the estimate comes back; a larger budget runs it', async () => {
+		const api = createSimApi();
+		api.open(haText, 'ha-vrrp.vnet.yaml', 1);
+		const refused = await api.scenario('r1-failure', { budget: { maxPacketHops: 1000 } });
+		expect(refused.result).toBeNull();
+		expect(refused.cancelled).toBe(false);
+		expect(refused.overBudget).toMatchObject({ packetHops: 40_000, time: '1 s' });
+		expect(refused.overBudget!.message).toMatch(/about 40,000 packet-hops/);
+		const ran = await api.scenario('r1-failure', { budget: { maxPacketHops: 80_000 } });
+		expect(ran.overBudget).toBeUndefined();
+		expect(ran.result!.flows[0].lost).toBe(2610);
 	});
 
 	it('says which scenarios exist when the name is wrong', async () => {

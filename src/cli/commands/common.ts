@@ -42,6 +42,11 @@ export function checkFlags(p: ParsedArgs, known: string[]): void {
 
 /** Reads and loads a topology; on failure prints the errors and returns null. */
 export function loadFileOrReport(file: string): Topology | null {
+	return loadLocatedOrReport(file)?.topology ?? null;
+}
+
+/** Like loadFileOrReport, with where each document path is in the file (to locate later errors). */
+export function loadLocatedOrReport(file: string): { topology: Topology; locate: (path: (string | number)[]) => { line: number; col: number } } | null {
 	let text: string;
 	try {
 		text = readFileSync(file, 'utf8');
@@ -65,7 +70,7 @@ export function loadFileOrReport(file: string): Topology | null {
 		process.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; fix the references above (vnet lint ${file})\n`);
 		return null;
 	}
-	return r.topology;
+	return { topology: r.topology, locate };
 }
 
 export function pad(s: string, n: number): string {

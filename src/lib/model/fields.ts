@@ -223,9 +223,13 @@ export const bandwidth = () =>
 		(bps) => bps > 0,
 		{ error: 'must be more than 0bps' }
 	);
-/** Packets per second, > 0. */
+/** Times are integer ns: a flow cannot send more than one packet per ns. */
+export const MAX_RATE_PPS = 1e9;
+/** Packets per second, > 0 and at most one per nanosecond. */
 export const rate = () =>
-	unit('a rate such as 1000pps', RATE_RE, parseRate).refine((pps) => pps > 0, { error: 'must be more than 0pps' });
+	unit('a rate such as 1000pps', RATE_RE, parseRate)
+		.refine((pps) => pps > 0, { error: 'must be more than 0pps' })
+		.refine((pps) => pps <= MAX_RATE_PPS, { error: 'must be at most 1000000000pps (one packet per ns): a faster send interval is below 1 ns, the time step of the format' });
 
 /** Bytes: a plain integer, or a string with a binary unit. */
 export function size(what = 'a size', max = Number.MAX_SAFE_INTEGER) {

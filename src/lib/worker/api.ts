@@ -13,7 +13,7 @@ import { lintTopology } from '../model/lint';
 import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
-import { startScenario, ScenarioError } from '../engine/scenario/run';
+import { formatSeconds, startScenario, ScenarioBudgetError, ScenarioError, type ScenarioStepper } from '../engine/scenario/index';
 import { isIpv4, u32ToIp } from '../engine/ip';
 import { nodeTables } from '../engine/tables';
 import type { ProbeSpec, Trace } from '../engine/trace';
@@ -249,13 +249,35 @@ export function createSimApi(): SimApi {
 					throw e;
 				}
 			};
-			const run = guard(() => startScenario(d.topology, name, { bucketMs: opts.bucketMs, pathHistory: true }));
-			while (!guard(() => run.step(SLICE_MS))) {
+			let run: ScenarioStepper;
+			try {
+				run = startScenario(d.topology, name, { bucketMs: opts.bucketMs, pathHistory: true, budget: opts.budget });
+			} catch (e) {
+				if (!(e instanceof ScenarioBudgetError)) return guard(() => {
+					throw e;
+				});
+				// the caller asks the user, then runs again with a larger budget
+				const { estimate } = e;
+				const overBudget = { packetHops: estimate.packetHops, events: estimate.events, seconds: estimate.seconds, time: formatSeconds(estimate.seconds), message: e.message };
+				return { version: d.version, scenario: name, result: null, cancelled: false, overBudget, ms: now() - t0 };
+			}
+			// the engine never reads the clock: this slice policy does
+			let sliceEnd = 0;
+			const sliceOver = () => now() > sliceEnd;
+			let busy = 0;
+			for (;;) {
+				const s0 = now();
+				sliceEnd = s0 + SLICE_MS;
+				const finished = guard(() => run.step(sliceOver));
+				busy += now() - s0;
+				if (finished) break;
 				onProgress?.({ fraction: run.progress, ms: now() - t0 });
 				await yieldTurn();
 				if (cancels !== myCancel || latest !== d.version) return { version: d.version, scenario: name, result: null, cancelled: true, ms: now() - t0 };
 			}
-			return { version: d.version, scenario: name, result: run.result(), cancelled: false, ms: now() - t0 };
+			const result = run.result();
+			result.wallSeconds = Math.round(busy) / 1e3;
+			return { version: d.version, scenario: name, result, cancelled: false, ms: now() - t0 };
 		},
 
 		cancel() {

@@ -7,7 +7,7 @@
  * `Comlink.proxy` callback and stop when `cancel()` is called.
  */
 import type { CheckResult } from '../engine/checks';
-import type { ScenarioResult } from '../engine/scenario/run';
+import type { ScenarioResult, WorkBudget } from '../engine/scenario/index';
 import type { Trace, ProbeSpec } from '../engine/trace';
 import type { NodeTables } from '../engine/tables';
 import type { Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
@@ -116,6 +116,18 @@ export interface MatrixResult {
 export interface ScenarioRunOptions {
 	/** timeline bucket (default: about 100 buckets over the duration) */
 	bucketMs?: number;
+	/** work budget (default: the engine's, about 10 s); above it the run does not start and `overBudget` says so */
+	budget?: Partial<WorkBudget>;
+}
+
+/** A scenario whose estimated work is above the budget: it was not run. */
+export interface OverBudget {
+	packetHops: number;
+	events: number;
+	/** about how long it would take, in seconds, and that as text ("3 min") */
+	seconds: number;
+	time: string;
+	message: string;
 }
 
 export interface ScenarioProgress {
@@ -128,8 +140,10 @@ export interface ScenarioProgress {
 export interface ScenarioRunResult {
 	version: number;
 	scenario: string;
-	/** `vnet simulate --json` with each flow's path changes (`paths`); null when cancelled */
+	/** `vnet simulate --json` with each flow's path changes (`paths`); null when cancelled or over budget */
 	result: ScenarioResult | null;
+	/** the run did not start: its estimate is above the budget (run again with a larger one to go ahead) */
+	overBudget?: OverBudget;
 	/** stopped by cancel() (or by a newer document) before the end */
 	cancelled: boolean;
 	ms: number;

@@ -6,7 +6,8 @@
  */
 import type { ScenarioCheck, Topology } from '../../model/types';
 import { formatBandwidth, formatDuration } from '../../model/units';
-import { runScenario, ScenarioError, type ScenarioResult } from './run';
+import { runScenario, ScenarioError } from './run';
+import type { ScenarioResult } from './results';
 
 export interface ScenarioCheckResult {
 	ok: boolean;

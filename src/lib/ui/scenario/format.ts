@@ -4,7 +4,7 @@
  * their labels go, the state of the network at a moment (what is failed,
  * which path a flow takes), and the plot's series.
  */
-import type { FlowResult, PathChange, ScenarioResult } from '$lib/engine/scenario/run';
+import type { FlowResult, PathChange, ScenarioResult } from '$lib/engine/scenario/index';
 import type { Scenario, ScenarioEvent, Topology } from '$lib/model/types';
 
 // ------------------------------------------------------------------ numbers

@@ -5,7 +5,7 @@
  * The worker is the Simulate panel's (one engine, one loaded document).
  */
 import { session as sim } from '$lib/ui/sim/session.svelte';
-import type { ScenarioRunResult } from '$lib/worker/protocol';
+import type { OverBudget, ScenarioRunResult } from '$lib/worker/protocol';
 import type { PlotUnit } from './format';
 
 export class ScenarioSession {
@@ -20,6 +20,8 @@ export class ScenarioSession {
 	/** the file the run was for */
 	file = $state<string | null>(null);
 	cancelled = $state(false);
+	/** the last start was refused for its size: the panel asks before running it anyway */
+	overBudget = $state.raw<{ name: string; file: string; estimate: OverBudget } | null>(null);
 	/** playhead, simulated seconds */
 	t = $state(0);
 	playing = $state(false);
@@ -37,17 +39,26 @@ export class ScenarioSession {
 		return this.run?.result ?? null;
 	}
 
-	async start(name: string, file: string) {
+	/** Runs a scenario; above the default work budget only with `anyway` (after the user said yes). */
+	async start(name: string, file: string, anyway = false) {
 		const c = sim.client;
 		if (!c || this.running) return;
+		const asked = anyway && this.overBudget?.name === name && this.overBudget.file === file ? this.overBudget.estimate : null;
 		this.stop();
 		this.running = true;
 		this.progress = 0;
 		this.error = null;
 		this.cancelled = false;
+		this.overBudget = null;
 		this.#cancelling = false;
+		// the raised budget: the estimate with room for longer paths after a fault
+		const budget = asked ? { maxPacketHops: Math.ceil(asked.packetHops * 2), maxEvents: Math.ceil(asked.events * 2) } : undefined;
 		try {
-			const r = await c.scenario(name, {}, (p) => (this.progress = p.fraction));
+			const r = await c.scenario(name, { budget }, (p) => (this.progress = p.fraction));
+			if (r.overBudget) {
+				this.overBudget = { name, file, estimate: r.overBudget };
+				return;
+			}
 			if (r.cancelled) {
 				this.cancelled = true;
 				return;
