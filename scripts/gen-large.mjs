@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Large designs for the benchmarks (lint, canvas, matrix):
 //
-//   node scripts/gen-large.mjs [--nodes N] [--shape racks|flat] [--format yaml|json] [-o FILE]
+//   node scripts/gen-large.mjs [--nodes N] [--shape racks|flat|lan] [--format yaml|json] [-o FILE]
 //
 // racks (default): a routed campus. An edge router on a transit switch, core
 //   routers on it, each core serving racks of one switch + 24 hosts (one /24
 //   per rack, hosts use the core as gateway); the edge has a route per rack,
 //   the cores default to the edge. Every node is linked and every host can
 //   reach every other, so lint, trace and matrix do real work.
-// flat: N hosts in one /8, none linked (each its own segment): the worst case
-//   for rules that compare every address with every other.
+// flat: N hosts in one /8, none linked (each its own segment).
+// lan: N hosts in one /8 on one switch with one router and no gateways: one
+//   segment of N addresses, the worst case for rules that compare addresses.
 //
 // The output is deterministic (same arguments, same bytes). Also importable:
 //   import { generate } from './gen-large.mjs'  →  the document object.
@@ -31,6 +32,16 @@ function flat(total) {
 		nodes[`h${i}`] = { kind: 'host', interfaces: { eth0: { ip: `${ipIn8(i)}/8` } } };
 	}
 	return { vnet: 1, name: `flat-${total}`, description: `${total} unlinked hosts in 10.0.0.0/8`, nodes, links: [] };
+}
+
+function lan(total) {
+	const nodes = { r1: { kind: 'router', interfaces: { eth0: { ip: '10.255.255.254/8' } } }, sw: { kind: 'switch' } };
+	const links = [{ a: 'r1.eth0', b: 'sw.p0' }];
+	for (let i = 0; i < total - 2; i++) {
+		nodes[`h${i}`] = { kind: 'host', interfaces: { eth0: { ip: `${ipIn8(i)}/8` } } };
+		links.push({ a: `h${i}.eth0`, b: `sw.p${i + 1}` });
+	}
+	return { vnet: 1, name: `lan-${total}`, description: `${total - 2} hosts on one switch in 10.0.0.0/8`, nodes, links };
 }
 
 function racks(total) {
@@ -85,7 +96,8 @@ function racks(total) {
 export function generate({ nodes = 2000, shape = 'racks' } = {}) {
 	if (shape === 'flat') return flat(nodes);
 	if (shape === 'racks') return racks(nodes);
-	throw new Error(`unknown shape ${shape} (racks or flat)`);
+	if (shape === 'lan') return lan(nodes);
+	throw new Error(`unknown shape ${shape} (racks, flat or lan)`);
 }
 
 export async function serialize(doc, format = 'yaml') {
@@ -111,7 +123,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const format = opt('format', positional[1] ?? 'yaml');
 	const shape = opt('shape', 'racks');
 	if (!Number.isInteger(nodes) || nodes < 1) {
-		console.error('usage: gen-large.mjs [--nodes N] [--shape racks|flat] [--format yaml|json] [-o FILE]');
+		console.error('usage: gen-large.mjs [--nodes N] [--shape racks|flat|lan] [--format yaml|json] [-o FILE]');
 		process.exit(2);
 	}
 	const text = await serialize(generate({ nodes, shape }), format);

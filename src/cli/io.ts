@@ -4,7 +4,7 @@
  * trace: a missing or unreadable file is bad input (exit 2), not a bug.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { loadTopology, MAX_FILE_CHARS } from '../lib/model/load';
+import { loadTopology, maxFileChars } from '../lib/model/load';
 import type { Diagnostic, LoadResult } from '../lib/model/types';
 
 /** `-` reads standard input, as most tools do. */
@@ -33,8 +33,9 @@ export function readText(file: string): { ok: true; text: string } | { ok: false
 		const stats = statSync(file);
 		if (stats.isDirectory()) return { ok: false, error: unreadable(file, { code: 'EISDIR' }) };
 		// Refuse before reading: a multi-gigabyte file must not be pulled into memory just to be rejected.
-		if (stats.size > MAX_FILE_CHARS * 4)
-			return { ok: false, error: { ...unreadable(file, null), message: `the file is ${(stats.size / 1e6).toFixed(0)} MB; vnet reads topology files up to ${MAX_FILE_CHARS / 1024 / 1024} MB` } };
+		const limit = maxFileChars(file);
+		if (stats.size > limit * 4)
+			return { ok: false, error: { ...unreadable(file, null), message: `the file is ${(stats.size / 1e6).toFixed(0)} MB; vnet reads topology files up to ${limit / 1024 / 1024} MB` } };
 		return { ok: true, text: readFileSync(file, 'utf8') };
 	} catch (error) {
 		return { ok: false, error: unreadable(file, error) };

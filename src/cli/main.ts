@@ -38,12 +38,12 @@ async function main(argv: string[]): Promise<number> {
 		process.stdout.write('vnet 0.1.0\n');
 		return 0;
 	}
-	const command = commands[name];
-	if (!command) {
+	const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+	if (!load) {
 		process.stderr.write(`vnet: unknown command "${name}"\n\n${USAGE}`);
 		return 2;
 	}
-	return command(rest);
+	return (await load())(rest);
 }
 
 main(process.argv.slice(2)).then(

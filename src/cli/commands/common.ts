@@ -1,7 +1,7 @@
 /** Shared helpers of the engine commands: arguments, loading, output. */
 import { readFileSync } from 'node:fs';
 import { loadTopology, formatDiagnostic } from '../../lib/model/load';
-import { lintTopology } from '../../lib/model/lint';
+import { referenceErrors } from '../../lib/model/references';
 import type { Topology } from '../../lib/model/types';
 
 export interface ParsedArgs {
@@ -62,9 +62,10 @@ export function loadLocatedOrReport(file: string): { topology: Topology; locate:
 		return null;
 	}
 	// References the engine cannot follow (a link or check naming a missing node...) are
-	// errors, located like format errors; design warnings never stop a command.
+	// errors, located like format errors; design warnings never stop a command, so their
+	// rules are not run here (lint's errors alone).
 	const locate = r.source?.locate ?? (() => ({ line: 0, col: 0 }));
-	const errors = lintTopology(r.topology, { file, locate }).filter((d) => d.severity === 'error');
+	const errors = referenceErrors(r.topology, { file, locate });
 	if (errors.length) {
 		for (const d of errors) process.stderr.write(formatDiagnostic(d) + '\n');
 		process.stderr.write(`${file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; fix the references above (vnet lint ${file})\n`);

@@ -1,20 +1,17 @@
 import type { Command } from './types';
-import { lint } from './lint';
-import { schema } from './schema';
-import { trace } from './trace';
-import { check } from './check';
-import { matrix } from './matrix';
-import { simulate } from './simulate';
-import { exportCommand } from './export';
-import { importCommand } from './import';
 
-export const commands: Record<string, Command> = {
-	lint,
-	schema,
-	trace,
-	check,
-	matrix,
-	simulate,
-	export: exportCommand,
-	import: importCommand
+/**
+ * Each command is loaded when it runs: `vnet --help` or `vnet schema` must not
+ * pay for the engine, zod schemas or the importers (the build splits each
+ * command into its own chunk).
+ */
+export const commands: Record<string, () => Promise<Command>> = {
+	lint: () => import('./lint').then((m) => m.lint),
+	schema: () => import('./schema').then((m) => m.schema),
+	trace: () => import('./trace').then((m) => m.trace),
+	check: () => import('./check').then((m) => m.check),
+	matrix: () => import('./matrix').then((m) => m.matrix),
+	simulate: () => import('./simulate').then((m) => m.simulate),
+	export: () => import('./export').then((m) => m.exportCommand),
+	import: () => import('./import').then((m) => m.importCommand)
 };

@@ -127,11 +127,40 @@ export function interfaceNames(node: Node): Set<string> {
 }
 
 /** The bond an interface is a member of, if any. */
-export function bondOf(node: Node, member: string): string | undefined {
+export function bondOf(node: Node, member: string, cache?: InterfaceCache): string | undefined {
+	if (cache) return cache.of(node).bondOf.get(member);
 	for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
 		if (itf?.bond?.members?.includes(member)) return name;
 	}
 	return undefined;
+}
+
+/**
+ * Per-node lookups (bond of a member, subinterfaces of a parent) for one
+ * computation over a topology that does not change meanwhile: without it,
+ * each port of an n-port switch or router scans all n interfaces.
+ */
+export class InterfaceCache {
+	private byNode = new Map<Node, { bondOf: Map<string, string>; subs: Map<string, { vlan: number; name: string; itf: Interface }[]> }>();
+	of(node: Node) {
+		let entry = this.byNode.get(node);
+		if (!entry) {
+			entry = { bondOf: new Map(), subs: new Map() };
+			for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
+				// the first bond naming a member, as the scan finds it
+				for (const m of itf?.bond?.members ?? []) if (!entry.bondOf.has(m)) entry.bondOf.set(m, name);
+				const sub = splitSubinterface(name);
+				if (sub) {
+					const list = entry.subs.get(sub.parent);
+					const item = { vlan: sub.vlan, name, itf };
+					if (list) list.push(item);
+					else entry.subs.set(sub.parent, [item]);
+				}
+			}
+			this.byNode.set(node, entry);
+		}
+		return entry;
+	}
 }
 
 export function splitEnd(end: string): { node: string; iface: string } | null {
@@ -145,7 +174,7 @@ export const FORWARDING_KINDS = new Set(['router', 'firewall', 'nat-gateway', 'l
 export const ENDPOINT_KINDS = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
 
 /** Effective MTU of an interface (default 1500; a subinterface inherits its parent's). */
-export function mtuOf(node: Node, iface: string): number {
+export function mtuOf(node: Node, iface: string, cache?: InterfaceCache): number {
 	const itfs = node.interfaces ?? {};
 	const own = itfs[iface]?.mtu;
 	if (own !== undefined) return own;
@@ -154,7 +183,7 @@ export function mtuOf(node: Node, iface: string): number {
 		const p = itfs[sub.parent]?.mtu;
 		if (p !== undefined) return p;
 	}
-	const bond = bondOf(node, iface);
+	const bond = bondOf(node, iface, cache);
 	if (bond) {
 		const b = itfs[bond]?.mtu;
 		if (b !== undefined) return b;
@@ -177,17 +206,30 @@ export function guestsOf(t: Topology, hvId: string): string[] {
 		.sort();
 }
 
+/** guestsOf for every hypervisor at once (one pass over the nodes). */
+export function guestsByHypervisor(t: Topology): Map<string, string[]> {
+	const out = new Map<string, string[]>();
+	for (const [id, n] of Object.entries(t.nodes ?? {})) {
+		if (n?.on === undefined) continue;
+		const list = out.get(n.on);
+		if (list) list.push(id);
+		else out.set(n.on, [id]);
+	}
+	for (const list of out.values()) list.sort();
+	return out;
+}
+
 /**
  * The generic hypervisor NAT subnet: `nat.subnet`, else 10.0.2.0/24 when it has
  * a VM NAT guest, else 172.17.0.0/16 (containers only).
  */
-export function natSubnetOf(t: Topology, hvId: string): Cidr | null {
+export function natSubnetOf(t: Topology, hvId: string, guests?: readonly string[]): Cidr | null {
 	const hv = t.nodes[hvId];
 	if (!hv) return null;
 	if (hv.nat?.subnet) return parseCidr(hv.nat.subnet);
 	let vm = false;
 	let ct = false;
-	for (const g of guestsOf(t, hvId)) {
+	for (const g of guests ?? guestsOf(t, hvId)) {
 		const n = t.nodes[g];
 		for (const itf of Object.values(n.interfaces ?? {})) {
 			if (itf?.attach === 'nat') {
@@ -218,12 +260,12 @@ export type Channel = number;
  * `sw:<node>:<vlan>` (a switch's VLAN). Switch ports inherit the configuration
  * of the bond they are a member of; so do members of a non-switch bond.
  */
-export function portChannels(t: Topology, nodeId: string, iface: string, opts: { includeDown?: boolean } = {}): Map<Channel, string> {
+export function portChannels(t: Topology, nodeId: string, iface: string, opts: { includeDown?: boolean; cache?: InterfaceCache } = {}): Map<Channel, string> {
 	const out = new Map<Channel, string>();
 	const node = t.nodes[nodeId];
 	if (!node) return out;
 	const itfs = node.interfaces ?? {};
-	const bond = bondOf(node, iface);
+	const bond = bondOf(node, iface, opts.cache);
 	const owner = bond ?? iface;
 	const cfg: Interface = itfs[owner] ?? {};
 	if (!opts.includeDown && (cfg.down || itfs[iface]?.down)) return out;
@@ -237,6 +279,10 @@ export function portChannels(t: Topology, nodeId: string, iface: string, opts: {
 		return out;
 	}
 	out.set(0, `if:${nodeId}:${owner}`);
+	if (opts.cache) {
+		for (const { vlan, name, itf } of opts.cache.of(node).subs.get(owner) ?? []) if (opts.includeDown || !itf?.down) out.set(vlan, `if:${nodeId}:${name}`);
+		return out;
+	}
 	for (const [name, itf] of Object.entries(itfs)) {
 		const sub = splitSubinterface(name);
 		if (sub && sub.parent === owner && (opts.includeDown || !itf?.down)) out.set(sub.vlan, `if:${nodeId}:${name}`);
@@ -372,6 +418,8 @@ export interface SegmentOptions {
 	 * default). With false, the segments are those of the network at rest.
 	 */
 	includeDown?: boolean;
+	/** shared with the caller's other lookups over the same topology */
+	cache?: InterfaceCache;
 }
 
 /** Private segment key of a guest interface attached to a hypervisor, or the hypervisor entity to join. */
@@ -429,6 +477,7 @@ function resolveProducts(t: Topology): { resolved: ResolvedTopology; hvs: Set<st
 
 export function computeSegments(t: Topology, opts: SegmentOptions = {}): SegmentMap {
 	const includeDown = opts.includeDown ?? true;
+	const cache = opts.cache ?? new InterfaceCache();
 	const uf = new UnionFind();
 	const nodes = t.nodes ?? {};
 	const order: string[] = []; // entity keys in discovery order (file order)
@@ -467,7 +516,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 			return out;
 		}
 		const src = nodes[end.node];
-		if (src && (src.kind === 'switch' || interfaceNames(src).has(end.iface))) return portChannels(t, end.node, end.iface, { includeDown });
+		if (src && (src.kind === 'switch' || interfaceNames(src).has(end.iface))) return portChannels(t, end.node, end.iface, { includeDown, cache });
 		const ri = rn.interfaces.find((i) => i.name === end.iface);
 		if (!ri || (!includeDown && ri.down)) return out;
 		const k = `implicit\u0001${end.node}\u0001${end.iface}`;
@@ -491,7 +540,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 		if (node.kind === 'switch') {
 			for (const [pname, p] of Object.entries(node.interfaces ?? {})) {
 				if (p?.bond) continue; // its members carry its configuration
-				const ch = portChannels(t, id, pname, { includeDown: true });
+				const ch = portChannels(t, id, pname, { includeDown: true, cache });
 				for (const e of ch.values()) add(e);
 			}
 			continue;
@@ -532,8 +581,8 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 	(t.links ?? []).forEach((link, index) => {
 		const ea = splitEnd(link?.a);
 		const eb = splitEnd(link?.b);
-		const chA = ea && nodes[ea.node] ? portChannels(t, ea.node, ea.iface, { includeDown }) : new Map<Channel, string>();
-		const chB = eb && nodes[eb.node] ? portChannels(t, eb.node, eb.iface, { includeDown }) : new Map<Channel, string>();
+		const chA = ea && nodes[ea.node] ? portChannels(t, ea.node, ea.iface, { includeDown, cache }) : new Map<Channel, string>();
+		const chB = eb && nodes[eb.node] ? portChannels(t, eb.node, eb.iface, { includeDown, cache }) : new Map<Channel, string>();
 		links.push({ index, a: ea ?? undefined, b: eb ?? undefined, chA, chB });
 		if (!includeDown && link?.down) return;
 		if (takenOver.has(index)) return;
@@ -541,6 +590,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 	});
 
 	// Hypervisor attachments.
+	const guests = guestsByHypervisor(t);
 	const privKind = new Map<string, { kind: SegmentKind; hv: string }>();
 	for (const [id, node] of Object.entries(nodes)) {
 		if (!node || !node.on) continue;
@@ -600,7 +650,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 				const hv = nodes[pk.hv];
 				if (isGenericHypervisor(hv)) {
 					if (pk.kind === 'nat') {
-						const sn = natSubnetOf(t, pk.hv);
+						const sn = natSubnetOf(t, pk.hv, guests.get(pk.hv) ?? []);
 						if (sn) seg.implicit.push({ node: pk.hv, ip: `${fmtIp(sn.net + 1)}/${sn.len}`, role: 'nat-gateway' });
 					} else if (pk.kind === 'host-only') {
 						seg.implicit.push({ node: pk.hv, ip: '192.168.56.1/24', role: 'host-only' });
@@ -668,7 +718,11 @@ function labelOf(seg: Segment, t: Topology, rt?: ResolvedTopology): string {
 	}
 	if (seg.switches.length) {
 		const byVlan = new Map<number, string[]>();
-		for (const s of seg.switches) byVlan.set(s.vlan, [...(byVlan.get(s.vlan) ?? []), s.node]);
+		for (const s of seg.switches) {
+			const list = byVlan.get(s.vlan);
+			if (list) list.push(s.node);
+			else byVlan.set(s.vlan, [s.node]);
+		}
 		return [...byVlan]
 			.map(([v, sws]) => `${[...new Set(sws)].join('/')} VLAN ${v}`)
 			.join(' + ');
@@ -701,7 +755,7 @@ export interface SwitchLoop {
  * the switches fall back to MAC learning). An active-backup bond counts as one
  * port: only its first linked member forms an edge.
  */
-export function findSwitchLoops(t: Topology, managedSwitches: Set<string>): SwitchLoop[] {
+export function findSwitchLoops(t: Topology, managedSwitches: Set<string>, cache = new InterfaceCache()): SwitchLoop[] {
 	const nodes = t.nodes ?? {};
 	type Edge = { index: number; ka: string; kb: string; vlan: number; swA: string; swB: string };
 	const edges: Edge[] = [];
@@ -718,15 +772,15 @@ export function findSwitchLoops(t: Topology, managedSwitches: Set<string>): Swit
 			[na, ea],
 			[nb, eb]
 		] as const) {
-			const bond = bondOf(n, e.iface);
+			const bond = bondOf(n, e.iface, cache);
 			if (bond) {
 				const key = `${e.node}\u0000${bond}`;
 				if (usedBond.has(key) && usedBond.get(key) !== index) return;
 				usedBond.set(key, index);
 			}
 		}
-		const chA = portChannels(t, ea.node, ea.iface);
-		const chB = portChannels(t, eb.node, eb.iface);
+		const chA = portChannels(t, ea.node, ea.iface, { cache });
+		const chB = portChannels(t, eb.node, eb.iface, { cache });
 		for (const [c, ka] of chA) {
 			const kb = chB.get(c);
 			if (kb === undefined) continue;
@@ -739,14 +793,20 @@ export function findSwitchLoops(t: Topology, managedSwitches: Set<string>): Swit
 	const uf = new UnionFind();
 	const adj = new Map<string, { to: string; index: number }[]>();
 	const addAdj = (a: string, b: string, index: number) => {
-		adj.set(a, [...(adj.get(a) ?? []), { to: b, index }]);
-		adj.set(b, [...(adj.get(b) ?? []), { to: a, index }]);
+		for (const [x, y] of [
+			[a, b],
+			[b, a]
+		]) {
+			const list = adj.get(x);
+			if (list) list.push({ to: y, index });
+			else adj.set(x, [{ to: y, index }]);
+		}
 	};
 	const path = (from: string, to: string): { nodes: string[]; links: number[] } => {
 		const prev = new Map<string, { from: string; index: number } | null>([[from, null]]);
 		const q = [from];
-		while (q.length) {
-			const x = q.shift()!;
+		for (let head = 0; head < q.length; head++) {
+			const x = q[head];
 			if (x === to) break;
 			for (const { to: y, index } of adj.get(x) ?? []) {
 				if (!prev.has(y)) {
