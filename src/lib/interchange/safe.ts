@@ -13,7 +13,7 @@
  *
  * Pure (browser-safe).
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import { checkAliases, MAX_ALIASES } from '../model/aliases';
 
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
@@ -92,12 +92,28 @@ export function parseYamlSafe(text: string): Sanitized {
 	}
 	let js: unknown;
 	try {
+		keepNumberText(doc, text);
 		js = doc.toJS({ maxAliasCount: MAX_ALIASES });
 	} catch (e) {
 		if (e instanceof RangeError) throw tooDeep();
 		throw new InputError(`not usable YAML: ${(e as Error).message.split('\n')[0]}`);
 	}
 	return sanitize(js);
+}
+
+/**
+ * A plain number whose text does not read back the same (`1.10`, `010`, `1e3`)
+ * is kept as its text: foreign tools read names like an f5 port `1.10` as
+ * strings, and `num()` still reads the text as a number where one is wanted.
+ */
+function keepNumberText(doc: ReturnType<typeof parseDocument>, text: string): void {
+	visit(doc, {
+		Scalar(_key, node) {
+			if (typeof node.value !== 'number' || node.type !== Scalar.PLAIN || !node.range) return;
+			const written = text.slice(node.range[0], node.range[1]).trim();
+			if (written !== String(node.value)) node.value = written;
+		}
+	});
 }
 
 export function parseJsonSafe(text: string): Sanitized {
