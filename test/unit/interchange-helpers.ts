@@ -1,41 +1,19 @@
 /**
  * Test helpers for the interchange tests: load a vnet file through the real
- * loader (src/lib/model/load.ts) when it exists, else through the format's zod
- * schema (the same validation the loader runs), and find the tools the
+ * loader (src/lib/model/load.ts), and find the tools the
  * tool-backed tests need (they fail loudly when a tool is missing).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { parse } from 'yaml';
 import type { Topology } from '../../src/lib/model/types';
-import { topologySchema } from '../../src/lib/model/schema';
-
-let realLoader: ((text: string, file: string) => any) | null | undefined;
-
-async function loader() {
-	if (realLoader !== undefined) return realLoader;
-	try {
-		const p = '../../src/lib/model/load';
-		const mod = await import(/* @vite-ignore */ p);
-		realLoader = typeof mod.loadTopology === 'function' ? mod.loadTopology : null;
-	} catch {
-		realLoader = null;
-	}
-	return realLoader;
-}
+import { loadTopology } from '../../src/lib/model/load';
 
 /** Loads vnet YAML text; throws with the loader's messages when the file is not valid version 1. */
 export async function loadVnet(text: string, file = 'test.vnet.yaml'): Promise<Topology> {
-	const l = await loader();
-	if (l) {
-		const r = l(text, file);
-		if (!r.ok) throw new Error(`${file}: ${r.errors.map((e: any) => `${e.path}: ${e.message}`).join('; ')}`);
-		return r.topology;
-	}
-	const res = topologySchema.safeParse(parse(text));
-	if (!res.success) throw new Error(`${file}: ${res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-	return res.data as Topology;
+	const r = loadTopology(text, file);
+	if (!r.ok) throw new Error(`${file}: ${r.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+	return r.topology;
 }
 
 export const CONFORMANCE_DIR = path.resolve(__dirname, '../../../shared/conformance');

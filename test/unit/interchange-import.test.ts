@@ -9,6 +9,8 @@ import { shellSplit } from '../../src/lib/interchange/safe';
 import type { ImportResult } from '../../src/lib/interchange/import-common';
 import type { Topology } from '../../src/lib/model/types';
 import { FIXTURES, loadVnet } from './interchange-helpers';
+import { loadTopology } from '../../src/lib/model/load';
+import { lintTopology } from '../../src/lib/model/lint';
 
 const fixture = (p: string) => readFileSync(path.join(FIXTURES, p), 'utf8');
 
@@ -216,5 +218,38 @@ describe('ids and helpers', () => {
 	it('splits exec lines like a shell, without expanding anything', () => {
 		expect(shellSplit(`sh -c 'a "b" c' "d e" f\\ g $HOME`)).toEqual(['sh', '-c', 'a "b" c', 'd e', 'f g', '$HOME']);
 		expect(shellSplit(`unbalanced 'quote`)).toBeNull();
+	});
+});
+
+/** Imports, loads the output with the real loader and lints it: no errors, every change a warning. */
+async function importsClean(r: ImportResult): Promise<{ t: Topology; warnings: string[] }> {
+	const { t, warnings, yaml } = await ok(r);
+	const loaded = loadTopology(yaml, 'imported.vnet.yaml');
+	if (!loaded.ok) throw new Error('not loadable');
+	const errors = lintTopology(loaded.topology, { file: 'imported.vnet.yaml', locate: loaded.source!.locate }).filter((d) => d.severity === 'error');
+	expect(errors).toEqual([]);
+	return { t, warnings };
+}
+
+describe('real labs that did not import (#17)', () => {
+	it('an f5_bigip-ve with ports 1.1, 1.2 and 1.10: plain port names, each rename a warning', async () => {
+		const { t, warnings } = await importsClean(fromContainerlab(fixture('containerlab/f5-bigip.clab.yml'), { file: 'f5-bigip.clab.yml' }));
+		expect(t.links.map((l) => `${l.a}-${l.b}`)).toEqual(['client.eth1-bigip.e11', 'bigip.e12-server.eth1', 'bigip.e110-server.eth2']);
+		expect(warnings).toContain('topology.nodes.bigip: interface names that are not valid vnet names were renamed: "1.1 → e11", "1.2 → e12", "1.10 → e110"');
+	});
+
+	it('a GNS3 project with a duplicated node_id: both nodes kept, the self-link dropped with a warning', async () => {
+		const { t, warnings } = await importsClean(fromGns3(fixture('gns3/duplicate-node-id.gns3'), { file: 'duplicate-node-id.gns3' }));
+		expect(Object.keys(t.nodes)).toEqual(['R1', 'R2', 'PC1']);
+		expect(t.links.map((l) => `${l.a}-${l.b}`)).toEqual(['R1.e1p0-PC1.eth0']);
+		expect(warnings.some((w) => /^topology\.nodes\[1\]: duplicate node_id .* imported as its own node R2/.test(w))).toBe(true);
+		expect(warnings).toContain('links[0]: dropped: this link joins R1.e0p0 to itself. A cable needs two different interfaces.');
+	});
+
+	it('a containerlab link endpoint named like a subinterface is a plain port (a veth of that name)', async () => {
+		const lab = 'name: sub\ntopology:\n  nodes:\n    a: { kind: linux, exec: ["ip link add link eth1 name eth1.10 type vlan id 10"] }\n    b: { kind: linux }\n  links:\n    - endpoints: ["a:eth1", "b:eth1"]\n    - endpoints: ["a:eth1.10", "b:eth2"]\n';
+		const { t, warnings } = await importsClean(fromContainerlab(lab));
+		expect(t.links.map((l) => `${l.a}-${l.b}`)).toEqual(['a.eth1-b.eth1', 'a.eth110-b.eth2']);
+		expect(warnings.some((w) => w.includes('"eth1.10 → eth110"'))).toBe(true);
 	});
 });

@@ -1,27 +1,15 @@
 /**
  * Test helpers for lint: YAML text -> Topology + locate, through the real
- * loader (src/lib/model/load.ts) when it exists, else through a minimal
- * converter good enough for the lint tests (units, services, trunks, ports).
+ * loader (src/lib/model/load.ts). Only a test that asks for `raw: true` gets
+ * the minimal converter below (units, services, trunks, ports): for documents
+ * the loader rejects, which lint still guards when they are built in memory.
  */
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { Diagnostic, Topology } from '../../src/lib/model/types';
 import { lintTopology } from '../../src/lib/model/lint';
+import { loadTopology } from '../../src/lib/model/load';
 
 type Locate = (path: (string | number)[]) => { line: number; col: number };
-
-let realLoader: ((text: string, file: string) => any) | null | undefined;
-
-async function loader() {
-	if (realLoader !== undefined) return realLoader;
-	try {
-		const path = '../../src/lib/model/load';
-		const mod = await import(/* @vite-ignore */ path);
-		realLoader = typeof mod.loadTopology === 'function' ? mod.loadTopology : null;
-	} catch {
-		realLoader = null;
-	}
-	return realLoader;
-}
 
 const DUR: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 };
 const BW: Record<string, number> = { bps: 1, Kbps: 1e3, Mbps: 1e6, Gbps: 1e9 };
@@ -102,11 +90,11 @@ export function convert(raw: any): Topology {
  * (lint still guards topologies built in memory, e.g. by the app's editor).
  */
 export async function load(text: string, file = 'test.vnet.yaml', opts: { raw?: boolean } = {}): Promise<{ topology: Topology; locate: Locate }> {
-	const real = opts.raw ? null : await loader();
-	if (real) {
-		const r = real(text, file);
+	if (!opts.raw) {
+		const r = loadTopology(text, file);
 		if (!r.ok) throw new Error(`loader rejected ${file}:\n${r.errors.map((e: Diagnostic) => `${e.path}: ${e.message}`).join('\n')}`);
-		return { topology: r.topology, locate: r.source?.locate ?? r.locate ?? (() => ({ line: 0, col: 0 })) };
+		if (!r.source) throw new Error(`the loader gave no source positions for ${file}`);
+		return { topology: r.topology, locate: r.source.locate };
 	}
 	const lc = new LineCounter();
 	const doc = parseDocument(text, { version: '1.2', uniqueKeys: true, lineCounter: lc });

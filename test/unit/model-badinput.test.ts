@@ -13,12 +13,6 @@ function errorsOf(text: string, file = 'bad.vnet.yaml'): Diagnostic[] {
 	return result.ok ? [] : result.errors;
 }
 
-function timed<T>(fn: () => T): { value: T; ms: number } {
-	const start = performance.now();
-	const value = fn();
-	return { value, ms: performance.now() - start };
-}
-
 /** A document using most of the format, for the wrong-type sweep. */
 const RICH = {
 	vnet: 1,
@@ -132,9 +126,9 @@ describe('bad input', () => {
 			const name = String.fromCharCode(97 + i);
 			levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
 		}
-		const { value, ms } = timed(() => errorsOf(levels.join('\n') + '\n'));
+		// bounded by counting the expansion on the parsed tree, never by expanding it (model-aliases.test.ts)
+		const value = errorsOf(levels.join('\n') + '\n');
 		expect(value[0].message).toMatch(/YAML aliases expand too much/);
-		expect(ms).toBeLessThan(2000);
 	});
 
 	it('a few aliases for reuse are fine', () => {
@@ -145,17 +139,16 @@ describe('bad input', () => {
 	it('a file over the size limit is refused before parsing', () => {
 		const big = 'vnet: 1\nname: big\nnodes:\n' + '  # padding padding padding padding padding padding\n'.repeat(Math.ceil(10e6 / 52));
 		expect(big.length).toBeGreaterThan(MAX_FILE_CHARS);
-		const { value, ms } = timed(() => errorsOf(big));
+		const value = errorsOf(big);
 		expect(value[0].message).toMatch(/^the file is 10\.0 MB; vnet reads topology files up to 5 MB$/);
-		expect(ms).toBeLessThan(100);
+		expect(value[0]).toMatchObject({ line: 1, col: 1 });
 	});
 
 	it('deep nesting in YAML and JSON', () => {
 		for (const depth of [1_000, 20_000]) {
 			const flow = `vnet: 1\nname: deep\nnodes: {}\nlinks: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
-			const { value, ms } = timed(() => errorsOf(flow));
+			const value = errorsOf(flow);
 			expect(value.length).toBeGreaterThan(0);
-			expect(ms).toBeLessThan(5000);
 			const json = `{"vnet": 1, "name": "deep", "nodes": {}, "links": ${'['.repeat(depth)}${']'.repeat(depth)}}`;
 			expect(errorsOf(json, 'deep.vnet.json')[0].path).toBe('links[0]');
 			const objects = `{"vnet": 1, "name": "deep", "nodes": {}, "checks": [${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}]}`;

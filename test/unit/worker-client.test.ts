@@ -213,3 +213,46 @@ describe('SimClient', () => {
 		client.dispose();
 	});
 });
+
+describe('a worker that dies or hangs without a word (#17)', () => {
+	it('a terminated worker is replaced within the liveness allowance; the probe in flight gets a clear error', async () => {
+		const { client, workers, restarts, statuses, checks } = setup([], { livenessMs: 200 });
+		await client.setDocument(threeTier, 'three-tier-web.vnet.yaml');
+		await until(() => checks.length === 1);
+		// the worker is gone without an error event (terminated, or killed by the browser)
+		workers[0].terminate();
+		const probe = client.trace({ from: 'isp', to: 'web1' });
+		await expect(probe).rejects.toThrow(/stopped answering while running a probe; it was restarted with your current document/);
+		expect(workers.length).toBe(2);
+		expect(restarts[0]).toMatch(/stopped answering/);
+		await until(() => statuses.length === 2);
+		expect(statuses[1].ok).toBe(true);
+		// the new worker answers
+		expect((await client.trace({ from: 'isp', to: 'web1' })).disposition).toBeDefined();
+		client.dispose();
+	});
+
+	it('a hung worker (busy forever) is replaced the same way', async () => {
+		const hangs = (real: SimApi): SimApi => ({ ...real, trace: () => { const p = new Promise<never>(() => {}); return p as never; }, ping: () => new Promise<never>(() => {}) as never });
+		const { client, workers, restarts } = setup([hangs], { livenessMs: 200 });
+		await client.setDocument(threeTier, 'three-tier-web.vnet.yaml');
+		await expect(client.trace({ from: 'isp', to: 'web1' })).rejects.toThrow(/stopped answering while running a probe/);
+		expect(workers.length).toBe(2);
+		expect(restarts.length).toBe(1);
+		client.dispose();
+	});
+
+	it('a live worker that is busy between slices keeps answering pings and is not replaced', async () => {
+		const { client, workers } = setup([], { livenessMs: 200 });
+		await client.setDocument(leafSpine, 'leafspine.vnet.json');
+		const m = await client.matrix({ proto: 'icmp' });
+		expect(m.cancelled).toBe(false);
+		expect(workers.length).toBe(1);
+		client.dispose();
+	});
+
+	it('debug hooks are refused outside test builds', () => {
+		const api = createSimApi();
+		expect(() => api.debug('hang')).toThrow(/only in test builds/);
+	});
+});

@@ -13,6 +13,7 @@
  * 10x faster than the YAML parser on large files) and serialized as JSON.
  */
 import { Document, isMap, isPair, isScalar, isSeq, isCollection, parseDocument, Pair, YAMLMap, YAMLSeq, type Node as YamlNode } from 'yaml';
+import { checkAliases } from '../model/aliases';
 
 export type Path = (string | number)[];
 export type Format = 'yaml' | 'json';
@@ -94,7 +95,8 @@ export function parseEditable(text: string, format: Format): Document | null {
 	}
 	try {
 		const doc = parseDocument(text, PARSE_OPTIONS);
-		if (doc.errors.length > 0 || doc.warnings.length > 0) return null;
+		// A recursive or exploding alias is not editable as a tree either (the loader locates it).
+		if (doc.errors.length > 0 || doc.warnings.length > 0 || checkAliases(doc)) return null;
 		return doc;
 	} catch {
 		return null;

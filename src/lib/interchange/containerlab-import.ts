@@ -137,6 +137,21 @@ class IfaceNames {
 	has(linux: string): boolean {
 		return this.map.has(linux);
 	}
+	/**
+	 * A link endpoint is a physical port (containerlab makes a veth of that
+	 * name), never a VLAN subinterface: `1.1` on an f5_bigip-ve or `eth1.10`
+	 * becomes a plain port name (`e11`, `eth110`), reported as a rename.
+	 */
+	port(linux: string): string {
+		const known = this.map.get(linux);
+		if (known) return known;
+		if (isIfaceName(linux) && !linux.includes('.')) return this.get(linux);
+		const base = sanitizeIfaceName(linux.replace(/\./g, ''));
+		let name = base;
+		for (let n = 2; this.used.has(name); n++) name = base.slice(0, 11 - String(n).length) + n;
+		this.renamed.push(`${linux} → ${name}`);
+		return this.remember(linux, name);
+	}
 	/** The vnet name of a Linux device (subinterfaces keep their VLAN suffix). */
 	get(linux: string): string {
 		const known = this.map.get(linux);
@@ -371,6 +386,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			ifaceNames.set(n.name, names);
 			const linked = new Set<string>();
 			for (const l of ends) for (const e of [l.a, l.b]) if (e.node === n.name) linked.add(e.iface);
+			for (const port of linked) names.port(port);
 			const kind = vnetKindOf(n, facts, linked.size);
 			if (n.kind && n.kind !== 'linux' && n.kind !== 'bridge' && n.kind !== 'ovs-bridge')
 				w.add(n.path, `kind ${quote(n.kind)} imported as a ${kind}${n.hasStartupConfig ? '; its startup-config (addresses, routes) is not read' : '; its own configuration is not read'}`);

@@ -168,17 +168,16 @@ export function fromGns3(text: string, opts: Gns3ImportOptions = {}): ImportResu
 				w.add(path, `node type ${quote(type)} has no vnet equivalent; node ${quote(name)} and its links ignored`);
 				return;
 			}
-			if (byUuid.has(uuid)) {
-				w.add(path, `duplicate node_id ${quote(uuid)}; ignored`);
-				return;
-			}
+			// A copied node keeps its twin's node_id: import it under its own name, and read links naming that id as the first node.
+			const twin = byUuid.get(uuid);
 			const metaId = str(field(m, 'id'));
 			const wanted = metaId && isNodeId(metaId) && metaId === name ? metaId : name;
 			const { id, changed } = ids.take(wanted);
 			if (changed) w.add(path, `node name ${quote(name)} is not a valid vnet id: imported as ${id}`);
 			const g: GNode = { uuid, name, type, id, kind, path, raw, meta: m as JsonObject | undefined, ports: new Map() };
 			portNames(g, w);
-			byUuid.set(uuid, g);
+			if (twin) w.add(path, `duplicate node_id ${quote(uuid)} (also ${quote(twin.name)}): imported as its own node ${id}, without links; links naming that id join ${twin.id}`);
+			else byUuid.set(uuid, g);
 			list.push(g);
 			if (!m && !['ethernet_switch', 'ethernet_hub', 'cloud', 'nat'].includes(type))
 				w.add(path, `${quote(name)} (${type}): its addresses and routes live in files outside the .gns3 project and are not imported`);

@@ -7,6 +7,7 @@
  */
 import type { Topology } from '../model/types';
 import { topologySchema } from '../model/schema';
+import { lintTopology } from '../model/lint';
 import { topologyToPlain, topologyToYaml } from './vnet-yaml';
 import { InputError, quote } from './safe';
 
@@ -105,6 +106,35 @@ export function finalizePlain(plain: Record<string, unknown>, w: Warnings): Topo
 	throw new InputError('the imported design could not be made valid');
 }
 
+/**
+ * The design must also lint without errors (a cable from an interface to
+ * itself, a link to a subinterface or a bond, a check naming a dropped node):
+ * each entry a lint error names is dropped with the lint message as a warning.
+ */
+export function dropLintErrors(t: Topology, w: Warnings): Topology {
+	for (let round = 0; round < 50; round++) {
+		const errors = lintTopology(t, { file: 'imported', locate: () => ({ line: 0, col: 0 }) }).filter((d) => d.severity === 'error');
+		if (errors.length === 0) return t;
+		const drops: { list: unknown[]; index: number; path: string; message: string }[] = [];
+		for (const e of errors) {
+			const top = /^(links|checks)\[(\d+)\]/.exec(e.path);
+			const inScenario = /^scenarios\.([^.[]+)\.(traffic|events)\[(\d+)\]/.exec(e.path);
+			if (top) drops.push({ list: t[top[1] as 'links' | 'checks'], index: +top[2], path: top[0], message: e.message });
+			else if (inScenario && Array.isArray(t.scenarios[inScenario[1]]?.[inScenario[2] as 'traffic' | 'events']))
+				drops.push({ list: t.scenarios[inScenario[1]][inScenario[2] as 'traffic' | 'events']!, index: +inScenario[3], path: inScenario[0], message: e.message });
+			else throw new InputError(`the imported design does not lint: ${e.path}: ${e.message}`);
+		}
+		const seen = new Set<string>();
+		for (const d of drops.sort((a, b) => b.index - a.index)) {
+			if (seen.has(d.path)) continue;
+			seen.add(d.path);
+			d.list.splice(d.index, 1);
+			w.add(d.path, `dropped: ${d.message}`);
+		}
+	}
+	throw new InputError('the imported design could not be made to lint');
+}
+
 /** Header comment lines of an imported file: its origin and every warning. */
 export function importHeader(format: string, file: string, w: Warnings): string[] {
 	const lines = [`Imported by \`vnet import\` from ${format} file ${quote(file, 200)}.`];
@@ -121,7 +151,7 @@ export function runImport(format: string, file: string, body: (w: Warnings) => T
 	const w = new Warnings();
 	try {
 		const built = body(w);
-		const topology = 'plain' in built ? finalizePlain(built.plain, w) : finalize(built, w);
+		const topology = dropLintErrors('plain' in built ? finalizePlain(built.plain, w) : finalize(built, w), w);
 		const yaml = topologyToYaml(topology, importHeader(format, file, w));
 		return { ok: true, topology, yaml, warnings: w.list, format };
 	} catch (e) {

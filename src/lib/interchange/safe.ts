@@ -13,7 +13,8 @@
  *
  * Pure (browser-safe).
  */
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { checkAliases, MAX_ALIASES } from '../model/aliases';
 
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 export const MAX_DEPTH = 64;
@@ -66,13 +67,14 @@ function checkSize(text: string): void {
 		throw new InputError(`file is ${text.length} bytes; the limit for import is ${MAX_INPUT_BYTES} bytes`);
 }
 
-/** YAML 1.2 (core schema), duplicate keys rejected, at most 100 alias expansions. */
+/** YAML 1.2 (core schema), duplicate keys rejected, aliases bounded (no recursion, at most 100, expanded size capped). */
 export function parseYamlSafe(text: string): Sanitized {
 	checkSize(text);
 	const tooDeep = () => new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
 	let doc: ReturnType<typeof parseDocument>;
+	const lines = new LineCounter();
 	try {
-		doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+		doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter: lines });
 	} catch (e) {
 		if (e instanceof RangeError) throw tooDeep();
 		throw e;
@@ -83,14 +85,35 @@ export function parseYamlSafe(text: string): Sanitized {
 		const pos = e.linePos?.[0];
 		throw new InputError(`not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`);
 	}
+	const alias = checkAliases(doc);
+	if (alias) {
+		const pos = lines.linePos(alias.offset);
+		throw new InputError(`line ${pos.line}, column ${pos.col}: ${alias.message}`);
+	}
 	let js: unknown;
 	try {
-		js = doc.toJS({ maxAliasCount: 100 });
+		keepNumberText(doc, text);
+		js = doc.toJS({ maxAliasCount: MAX_ALIASES });
 	} catch (e) {
 		if (e instanceof RangeError) throw tooDeep();
 		throw new InputError(`not usable YAML: ${(e as Error).message.split('\n')[0]}`);
 	}
 	return sanitize(js);
+}
+
+/**
+ * A plain number whose text does not read back the same (`1.10`, `010`, `1e3`)
+ * is kept as its text: foreign tools read names like an f5 port `1.10` as
+ * strings, and `num()` still reads the text as a number where one is wanted.
+ */
+function keepNumberText(doc: ReturnType<typeof parseDocument>, text: string): void {
+	visit(doc, {
+		Scalar(_key, node) {
+			if (typeof node.value !== 'number' || node.type !== Scalar.PLAIN || !node.range) return;
+			const written = text.slice(node.range[0], node.range[1]).trim();
+			if (written !== String(node.value)) node.value = written;
+		}
+	});
 }
 
 export function parseJsonSafe(text: string): Sanitized {

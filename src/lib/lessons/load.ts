@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { errorMap, formatPath } from '../model/load';
 import { topologySchema } from '../model/schema';
 import { yamlIndex, type SourceIndex } from '../model/source';
+import { checkAliases, MAX_ALIASES } from '../model/aliases';
 import type { Check, Diagnostic } from '../model/types';
 import { lessonSchema } from './schema';
 import type { Lesson } from './types';
@@ -52,8 +53,13 @@ export function loadLesson(text: string, file: string): LessonLoadResult {
 				})
 			};
 		}
+		const alias = checkAliases(doc);
+		if (alias) {
+			const pos = lines.linePos(alias.offset);
+			return err(alias.message, pos.line, pos.col);
+		}
 		index = yamlIndex(doc, lines);
-		data = doc.toJS({ maxAliasCount: 100 });
+		data = doc.toJS({ maxAliasCount: MAX_ALIASES });
 	} catch (e) {
 		return err(`not readable as YAML (${e instanceof Error ? e.message : String(e)})`);
 	}

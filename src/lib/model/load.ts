@@ -11,6 +11,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, YAMLParseEr
 import type { z } from 'zod';
 import { topologySchema } from './schema';
 import { describeValue, didYouMean } from './messages';
+import { checkAliases, MAX_ALIASES } from './aliases';
 import { countJsonKeys, jsonIndex, lazyIndex, NOWHERE, yamlIndex, type Path, type Position, type SourceIndex } from './source';
 import type { Diagnostic, LoadResult, Topology } from './types';
 
@@ -23,8 +24,6 @@ export const MAX_JSON_CHARS = 32 * 1024 * 1024;
 export function maxFileChars(file: string): number {
 	return /\.json$/i.test(file) ? MAX_JSON_CHARS : MAX_FILE_CHARS;
 }
-/** Aliases a file may expand; far fewer than an alias bomb needs, far more than anchors for reuse do. */
-const MAX_ALIAS_COUNT = 100;
 
 type Issue = z.core.$ZodIssue;
 type RawIssue = z.core.$ZodRawIssue;
@@ -115,13 +114,15 @@ function parseYaml(text: string): Parsed {
 		if (problems.some((e) => /Maximum call stack/.test(e.message)))
 			return { errors: [{ path: '', line: 1, col: 1, message: 'the file nests too deeply' }] };
 		if (problems.length > 0) return { errors: problems.map((e) => yamlError(e, text, lines)) };
+		const alias = checkAliases(doc);
+		if (alias) return { errors: [{ path: '', ...lines.linePos(alias.offset), message: alias.message }] };
 		const index = yamlIndex(doc, lines);
 		try {
-			return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), index };
+			return { data: doc.toJS({ maxAliasCount: MAX_ALIASES }), index };
 		} catch (error) {
 			if (error instanceof RangeError) return { errors: [{ path: '', line: 1, col: 1, message: 'the file nests too deeply' }] };
 			return {
-				errors: [{ path: '', line: 1, col: 1, message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT}); write the values out` }]
+				errors: [{ path: '', line: 1, col: 1, message: `YAML aliases expand too much (more than ${MAX_ALIASES}); write the values out` }]
 			};
 		}
 	} catch (error) {

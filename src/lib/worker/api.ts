@@ -37,6 +37,43 @@ import {
 const SLICE_MS = 25;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * When a long job (checks, the matrix) gives the event loop a turn: `begin()`
+ * at the start of a slice, `due()` after each unit of work (a check, a row).
+ * The app slices by time; tests slice by count, so their answers do not
+ * depend on the machine's speed.
+ */
+export interface SlicePolicy {
+	begin(): void;
+	due(): boolean;
+}
+
+export function timeSlices(ms = SLICE_MS, clock: () => number = now): SlicePolicy {
+	let start = clock();
+	return {
+		begin: () => void (start = clock()),
+		due: () => clock() - start > ms
+	};
+}
+
+/** A slice ends after `units` units of work. */
+export function countSlices(units: number): SlicePolicy {
+	let done = 0;
+	return {
+		begin: () => void (done = 0),
+		due: () => ++done >= units
+	};
+}
+
+export interface SimApiOptions {
+	slices?: SlicePolicy;
+	/** the clock of the `ms` fields */
+	clock?: () => number;
+	/** honour debug('hang' | 'crash') (test builds only: the e2e tests kill and hang the worker) */
+	testHooks?: boolean;
+}
+
 const yieldTurn = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 interface Loaded {
@@ -65,7 +102,9 @@ function internal(file: string, what: string, err: unknown): Diagnostic {
 	return { severity: 'error', file, path: '', line: 0, col: 0, message: `internal error while ${what}: ${err instanceof Error ? err.message : String(err)}` };
 }
 
-export function createSimApi(): SimApi {
+export function createSimApi(options: SimApiOptions = {}): SimApi {
+	const now = options.clock ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+	const slices = options.slices ?? timeSlices(SLICE_MS, now);
 	let doc: Loaded | null = null;
 	/** the version of the latest open(), loaded or not */
 	let latest = 0;
@@ -166,11 +205,11 @@ export function createSimApi(): SimApi {
 			}
 			const d = doc;
 			const checks = d.topology.checks;
-			let slice = now();
+			slices.begin();
 			for (let i = 0; i < checks.length; i++) {
-				if (now() - slice > SLICE_MS) {
+				if (i > 0 && slices.due()) {
 					await yieldTurn();
-					slice = now();
+					slices.begin();
 					if (latest !== version) {
 						report.superseded = true;
 						return report;
@@ -202,7 +241,7 @@ export function createSimApi(): SimApi {
 			const total = n * n;
 			let done = 0;
 			let reported = 0; // first row not yet sent
-			let slice = now();
+			slices.begin();
 			let cancelled = false;
 			const report = (rowEnd: number) => {
 				if (!onProgress || rowEnd <= reported) return;
@@ -218,10 +257,10 @@ export function createSimApi(): SimApi {
 					cells[i * n + j] = from === to ? CELL_SELF : cellCode(d.engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition);
 					done++;
 				}
-				if (now() - slice > SLICE_MS) {
+				if (slices.due()) {
 					report(i + 1);
 					await yieldTurn();
-					slice = now();
+					slices.begin();
 					if (cancels !== myCancel || latest !== d.version) {
 						cancelled = i + 1 < n;
 						break;
@@ -286,6 +325,15 @@ export function createSimApi(): SimApi {
 
 		ping() {
 			return latest;
+		},
+
+		debug(action) {
+			if (!options.testHooks) throw new InputError('debug actions exist only in test builds');
+			if (action === 'crash')
+				setTimeout(() => {
+					throw new Error('crash requested by a test');
+				}, 0);
+			else if (action === 'hang') for (;;); // never answers again: the client must replace the worker
 		}
 	};
 	return api;

@@ -34,6 +34,14 @@ export interface SimClientOptions {
 	heartbeatMs?: number;
 	/** a cancel that the worker does not acknowledge in this long restarts it (ms) */
 	cancelGraceMs?: number;
+	/**
+	 * A worker that answers no ping for this long while a call is pending is
+	 * dead (terminated, crashed without an error event) and is replaced (ms).
+	 * Jobs yield every slice, so a live worker answers between two slices;
+	 * loading a document is one synchronous step, so its allowance grows with
+	 * the text (2 ms per KB).
+	 */
+	livenessMs?: number;
 }
 
 /** A call failed because the worker was replaced while it ran. */
@@ -71,8 +79,9 @@ export class SimClient {
 	constructor(spawn: () => WorkerLike, events: SimClientEvents = {}, opts: SimClientOptions = {}) {
 		this.#spawn = spawn;
 		this.#events = events;
-		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, ...opts };
+		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, livenessMs: 1_000, ...opts };
 		this.#start();
+		if (import.meta.env?.VITE_VNET_TEST_HOOKS === '1') registerTestHooks(this);
 	}
 
 	#start() {
@@ -125,11 +134,40 @@ export class SimClient {
 	 * Runs one call on the current worker, racing it against the worker's
 	 * death and a watchdog. An internal error of the engine restarts the worker.
 	 */
-	async #call<T>(what: string, run: (api: Comlink.Remote<SimApi>) => Promise<T>, watchdog?: { arm: (kick: () => void) => void }): Promise<T> {
+	async #call<T>(what: string, run: (api: Comlink.Remote<SimApi>) => Promise<T>, watchdog?: { arm: (kick: () => void) => void }, extraLivenessMs = 0): Promise<T> {
 		if (!this.#api) throw new WorkerRestartedError(this.gaveUp ?? 'the simulator is not running');
 		const api = this.#api;
 		const worker = this.#worker;
 		let timer: ReturnType<typeof setTimeout> | undefined;
+		let pinger: ReturnType<typeof setInterval> | undefined;
+		const allowance = this.#opts.livenessMs + extraLivenessMs;
+		// Counted in ticks of the page's own timer, not wall time: a page thread that was itself blocked did not see the worker fail.
+		const period = Math.max(10, Math.floor(this.#opts.livenessMs / 4));
+		const allowedTicks = Math.ceil(allowance / period);
+		const dead = new Promise<never>((_, reject) => {
+			let silent = 0;
+			let asked = false;
+			pinger = setInterval(() => {
+				if (this.#worker !== worker) return clearInterval(pinger);
+				if (++silent > allowedTicks) {
+					clearInterval(pinger);
+					const msg = `The simulator stopped answering while ${what}; it was restarted with your current document.`;
+					this.restart(msg);
+					reject(new WorkerRestartedError(msg));
+					return;
+				}
+				if (asked) return;
+				asked = true;
+				api.ping().then(
+					() => {
+						silent = 0;
+						asked = false;
+					},
+					() => {}
+				);
+			}, period);
+		});
+		dead.catch(() => {});
 		const timeout = watchdog ? this.#opts.heartbeatMs : this.#opts.timeoutMs;
 		const hung = new Promise<never>((_, reject) => {
 			const arm = () => {
@@ -146,7 +184,7 @@ export class SimClient {
 		});
 		hung.catch(() => {});
 		try {
-			return await Promise.race([run(api), this.#died, hung]);
+			return await Promise.race([run(api), this.#died, hung, dead]);
 		} catch (e) {
 			if (e instanceof WorkerRestartedError || isInputError(e) || this.#worker !== worker) throw e;
 			const msg = `The simulator hit an internal error while ${what} (${e instanceof Error ? e.message : String(e)}); it was restarted with your current document.`;
@@ -154,6 +192,7 @@ export class SimClient {
 			throw new Error(msg);
 		} finally {
 			clearTimeout(timer);
+			clearInterval(pinger);
 		}
 	}
 
@@ -167,7 +206,7 @@ export class SimClient {
 		const version = ++this.#version;
 		let status: DocStatus;
 		try {
-			status = await this.#call('loading the document', (api) => api.open(text, file, version));
+			status = await this.#call('loading the document', (api) => api.open(text, file, version), undefined, Math.ceil(text.length / 500));
 		} catch (e) {
 			if (e instanceof WorkerRestartedError) return null; // the restart sends the document again
 			throw e;
@@ -261,6 +300,16 @@ export class SimClient {
 		if (answered === 'late' && this.#worker === worker && this.#matrixRunning) this.restart('The simulator was busy; it was restarted to stop the job.');
 	}
 
+	/**
+	 * Test builds only (the worker refuses otherwise): `kill` terminates the
+	 * worker without any event, as a crash the page is not told about; `hang`
+	 * and `crash` ask the worker to busy-loop or throw uncaught.
+	 */
+	debug(action: 'kill' | 'hang' | 'crash'): void {
+		if (action === 'kill') this.#worker?.terminate();
+		else void this.#api?.debug(action).catch(() => {});
+	}
+
 	/** The current document version (increments with every setDocument). */
 	get version(): number {
 		return this.#version;
@@ -268,10 +317,30 @@ export class SimClient {
 
 	dispose() {
 		this.#disposed = true;
+		const hooks = (globalThis as { __vnetWorker?: { clients: SimClient[] } }).__vnetWorker;
+		if (hooks) hooks.clients = hooks.clients.filter((c) => c !== this);
 		this.#kill(new WorkerRestartedError('the simulator was closed'));
 		this.#api?.[Comlink.releaseProxy]();
 		this.#worker?.terminate();
 		this.#worker = null;
 		this.#api = null;
 	}
+}
+
+/** `window.__vnetWorker.kill() / hang() / crash()` in test builds: acts on every live client. */
+function registerTestHooks(client: SimClient): void {
+	const g = globalThis as unknown as { __vnetWorker?: { clients: SimClient[]; kill(): void; hang(): void; crash(): void } };
+	g.__vnetWorker ??= {
+		clients: [],
+		kill() {
+			for (const c of this.clients) c.debug('kill');
+		},
+		hang() {
+			for (const c of this.clients) c.debug('hang');
+		},
+		crash() {
+			for (const c of this.clients) c.debug('crash');
+		}
+	};
+	g.__vnetWorker.clients.push(client);
 }

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { createSimApi } from './api';
 import type { MatrixProgress, SimApi } from './protocol';
 
-const api = createSimApi();
+const api = createSimApi({ testHooks: import.meta.env.VITE_VNET_TEST_HOOKS === '1' });
 
 const exposed: SimApi = {
 	...api,

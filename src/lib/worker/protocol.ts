@@ -167,6 +167,8 @@ export interface SimApi {
 	cancel(): void;
 	/** A liveness probe for the watchdog. */
 	ping(): number;
+	/** Test builds only: crash the worker (an uncaught error) or hang it (a busy loop). */
+	debug(action: 'hang' | 'crash'): void;
 }
 
 /** A matrix result in the shape of `vnet matrix --json` (cells not computed are null). */
