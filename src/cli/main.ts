@@ -16,6 +16,9 @@ Usage:
   vnet simulate FILE --scenario NAME [--json] [--bucket MS]
   vnet export FILE --to containerlab|gns3|dot|mermaid|pcap [-o OUT] [--json]
   vnet import FILE [-o OUT] [--from containerlab|gns3] [--json]
+  vnet config FILE NODE [--json]           the Linux commands that build NODE
+  vnet config FILE NODE --tables [--from NODE --to NODE|IP [--proto P] [--port N] ...] [--json]
+                                           its ip route, and after the probe ip neigh, bridge fdb, conntrack -L
   vnet schema
 
 Exit codes: 0 success, 1 a check or outcome differs from what was expected, 2 bad input.

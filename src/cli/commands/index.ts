@@ -7,6 +7,7 @@ import { matrix } from './matrix';
 import { simulate } from './simulate';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { config } from './config';
 
 export const commands: Record<string, Command> = {
 	lint,
@@ -16,5 +17,6 @@ export const commands: Record<string, Command> = {
 	matrix,
 	simulate,
 	export: exportCommand,
-	import: importCommand
+	import: importCommand,
+	config
 };

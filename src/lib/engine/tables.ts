@@ -77,8 +77,8 @@ const PROTO_NAME: Record<number, ConnRow['proto']> = { [PROTO_TCP]: 'tcp', [PROT
 
 function routeRows(net: Net, n: CNode): RouteRow[] {
 	const rows = [...n.allRoutes]
-		// the kernel dumps its FIB trie in key order: by network, then prefix length; then metric
-		.sort((a, b) => a.net - b.net || a.len - b.len || a.metric - b.metric || a.order - b.order)
+		// the kernel dumps its FIB trie in key order: by network, the longer prefix first, then by metric
+		.sort((a, b) => a.net - b.net || b.len - a.len || a.metric - b.metric || a.order - b.order)
 		.map((r): RouteRow => {
 			const i = r.iface >= 0 ? net.ifaces[r.iface] : null;
 			return {
