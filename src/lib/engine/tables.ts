@@ -143,8 +143,8 @@ export function nodeTables(net: Net, engine: ProbeEngine, nodeId: string, probe?
 			return { mac: f.mac, dev: net.ifaces[f.port].name, bridge: sw.id, vlan: vlanAware(net, sw) ? f.vlan : null };
 		})
 		.sort((a, b) => a.bridge.localeCompare(b.bridge) || a.dev.localeCompare(b.dev, undefined, { numeric: true }) || a.mac.localeCompare(b.mac));
-	// a reply passed this node: the kernel would show the connection as answered
-	const replied = trace.reply.some((h) => h.node === nodeId || bridges.has(net.nodeIndex.get(h.node) ?? -1));
+	// a reply passed this node: the kernel shows the connection as answered (an ICMP error is only RELATED to it)
+	const replied = trace.icmp === null && trace.reply.some((h) => h.node === nodeId || bridges.has(net.nodeIndex.get(h.node) ?? -1));
 	const end = (t: { src: number; dst: number; sport: number; dport: number }): ConnEnd => ({ src: u32ToIp(t.src), dst: u32ToIp(t.dst), sport: t.sport, dport: t.dport });
 	const conntrack = l.conns
 		.filter((c) => c.node === idx)
