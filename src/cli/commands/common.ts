@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { loadTopology, formatDiagnostic } from '../../lib/model/load';
 import { referenceErrors } from '../../lib/model/references';
-import type { Topology } from '../../lib/model/types';
+import type { Proto, Topology } from '../../lib/model/types';
+import type { ProbeSpec } from '../../lib/engine/trace';
+import { isIpv4 } from '../../lib/engine/ip';
 
 export interface ParsedArgs {
 	positional: string[];
@@ -34,6 +36,27 @@ export function intFlag(p: ParsedArgs, name: string, min: number, max: number): 
 	if (v === undefined) return undefined;
 	if (v === true || !/^\d+$/.test(v) || +v < min || +v > max) throw new UsageError(`--${name} expects an integer from ${min} to ${max}, got ${v === true ? 'nothing' : JSON.stringify(v)}`);
 	return +v;
+}
+
+/** The probe of `--from --to --proto --port --sport --size --df --ttl` (vnet trace, vnet config --tables). */
+export function probeFromFlags(p: ParsedArgs): ProbeSpec & { from: string; to: string; proto: Proto } {
+	const from = p.flags.get('from');
+	const to = p.flags.get('to');
+	if (typeof from !== 'string' || typeof to !== 'string') throw new UsageError('--from NODE and --to NODE|IP are required');
+	const protoFlag = p.flags.get('proto') ?? 'icmp';
+	if (protoFlag !== 'icmp' && protoFlag !== 'tcp' && protoFlag !== 'udp') throw new UsageError(`--proto expects icmp, tcp or udp, got ${JSON.stringify(protoFlag)}`);
+	const proto = protoFlag as Proto;
+	const port = intFlag(p, 'port', 1, 65535);
+	if (proto !== 'icmp' && port === undefined) throw new UsageError(`--port is required for ${proto}`);
+	const spec = { from, to, proto, port, sport: intFlag(p, 'sport', 1, 65535), size: intFlag(p, 'size', 0, 65507), df: p.flags.get('df') === true, ttl: intFlag(p, 'ttl', 1, 255) };
+	return spec;
+}
+
+/** A probe's --from names a node of the file, its --to a node or an address. */
+export function checkProbeNodes(file: string, topo: Topology, spec: { from: string; to: string }): void {
+	const { from, to } = spec;
+	if (!(from in topo.nodes)) throw new UsageError(`${file}: --from: no node "${from}" (nodes: ${Object.keys(topo.nodes).join(', ')})`);
+	if (!isIpv4(to) && !(to in topo.nodes)) throw new UsageError(`${file}: --to: "${to}" is neither a node nor an IPv4 address`);
 }
 
 export function checkFlags(p: ParsedArgs, known: string[]): void {

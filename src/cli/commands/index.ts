@@ -13,5 +13,6 @@ export const commands: Record<string, () => Promise<Command>> = {
 	matrix: () => import('./matrix').then((m) => m.matrix),
 	simulate: () => import('./simulate').then((m) => m.simulate),
 	export: () => import('./export').then((m) => m.exportCommand),
-	import: () => import('./import').then((m) => m.importCommand)
+	import: () => import('./import').then((m) => m.importCommand),
+	config: () => import('./config').then((m) => m.config)
 };

@@ -77,8 +77,8 @@ const PROTO_NAME: Record<number, ConnRow['proto']> = { [PROTO_TCP]: 'tcp', [PROT
 
 function routeRows(net: Net, n: CNode): RouteRow[] {
 	const rows = [...n.allRoutes]
-		// the kernel dumps its FIB trie in key order: by network, then prefix length; then metric
-		.sort((a, b) => a.net - b.net || a.len - b.len || a.metric - b.metric || a.order - b.order)
+		// the kernel dumps its FIB trie in key order: by network, the longer prefix first, then by metric
+		.sort((a, b) => a.net - b.net || b.len - a.len || a.metric - b.metric || a.order - b.order)
 		.map((r): RouteRow => {
 			const i = r.iface >= 0 ? net.ifaces[r.iface] : null;
 			return {
@@ -143,8 +143,8 @@ export function nodeTables(net: Net, engine: ProbeEngine, nodeId: string, probe?
 			return { mac: f.mac, dev: net.ifaces[f.port].name, bridge: sw.id, vlan: vlanAware(net, sw) ? f.vlan : null };
 		})
 		.sort((a, b) => a.bridge.localeCompare(b.bridge) || a.dev.localeCompare(b.dev, undefined, { numeric: true }) || a.mac.localeCompare(b.mac));
-	// a reply passed this node: the kernel would show the connection as answered
-	const replied = trace.reply.some((h) => h.node === nodeId || bridges.has(net.nodeIndex.get(h.node) ?? -1));
+	// a reply passed this node: the kernel shows the connection as answered (an ICMP error is only RELATED to it)
+	const replied = trace.icmp === null && trace.reply.some((h) => h.node === nodeId || bridges.has(net.nodeIndex.get(h.node) ?? -1));
 	const end = (t: { src: number; dst: number; sport: number; dport: number }): ConnEnd => ({ src: u32ToIp(t.src), dst: u32ToIp(t.dst), sport: t.sport, dport: t.dport });
 	const conntrack = l.conns
 		.filter((c) => c.node === idx)

@@ -528,7 +528,7 @@ export function nodeBuilds(t: Topology, r?: ResolvedTopology): NodeBuild[] {
 /** The "Build" text of one node: a header naming the devices, then one command per line. */
 export function formatBuild(b: NodeBuild): string {
 	const lines = [`# ${b.node} (${b.kind}): the Linux commands that build it (the same as \`vnet export --to containerlab\` writes)`];
-	if (b.devices.length) lines.push(`# devices: eth0 is containerlab's management interface; ${b.devices.map(([v, e]) => `${v} is ${e}`).join(', ')}`);
+	if (b.devices.length) lines.push(`# devices, vnet → Linux (eth0 is containerlab's management interface): ${b.devices.map(([v, e]) => `${v} → ${e}`).join(', ')}`);
 	if (b.guestPorts.length) lines.push(`# guest ports: ${b.guestPorts.map(([g, e]) => `${g} on ${e}`).join(', ')}`);
 	for (const n of b.notes) lines.push(`# ${n}`);
 	if (b.commands.length === 0) lines.push('# (nothing to configure)');
