@@ -169,7 +169,20 @@ export class DocSession {
 		return 'value' in n ? n.value : node;
 	}
 
+	/**
+	 * The document's own sessions (simulation, scenario), made on first use
+	 * and closed with the tab: switching tabs keeps each one's probe and run.
+	 */
+	part<T extends { dispose?(): void }>(key: string, make: () => T): T {
+		let p = this.#parts.get(key) as T | undefined;
+		if (!p) this.#parts.set(key, (p = make()));
+		return p;
+	}
+	#parts = new Map<string, { dispose?(): void }>();
+
 	dispose() {
 		clearTimeout(this.#lintTimer);
+		for (const p of this.#parts.values()) p.dispose?.();
+		this.#parts.clear();
 	}
 }

@@ -4,7 +4,8 @@
  * worker and its progress, the last result, the playhead and its playback.
  * The worker is the Simulate panel's (one engine, one loaded document).
  */
-import { session as sim } from '$lib/ui/sim/session.svelte';
+import type { DocSession } from '$lib/editor/doc.svelte';
+import { simOf, type SimSession } from '$lib/ui/sim/session.svelte';
 import type { ScenarioRunResult } from '$lib/worker/protocol';
 import type { PlotUnit } from './format';
 
@@ -33,12 +34,15 @@ export class ScenarioSession {
 	#last = 0;
 	#cancelling = false;
 
+	/** the document's simulation: its worker runs the scenario */
+	constructor(readonly sim: SimSession) {}
+
 	get result() {
 		return this.run?.result ?? null;
 	}
 
 	async start(name: string, file: string) {
-		const c = sim.client;
+		const c = this.sim.client;
 		if (!c || this.running) return;
 		this.stop();
 		this.running = true;
@@ -69,7 +73,7 @@ export class ScenarioSession {
 	cancel() {
 		if (!this.running) return;
 		this.#cancelling = true;
-		void sim.client?.cancel();
+		void this.sim.client?.cancel();
 	}
 
 	/** Moves the playhead (simulated seconds). */
@@ -109,7 +113,13 @@ export class ScenarioSession {
 		if (this.playing) this.stop();
 		else this.play();
 	}
+
+	dispose() {
+		this.stop();
+	}
 }
 
-/** The page's one scenario session. */
-export const scenarioSession = new ScenarioSession();
+/** The scenario session of a document (made on first use, closed with its tab). */
+export function scenarioOf(doc: DocSession): ScenarioSession {
+	return doc.part('scenario', () => new ScenarioSession(simOf(doc)));
+}
