@@ -9,6 +9,7 @@
  *   interface is administratively down) has `down: true`;
  * - an sdn-controller's `manages` becomes dashed `manages` edges.
  */
+import { elementOfPath } from '../model/paths';
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 import { productHypervisors, productSegmentElements } from './product-segments';
@@ -64,13 +65,7 @@ export interface ElementOptions {
 export { vlanColor };
 
 /** The element a diagnostic path is about: "nodes.r1.interfaces.eth0" → node r1, "links[3].a" → link 3. */
-export function elementOfPath(path: string): { node: string } | { link: number } | null {
-	const link = /^links\[(\d+)\]/.exec(path);
-	if (link) return { link: Number(link[1]) };
-	const node = /^nodes(?:\.([A-Za-z][A-Za-z0-9_-]*)|\[("(?:[^"\\]|\\.)*")\])/.exec(path);
-	if (node) return { node: node[1] ?? (JSON.parse(node[2]) as string) };
-	return null;
-}
+export { elementOfPath };
 
 function problemsByElement(diagnostics: readonly Diagnostic[] | undefined) {
 	const nodes = new Map<string, 'error' | 'warning'>();

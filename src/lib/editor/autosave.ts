@@ -1,10 +1,12 @@
 /**
  * Never lose work: every open document is written to IndexedDB after each
- * change (text, file name, whether it differs from the file on disk, and the
- * undo history as text patches). After a crash, a closed tab or a reload the
- * app offers the unsaved ones back.
+ * change (text, file name, whether it differs from the file on disk, the
+ * undo history as text patches, its selection and view, and the browser tab
+ * that owns it). A reload brings the tab's documents back; the unsaved work
+ * of a browser tab that is gone is offered to the next one (editor.svelte.ts).
  */
 import type { TextPatch } from './splice';
+import type { View } from './doc.svelte';
 
 export interface SavedDoc {
 	id: string;
@@ -18,6 +20,22 @@ export interface SavedDoc {
 	updated: number;
 	/** tab order */
 	order: number;
+	/** the browser tab that has it open (owners.ts); none in records from before owners */
+	owner?: string;
+	/** the document's `name:`, to tell restored documents apart */
+	name?: string;
+	selection?: { nodes: string[]; links: number[] };
+	view?: View;
+	/** the tab shown in its browser tab */
+	active?: boolean;
+}
+
+/** Where autosaves live: IndexedDB in the app, a Map in tests. */
+export interface DocStorage {
+	save(doc: SavedDoc): Promise<void>;
+	remove(id: string): Promise<void>;
+	/** every record, in tab order */
+	load(): Promise<SavedDoc[]>;
 }
 
 const DB = 'vnet-editor';
@@ -69,4 +87,17 @@ export async function loadDocs(): Promise<SavedDoc[]> {
 
 export async function clearDocs(): Promise<void> {
 	await run('readwrite', (s) => s.clear());
+}
+
+export const indexedDbStorage: DocStorage = { save: saveDoc, remove: removeDoc, load: loadDocs };
+
+/** Storage in memory (tests; a browser without IndexedDB). */
+export function memoryStorage(initial: SavedDoc[] = []): DocStorage & { docs: Map<string, SavedDoc> } {
+	const docs = new Map(initial.map((d) => [d.id, structuredClone(d)]));
+	return {
+		docs,
+		save: async (d) => void docs.set(d.id, structuredClone(d)),
+		remove: async (id) => void docs.delete(id),
+		load: async () => [...docs.values()].map((d) => structuredClone(d)).sort((a, b) => a.order - b.order)
+	};
 }

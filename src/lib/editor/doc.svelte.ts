@@ -17,6 +17,12 @@ export interface Selection {
 
 export const EMPTY_SELECTION: Selection = { nodes: [], links: [] };
 
+/** The canvas viewport of a document (kept per tab, restored after a reload). */
+export interface View {
+	zoom: number;
+	pan: { x: number; y: number };
+}
+
 let nextId = 1;
 
 /** One open document. */
@@ -34,6 +40,8 @@ export class DocSession {
 	#lintTimer: ReturnType<typeof setTimeout> | undefined;
 	lastChange = $state.raw<Change | null>(null);
 	selection = $state.raw<Selection>(EMPTY_SELECTION);
+	/** the canvas viewport, as the canvas last reported it (null: fit the drawing) */
+	view = $state.raw<View | null>(null);
 
 	constructor(text: string, file: string, options: { id?: string; example?: string } = {}) {
 		this.id = options.id ?? `doc-${Date.now().toString(36)}-${nextId++}`;
@@ -121,6 +129,13 @@ export class DocSession {
 		return this.store.valid ? this.#lint : this.store.errors;
 	}
 
+	/** The badges: errors and warnings of the current document (after every edit, undo and redo). */
+	get problemCounts(): { errors: number; warnings: number } {
+		const all = this.diagnostics;
+		const errors = all.filter((d) => d.severity === 'error').length;
+		return { errors, warnings: all.length - errors };
+	}
+
 	/** Runs lint when the user pauses (at once for small documents). */
 	scheduleLint(delay?: number) {
 		clearTimeout(this.#lintTimer);
@@ -154,7 +169,20 @@ export class DocSession {
 		return 'value' in n ? n.value : node;
 	}
 
+	/**
+	 * The document's own sessions (simulation, scenario), made on first use
+	 * and closed with the tab: switching tabs keeps each one's probe and run.
+	 */
+	part<T extends { dispose?(): void }>(key: string, make: () => T): T {
+		let p = this.#parts.get(key) as T | undefined;
+		if (!p) this.#parts.set(key, (p = make()));
+		return p;
+	}
+	#parts = new Map<string, { dispose?(): void }>();
+
 	dispose() {
 		clearTimeout(this.#lintTimer);
+		for (const p of this.#parts.values()) p.dispose?.();
+		this.#parts.clear();
 	}
 }

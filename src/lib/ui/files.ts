@@ -36,11 +36,7 @@ export function download(file: string, text: string) {
 	setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** A file name with the vnet extension of its format. */
-export function vnetName(name: string, format: 'yaml' | 'json'): string {
-	const stem = name.replace(/\.vnet\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '') || 'untitled';
-	return `${stem}.vnet.${format === 'json' ? 'json' : 'yaml'}`;
-}
+export { vnetName } from '$lib/editor/names';
 
 export type SaveResult = { file: string; handle: unknown } | null;
 

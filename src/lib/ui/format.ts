@@ -47,3 +47,8 @@ export function formatPorts(r: { from: number; to: number } | undefined): string
 function trim(n: number): string {
 	return String(Math.round(n * 1000) / 1000);
 }
+
+/** "1 error", "3 warnings" */
+export function plural(n: number, word: string): string {
+	return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

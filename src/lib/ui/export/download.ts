@@ -1,3 +1,4 @@
+import { stemOfName } from '$lib/editor/names';
 /** Downloads through a Blob and an anchor (no server, works offline). */
 export function downloadBlob(file: string, data: BlobPart | Blob, type = 'application/octet-stream'): void {
 	const blob = data instanceof Blob ? data : new Blob([data], { type });
@@ -14,6 +15,5 @@ export function downloadBlob(file: string, data: BlobPart | Blob, type = 'applic
 
 /** A file-name stem from a topology name or document file name. */
 export function fileStem(name: string | undefined, file: string): string {
-	const base = (name && name.trim()) || file.replace(/\.vnet\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '');
-	return base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'vnet';
+	return stemOfName(name) ?? stemOfName(file.replace(/\.vnet\.(ya?ml|json)$/i, '').replace(/\.(ya?ml|json)$/i, '')) ?? 'vnet';
 }

@@ -4,7 +4,8 @@
  * worker and its progress, the last result, the playhead and its playback.
  * The worker is the Simulate panel's (one engine, one loaded document).
  */
-import { session as sim } from '$lib/ui/sim/session.svelte';
+import type { DocSession } from '$lib/editor/doc.svelte';
+import { simOf, type SimSession } from '$lib/ui/sim/session.svelte';
 import type { OverBudget, ScenarioRunResult } from '$lib/worker/protocol';
 import type { PlotUnit } from './format';
 
@@ -35,13 +36,16 @@ export class ScenarioSession {
 	#last = 0;
 	#cancelling = false;
 
+	/** the document's simulation: its worker runs the scenario */
+	constructor(readonly sim: SimSession) {}
+
 	get result() {
 		return this.run?.result ?? null;
 	}
 
 	/** Runs a scenario; above the default work budget only with `anyway` (after the user said yes). */
 	async start(name: string, file: string, anyway = false) {
-		const c = sim.client;
+		const c = this.sim.client;
 		if (!c || this.running) return;
 		const asked = anyway && this.overBudget?.name === name && this.overBudget.file === file ? this.overBudget.estimate : null;
 		this.stop();
@@ -80,7 +84,7 @@ export class ScenarioSession {
 	cancel() {
 		if (!this.running) return;
 		this.#cancelling = true;
-		void sim.client?.cancel();
+		void this.sim.client?.cancel();
 	}
 
 	/** Moves the playhead (simulated seconds). */
@@ -120,7 +124,13 @@ export class ScenarioSession {
 		if (this.playing) this.stop();
 		else this.play();
 	}
+
+	dispose() {
+		this.stop();
+	}
 }
 
-/** The page's one scenario session. */
-export const scenarioSession = new ScenarioSession();
+/** The scenario session of a document (made on first use, closed with its tab). */
+export function scenarioOf(doc: DocSession): ScenarioSession {
+	return doc.part('scenario', () => new ScenarioSession(simOf(doc)));
+}

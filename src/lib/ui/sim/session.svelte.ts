@@ -1,10 +1,11 @@
 /**
- * The simulation's state for the page's lifetime: the worker client, the
- * document status and checks, the probe on screen and its playback, the
- * matrix. It lives outside the panel component, so switching the side panel
- * to another tab and back (which unmounts the panel) keeps the animation, the
- * matrix and the worker with its loaded document.
+ * A document's simulation: its worker client, the document status and
+ * checks, the probe on screen and its playback, the matrix. One per open
+ * document (a part of its tab, `simOf`), outside the panel component, so
+ * switching the side panel or the document and back keeps the animation,
+ * the matrix and the worker with its loaded document.
  */
+import type { DocSession } from '$lib/editor/doc.svelte';
 import type { Proto } from '$lib/model/types';
 import type { ProbeSpec, Trace } from '$lib/engine/trace';
 import { SimClient, type WorkerLike } from '$lib/worker/client';
@@ -285,7 +286,17 @@ export class SimSession {
 	cancelMatrix() {
 		void this.client?.cancel();
 	}
+
+	/** The tab closed: its worker goes. */
+	dispose() {
+		clearTimeout(this.#timer);
+		this.player.load([], false);
+		this.client?.dispose();
+		this.client = null;
+	}
 }
 
-/** The page's one simulation session. */
-export const session = new SimSession();
+/** The simulation session of a document (made on first use, closed with its tab). */
+export function simOf(doc: DocSession): SimSession {
+	return doc.part('sim', () => new SimSession());
+}
