@@ -70,6 +70,8 @@ async function open(page: Page, example: string) {
 
 for (const width of [1280, 1440, 1920]) {
 	test(`every property panel is legible at ${width} px`, async ({ page }) => {
+		// many panels in one test: on a shared machine that takes a while
+		test.setTimeout(120_000);
 		await page.setViewportSize({ width, height: 900 });
 		const problems = watchConsole(page);
 		const panel = page.getByTestId('details');
@@ -173,4 +175,36 @@ test('Add rows propose from the design: a gateway forward on the outside interfa
 	await expect(row.getByRole('textbox', { name: /^In of forward/ })).toHaveValue('wan');
 	await expect(row.getByRole('textbox', { name: /^To of forward/ })).toHaveValue(/^10\.18\.\d+\.\d+:\d+$/);
 	await expect(page.getByTestId('props-invalid')).toHaveCount(0);
+});
+
+test('ten nodes added by clicking the palette land in free space, none on another', async ({ page }) => {
+	await open(page, 'home-lab');
+	const kinds = ['Host', 'VM', 'Container', 'Switch', 'Router', 'Firewall', 'Host', 'VM', 'Switch', 'Router'];
+	for (const k of kinds) await page.getByRole('button', { name: `Add ${k}`, exact: true }).click();
+	type Bb = { x1: number; y1: number; x2: number; y2: number };
+	const boxes = await page.evaluate(() => {
+		const cy = (window as unknown as { __vnet_cy: { nodes(s: string): { map<T>(f: (n: { id(): string; isParent(): boolean; parent(): { length: number }; boundingBox(o: object): Bb }) => T): T[] } } }).__vnet_cy;
+		return cy
+			.nodes(':childless')
+			.map((n) => ({ id: n.id(), guest: n.parent().length > 0, box: n.boundingBox({ includeLabels: true, includeOverlays: false }) }))
+			.filter((n) => !n.id.startsWith('seg:') && !n.id.startsWith('__'));
+	});
+	expect(boxes.length).toBeGreaterThanOrEqual(kinds.length);
+	// a clicked VM or container is not put into a hypervisor
+	const added = boxes.slice(-kinds.length);
+	expect(added.filter((b) => b.guest)).toEqual([]);
+	const overlaps: string[] = [];
+	for (const a of added)
+		for (const b of boxes)
+			if (a.id !== b.id && a.box.x1 < b.box.x2 && b.box.x1 < a.box.x2 && a.box.y1 < b.box.y2 && b.box.y1 < a.box.y2) overlaps.push(`${a.id} × ${b.id}`);
+	expect(overlaps).toEqual([]);
+});
+
+test('the probe form names nodes by their labels, the id beside', async ({ page }) => {
+	await open(page, 'home-lab');
+	await page.getByRole('tab', { name: 'Simulate' }).click();
+	const from = page.getByRole('combobox', { name: 'Source node' });
+	await expect(from.locator('option[value="devbox"]')).toHaveText('Dev box (NAT) (devbox)');
+	await from.selectOption('devbox');
+	await expect(from).toHaveValue('devbox');
 });
