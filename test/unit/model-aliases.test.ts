@@ -12,7 +12,7 @@ import { fromContainerlab } from '../../src/lib/interchange/containerlab-import'
 import { parseYamlSafe } from '../../src/lib/interchange/safe';
 import { encodeDoc, decodeDoc } from '../../src/lib/share/link';
 import { createSimApi } from '../../src/lib/worker/api';
-import { TopologyStore } from '../../src/lib/state/store';
+import { TopologyStore } from '../../src/lib/editor/store';
 
 function firstError(text: string) {
 	const r = loadTopology(text, 'a.vnet.yaml');

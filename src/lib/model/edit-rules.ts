@@ -345,12 +345,14 @@ export function usedAddresses(doc: unknown): Set<number> {
 	return used;
 }
 
-/** The first address of `cidr` ("192.168.1.0/24") nobody in the design uses, with the prefix length. */
-export function freeAddress(doc: unknown, cidr: string): string | undefined {
+/** The first (or from the top, the last) address of `cidr` ("192.168.1.0/24") nobody in the design uses, with the prefix length. */
+export function freeAddress(doc: unknown, cidr: string, from: 'bottom' | 'top' = 'bottom'): string | undefined {
 	const c = parseCidr(cidr);
 	if (!c || c.len > 30) return undefined;
 	const used = usedAddresses(doc);
-	for (let a = c.net + 1; a < c.last; a++) if (!used.has(a)) return `${fmtIp(a)}/${c.len}`;
+	if (from === 'top') {
+		for (let a = c.last - 1; a > c.net; a--) if (!used.has(a)) return `${fmtIp(a)}/${c.len}`;
+	} else for (let a = c.net + 1; a < c.last; a++) if (!used.has(a)) return `${fmtIp(a)}/${c.len}`;
 	return undefined;
 }
 
