@@ -17,9 +17,9 @@ Usage:
                   [--progress]
   vnet export FILE --to containerlab|gns3|dot|mermaid|pcap [-o OUT] [--json]
   vnet import FILE [-o OUT] [--from containerlab|gns3] [--json]
-  vnet config FILE NODE [--json]           the Linux commands that build NODE
-  vnet config FILE NODE --tables [--from NODE --to NODE|IP [--proto P] [--port N] ...] [--json]
-                                           its ip route, and after the probe ip neigh, bridge fdb, conntrack -L
+  vnet config FILE NODE [--json] [--tables [--from NODE --to NODE|IP [--proto P] [--port N] ...]]
+             the Linux commands that build NODE; --tables: its ip route, and after the probe
+             ip neigh, bridge fdb, conntrack -L
   vnet schema
 
 simulate estimates a scenario's work first and refuses one above its budget (exit 2):

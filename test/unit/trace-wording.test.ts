@@ -42,6 +42,6 @@ describe('vnet --help', () => {
 		if (!existsSync(cli)) execFileSync('node', ['scripts/build-cli.mjs'], { cwd: root, stdio: 'ignore' });
 		const help = execFileSync('node', [cli, '--help'], { encoding: 'utf8' });
 		const commands = help.split('\n').flatMap((l) => /^ {2}vnet (\w+)/.exec(l)?.[1] ?? []);
-		expect(commands).toEqual(['lint', 'trace', 'check', 'matrix', 'simulate', 'export', 'import', 'schema']);
+		expect(commands).toEqual(['lint', 'trace', 'check', 'matrix', 'simulate', 'export', 'import', 'config', 'schema']);
 	});
 });
