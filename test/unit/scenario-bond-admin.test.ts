@@ -49,3 +49,13 @@ describe('scenario: bond member administratively down', () => {
 		expect(ev).toEqual({ atS: 2.1, what: 'server.bond0: bond fails over to eth1 (miimon 100 ms)' });
 	});
 });
+
+describe('loss reasons while ARP and MAC tables are stale', () => {
+	it('say where the frames went until the bond moved (not "ARP failed")', () => {
+		const r = simulate(yaml('server.eth0'), 'cut');
+		const inbound = Object.keys(flow(r, 'in').drops);
+		expect(inbound).toHaveLength(1);
+		expect(inbound[0]).toMatch(/^DROPPED: sent to server's MAC [0-9a-f:]{17}: client's ARP entry for 10\.0\.0\.20 is stale; sw forgot that MAC when p2 lost carrier and floods the frame; server\.bond0 hears it only on eth1, not its active member, and drops it$/);
+		expect(Object.keys(flow(r, 'out').drops)).toEqual(["DROPPED: server.bond0 still sends on eth0, which has no carrier, until the bond's next miimon check"]);
+	});
+});
