@@ -70,7 +70,7 @@ test('HA example: r1-failure runs in the worker, plot with markers, failover ≈
 	await page.getByTestId('scenario-playhead').fill('4');
 	await expect(page.getByTestId('scenario-time')).toHaveText('t=4.000s');
 	await expect(moment).toContainText('down r1');
-	await expect(moment).toContainText('lost: ARP failed at client');
+	await expect(moment).toContainText("lost: sent to the old master's MAC 00:00:5e:00:01:01 (VRRP, r1): client's ARP entry for 10.0.0.1 is stale");
 	await page.screenshot({ path: 'test-results/scenario-outage.png' });
 	// a click on the plot near the end moves the playhead there
 	const box = (await plot.locator('.u-over').boundingBox())!;

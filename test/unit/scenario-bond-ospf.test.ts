@@ -4,7 +4,7 @@ import { buildNet, ProbeEngine } from '../../src/lib/engine/index';
 
 describe('scenario: bond active-backup', () => {
 	// server with bond0 over eth0/eth1 to two ports of one switch; a client on the switch.
-	const yaml = (miimon: string, at: string) => `
+	const yaml = (miimon: string, at: string, fault = '{ link: server.eth0 }') => `
 vnet: 1
 name: bond
 nodes:
@@ -29,7 +29,7 @@ scenarios:
       - { name: in, from: client, to: server, proto: udp, port: 9, rate: 1000pps }
       - { name: out, from: server, to: client, proto: udp, port: 9, rate: 1000pps }
     events:
-      - { at: ${at}, fail: { link: server.eth0 } }
+      - { at: ${at}, fail: ${fault} }
 `;
 	it('moves to the next member at the first miimon tick after the fault (≤ miimon + one packet)', () => {
 		const r = simulate(yaml('100ms', '2030ms'), 'cut');
@@ -43,6 +43,33 @@ scenarios:
 		expect(r.events.map((e) => e.what)).toContain('server.bond0: bond fails over to eth1 (miimon 100 ms)');
 		expect(r.events.find((e) => e.what.startsWith('server.bond0'))!.atS).toBe(2.1);
 	});
+	// a member taken administratively down (`fail: server.eth0`) is noticed at the next
+	// miimon tick, like a cut cable, not at once (spec: timers)
+	it('a member taken administratively down fails over at the next tick, losing the frames until then, as a cut cable does', () => {
+		const admin = simulate(yaml('100ms', '2030ms', 'server.eth0'), 'cut');
+		const cable = simulate(yaml('100ms', '2030ms'), 'cut');
+		for (const name of ['in', 'out']) {
+			const a = flow(admin, name);
+			const c = flow(cable, name);
+			// switch at 2.1 s: 70 ms after the fault, about 70 packets lost at 1000 pps
+			expect(a.failovers[0].failoverMs!).toBeGreaterThan(70);
+			expect(a.failovers[0].failoverMs!).toBeLessThan(71.5);
+			expect(a.failovers[0].lost).toBeGreaterThanOrEqual(69);
+			expect(a.failovers[0].lost).toBe(c.failovers[0].lost);
+			expect(a.lost).toBe(c.lost);
+		}
+		const ev = admin.events.find((e) => e.what.startsWith('server.bond0'))!;
+		expect(ev).toEqual({ atS: 2.1, what: 'server.bond0: bond fails over to eth1 (miimon 100 ms)' });
+	});
+
+	it('loss reasons say where the frames went until the bond moved (stale ARP and MAC tables, not "ARP failed")', () => {
+		const r = simulate(yaml('100ms', '2030ms', 'server.eth0'), 'cut');
+		const inbound = Object.keys(flow(r, 'in').drops);
+		expect(inbound).toHaveLength(1);
+		expect(inbound[0]).toMatch(/^DROPPED: sent to server's MAC [0-9a-f:]{17}: client's ARP entry for 10\.0\.0\.20 is stale; sw forgot that MAC when p2 lost carrier and floods the frame; server\.bond0 hears it only on eth1, not its active member, and drops it$/);
+		expect(Object.keys(flow(r, 'out').drops)).toEqual(["DROPPED: server.bond0 still sends on eth0, which has no carrier, until the bond's next miimon check"]);
+	});
+
 	it('a fault on a tick waits for the next one (strictly after)', () => {
 		const r = simulate(yaml('100ms', '2s'), 'cut');
 		const fo = flow(r, 'in').failovers[0].failoverMs!;

@@ -97,3 +97,22 @@ describe('scenario: VRRP failover', () => {
 		expect(res[1].message).toMatch(/failover 26\d\d\.\d+ ms, expected at most 2s/);
 	});
 });
+
+describe('scenario: VRRP loss reasons', () => {
+	it('say what the network did with the stale ARP entry (the old master\'s MAC, flooded, discarded), with the same figures', () => {
+		const r = simulate(net(), 'fail');
+		const f = flow(r, 'video');
+		const reasons = Object.entries(f.drops);
+		expect(reasons).toHaveLength(1);
+		const [why, n] = reasons[0];
+		expect(n).toBe(f.lost);
+		expect(why).toBe("DROPPED: sent to the old master's MAC 00:00:5e:00:01:01 (VRRP, r1): client's ARP entry for 10.0.0.1 is stale; sw1 forgot that MAC when p2 lost carrier and floods the frame; nobody owns the MAC now, so it is discarded");
+		expect(why).not.toMatch(/ARP failed/);
+	});
+
+	it('a sender that never reached the master keeps the real ARP failure (no entry to be stale)', () => {
+		// r1 fails at 0 s, before the first packet (faults come first at equal times)
+		const r = simulate(net('1s', '0s'), 'fail');
+		expect(Object.keys(flow(r, 'video').drops)).toEqual(['HOST_UNREACHABLE: ARP failed at client']);
+	});
+});

@@ -102,6 +102,10 @@ export interface FlowPath {
 	/** smallest MTU on the path (endpoints, egress interfaces, switch ports), lowest bandwidth */
 	minMtu: number;
 	minBandwidth: number;
+	/** per hop: the destination MAC of the frame (as its last L3 sender addressed it) */
+	dstMac: string[];
+	/** the path ends in an ARP failure: the node and its egress interface that got no answer */
+	arpFailed: { node: string; iface: string } | null;
 }
 
 export interface SdnInfo {
@@ -211,11 +215,16 @@ export function buildPath(reg: Registry, net: Net, engine: ProbeEngine, f: Traff
 	if (spec.proto === 'tcp') for (const h of raw) h.frames = [40 + (spec.size ?? 0)];
 	ok = delivered(trace);
 	if (!ok) reason = `${trace.disposition}${trace.reason ? `: ${trace.reason}` : ''}`;
-	return assemble(reg, net, raw, ok, reason, sdn);
+	const path = assemble(reg, net, raw, ok, reason, sdn);
+	if (trace.disposition === 'HOST_UNREACHABLE') {
+		const arp = [...trace.request].reverse().find((h) => h.action === 'ARP');
+		if (arp?.out) path.arpFailed = { node: arp.node, iface: arp.out };
+	}
+	return path;
 }
 
 function emptyPath(reason: string): FlowPath {
-	return { n: 0, ld: new Int32Array(0), fOff: new Int32Array(1), fSer: new Float64Array(0), delay: new Float64Array(1), gate: new Int32Array(0), ok: false, reason, nodes: [], oneWay: 0, minMtu: 0, minBandwidth: 0 };
+	return { n: 0, ld: new Int32Array(0), fOff: new Int32Array(1), fSer: new Float64Array(0), delay: new Float64Array(1), gate: new Int32Array(0), ok: false, reason, nodes: [], oneWay: 0, minMtu: 0, minBandwidth: 0, dstMac: [], arpFailed: null };
 }
 
 function assemble(reg: Registry, net: Net, raw: RawHop[], ok: boolean, reason: string, sdn: SdnInfo | null): FlowPath {
@@ -287,7 +296,7 @@ function assemble(reg: Registry, net: Net, raw: RawHop[], ok: boolean, reason: s
 		}
 	}
 	fOff[n] = sers.length;
-	return { n, ld, fOff, fSer: Float64Array.from(sers), delay, gate, ok, reason, nodes, oneWay, minMtu: minMtu === Infinity ? 0 : minMtu, minBandwidth: minBw === Infinity ? 0 : minBw };
+	return { n, ld, fOff, fSer: Float64Array.from(sers), delay, gate, ok, reason, nodes, oneWay, minMtu: minMtu === Infinity ? 0 : minMtu, minBandwidth: minBw === Infinity ? 0 : minBw, dstMac: raw.map((h) => h.dstMac ?? ''), arpFailed: null };
 }
 
 /** Is the path the same as another (same hops, gates and end)? */

@@ -21,6 +21,7 @@ import { ospfAdjacencies, type OspfAdjacency } from './ospf';
 import { Mechanisms } from './mechanisms';
 import { SplitMix64 } from './rng';
 import { hasCarrier } from './l2';
+import { staleReason } from './stale';
 import { EventHeap } from './heap';
 import { Gates, LinkDirections } from './links';
 import { PacketPool } from './packets';
@@ -146,6 +147,8 @@ class ScenarioRun implements FaultHost {
 	/** every path any cbr packet was sent on (packets refer to them by index) */
 	private paths: FlowPath[] = [];
 	private firstPaths: FlowPath[] = [];
+	/** each cbr flow's last path that delivered (its senders' ARP entries and the switches' MAC tables remember it) */
+	private lastDelivering: FlowPath[] = [];
 	private bulkHistory: PathAt[][] = [];
 	private bulkGoodput: ({ mbps: number; path: FlowPath } | null)[] = [];
 	private cbrHistory: PathAt[][] | null = null;
@@ -252,9 +255,14 @@ class ScenarioRun implements FaultHost {
 			L.up[d] = up[d];
 		}
 		for (let f = 0; f < this.flows.length; f++) {
-			const p = newPaths[f];
+			let p = newPaths[f];
 			const ci = this.cbrIndex[f];
 			if (ci >= 0) {
+				if (p.ok) this.lastDelivering[ci] = p;
+				else if (p.arpFailed && this.lastDelivering[ci]) {
+					const why = staleReason(this.net, this.reg, this.gates, this.lastDelivering[ci], p);
+					if (why !== null) p = { ...p, reason: why };
+				}
 				if (!this.cbr.path[ci] || !samePath(this.cbr.path[ci], p)) {
 					this.cbr.path[ci] = p;
 					this.paths.push(p);
