@@ -31,8 +31,8 @@ const PORT = Number(opt('port', 4181));
 const SIZES = String(opt('nodes', '2000,10000')).split(',').map(Number);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LEAFSPINE = resolve(opt('leafspine', join(process.env.VNET_BENCH_DIR ?? '../shared/bench', 'leafspine-4x16x20.vnet.json')));
-/** Goals: drawn within LOAD_MS of choosing the file, 60 frames/s (p95) while panning and zooming, an edit drawn within EDIT_MS. */
-const GOAL = { loadMs: { 340: 1000, 2000: 2000, 10000: 5000 }, frameP95: 1000 / 60, editMs: 100, jsKB: 300 };
+/** Goals: drawn within loadMs of choosing the file, 60 frames/s while panning and zooming (p95 of requestAnimationFrame intervals, which jitter around 16.7 ms), an edit drawn within editMs. */
+const GOAL = { loadMs: { 340: 1000, 2000: 2000, 10000: 5000 }, frameP95: 17, editMs: 100, jsKB: 300 };
 
 if (!existsSync('build/index.html')) {
 	console.error('build/ is missing: run `npm run build` first');
@@ -140,11 +140,11 @@ for (const r of results) {
 	const loadGoal = GOAL.loadMs[size];
 	rowsOut.push(
 		[`${r.file} (${r.nodes} nodes): open`, `${r.loadMs} ms`, `≤ ${loadGoal} ms`, r.loadMs <= loadGoal],
-		[`  zoom frame p95`, `${r.zoom.p95} ms (mean ${r.zoom.mean}, max ${r.zoom.max}, ${r.zoom.frames} frames)`, `≤ ${GOAL.frameP95.toFixed(1)} ms`, r.zoom.p95 <= GOAL.frameP95],
-		[`  pan frame p95`, `${r.pan.p95} ms (mean ${r.pan.mean}, max ${r.pan.max}, ${r.pan.frames} frames)`, `≤ ${GOAL.frameP95.toFixed(1)} ms`, r.pan.p95 <= GOAL.frameP95],
+		[`  zoom frame p95`, `${r.zoom.p95} ms (mean ${r.zoom.mean}, max ${r.zoom.max}, ${r.zoom.frames} frames)`, `≤ ${GOAL.frameP95} ms`, r.zoom.p95 <= GOAL.frameP95],
+		[`  pan frame p95`, `${r.pan.p95} ms (mean ${r.pan.mean}, max ${r.pan.max}, ${r.pan.frames} frames)`, `≤ ${GOAL.frameP95} ms`, r.pan.p95 <= GOAL.frameP95],
 		[`  edit (delete a node → drawn)`, `${r.deleteMs} ms`, `≤ ${GOAL.editMs} ms`, r.deleteMs <= GOAL.editMs],
 		[`  undo → drawn`, `${r.undoMs} ms`, `≤ ${GOAL.editMs} ms`, r.undoMs <= GOAL.editMs]
 	);
 }
-console.log(`\n   ${'figure'.padEnd(44)} ${'value'.padEnd(48)} goal`);
-for (const [figure, value, target, ok] of rowsOut) console.log(`${ok ? 'ok' : '--'} ${figure.padEnd(44)} ${value.padEnd(48)} ${target}`);
+console.log(`\n   ${'figure'.padEnd(52)} ${'value'.padEnd(48)} goal`);
+for (const [figure, value, target, ok] of rowsOut) console.log(`${ok ? 'ok' : '--'} ${figure.padEnd(52)} ${value.padEnd(48)} ${target}`);
