@@ -1,6 +1,5 @@
 // scripts/gen-large.mjs: the benchmark designs load, and lint says what each shape is built to show.
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error a plain .mjs script without types
 import { generate, serialize } from '../../scripts/gen-large.mjs';
 import { loadTopology } from '../../src/lib/model/load';
 import { lintTopology } from '../../src/lib/model/lint';
