@@ -2,17 +2,25 @@
 /**
  * Canvas benchmark (run by hand, not part of npm test):
  *
- *   npm run build && node scripts/bench-canvas.mjs [--port 4181] [--nodes 2000]
+ *   npm run bench:canvas -- [--port 4181] [--nodes 2000,10000] [--leafspine FILE]
  *
- * Serves the built app, opens the 340-node leaf-spine benchmark and a generated
- * N-node file (scripts/gen-large.mjs) in chromium, and reports: load time (file
- * chosen → drawing ready), pan and zoom frame times (requestAnimationFrame
- * intervals while the wheel zooms and the mouse pans), and the time an edit
- * takes to reach the canvas (delete one node, then undo).
+ * (builds the app first.) Serves build/, opens the 340-node leaf-spine benchmark
+ * (../shared/bench beside the repository, or VNET_BENCH_DIR) and generated
+ * designs of each --nodes size (scripts/gen-large.mjs) in headless chromium
+ * (CHROMIUM_PATH, default /usr/bin/chromium), and reports beside the goals:
+ * load time (file chosen → drawing ready), pan and zoom frame times
+ * (requestAnimationFrame intervals while the wheel zooms and the mouse pans),
+ * the time an edit takes to reach the canvas (delete one node, then undo), and
+ * the gzipped JS loaded before the first draw (scripts/size-report.mjs).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
+import { initialJs } from './size-report.mjs';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+process.chdir(root);
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -20,16 +28,18 @@ const opt = (name, fallback) => {
 	return i >= 0 ? args[i + 1] : fallback;
 };
 const PORT = Number(opt('port', 4181));
-const N = Number(opt('nodes', 2000));
+const SIZES = String(opt('nodes', '2000,10000')).split(',').map(Number);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const LEAFSPINE = opt('leafspine', '/work/shared/bench/leafspine-4x16x20.vnet.json');
+const LEAFSPINE = resolve(opt('leafspine', join(process.env.VNET_BENCH_DIR ?? '../shared/bench', 'leafspine-4x16x20.vnet.json')));
+/** Goals: drawn within loadMs of choosing the file, 60 frames/s while panning and zooming (p95 of requestAnimationFrame intervals, which jitter around 16.7 ms), an edit drawn within editMs. */
+const GOAL = { loadMs: { 340: 1000, 2000: 2000, 10000: 5000 }, frameP95: 17, editMs: 100, jsKB: 300 };
 
 if (!existsSync('build/index.html')) {
 	console.error('build/ is missing: run `npm run build` first');
 	process.exit(2);
 }
 
-const server = spawn(process.execPath, ['node_modules/.bin/vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
+const server = spawn(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], {
 	stdio: ['ignore', 'pipe', 'pipe']
 });
 await new Promise((resolve, reject) => {
@@ -38,11 +48,12 @@ await new Promise((resolve, reject) => {
 	setTimeout(() => reject(new Error('preview did not start')), 20000);
 });
 
-const files = [
-	{ name: 'leafspine-4x16x20.vnet.json', text: readFileSync(LEAFSPINE, 'utf8') },
-	{ name: `generated-${N}.vnet.yaml`, text: execFileSync(process.execPath, ['scripts/gen-large.mjs', '--nodes', String(N), '--format', 'yaml'], { maxBuffer: 64 << 20 }).toString() },
-	{ name: `generated-${N}.vnet.json`, text: execFileSync(process.execPath, ['scripts/gen-large.mjs', '--nodes', String(N), '--format', 'json'], { maxBuffer: 64 << 20 }).toString() }
-];
+if (!existsSync(LEAFSPINE)) {
+	console.error(`no leaf-spine benchmark at ${LEAFSPINE}: pass --leafspine FILE or set VNET_BENCH_DIR`);
+	process.exit(2);
+}
+const generated = (n) => execFileSync(process.execPath, ['scripts/gen-large.mjs', '--nodes', String(n), '--format', 'json'], { maxBuffer: 256 << 20 }).toString();
+const files = [{ name: 'leafspine-4x16x20.vnet.json', text: readFileSync(LEAFSPINE, 'utf8') }, ...SIZES.map((n) => ({ name: `racks-${n}.vnet.json`, text: generated(n) }))];
 
 const browser = await chromium.launch({
 	executablePath: CHROMIUM,
@@ -122,10 +133,18 @@ for (const f of files) {
 
 await browser.close();
 server.kill();
+const jsKB = initialJs(join(root, 'build')).reduce((n, f) => n + f.gzip, 0) / 1024;
+const rowsOut = [['JS before first draw (gzipped)', `${jsKB.toFixed(0)} KB`, `≤ ${GOAL.jsKB} KB`, jsKB <= GOAL.jsKB]];
 for (const r of results) {
-	console.log(`\n${r.file}: ${r.nodes} nodes`);
-	console.log(`  load (file chosen → drawn): ${r.loadMs} ms`);
-	console.log(`  edit (delete a node → drawn): ${r.deleteMs} ms; undo: ${r.undoMs} ms`);
-	console.log(`  zoom frames: mean ${r.zoom.mean} ms, p50 ${r.zoom.p50}, p95 ${r.zoom.p95}, max ${r.zoom.max} (${r.zoom.frames} frames)`);
-	console.log(`  pan frames:  mean ${r.pan.mean} ms, p50 ${r.pan.p50}, p95 ${r.pan.p95}, max ${r.pan.max} (${r.pan.frames} frames)`);
+	const size = [340, 2000, 10000].reduce((best, s) => (Math.abs(s - r.nodes) < Math.abs(best - r.nodes) ? s : best), 340);
+	const loadGoal = GOAL.loadMs[size];
+	rowsOut.push(
+		[`${r.file} (${r.nodes} nodes): open`, `${r.loadMs} ms`, `≤ ${loadGoal} ms`, r.loadMs <= loadGoal],
+		[`  zoom frame p95`, `${r.zoom.p95} ms (mean ${r.zoom.mean}, max ${r.zoom.max}, ${r.zoom.frames} frames)`, `≤ ${GOAL.frameP95} ms`, r.zoom.p95 <= GOAL.frameP95],
+		[`  pan frame p95`, `${r.pan.p95} ms (mean ${r.pan.mean}, max ${r.pan.max}, ${r.pan.frames} frames)`, `≤ ${GOAL.frameP95} ms`, r.pan.p95 <= GOAL.frameP95],
+		[`  edit (delete a node → drawn)`, `${r.deleteMs} ms`, `≤ ${GOAL.editMs} ms`, r.deleteMs <= GOAL.editMs],
+		[`  undo → drawn`, `${r.undoMs} ms`, `≤ ${GOAL.editMs} ms`, r.undoMs <= GOAL.editMs]
+	);
 }
+console.log(`\n   ${'figure'.padEnd(52)} ${'value'.padEnd(48)} goal`);
+for (const [figure, value, target, ok] of rowsOut) console.log(`${ok ? 'ok' : '--'} ${figure.padEnd(52)} ${value.padEnd(48)} ${target}`);

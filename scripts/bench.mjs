@@ -3,7 +3,10 @@
 // scenario packet by packet, checks its `max-loss` checks, and reports
 // simulated packets, packet-hops, wall seconds, packet-hops/s and peak memory;
 // then probe figures (ms per probe on chain-100, compile time and the full
-// reachability matrix of the leaf-spine).
+// reachability matrix of the leaf-spine), CLI start-up, lint on generated
+// 6,000- and 60,000-node designs and the matrix of 1,000 endpoints
+// (scripts/gen-large.mjs). Ends with one table: every figure beside its goal.
+// VNET_BENCH_QUICK=1 skips the 60,000-node lint and the 1,000-endpoint matrix.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +20,7 @@ await build({
 	stdin: {
 		contents: `
 export { loadTopology } from './src/lib/model/load';
+export { lintTopology } from './src/lib/model/lint';
 export { buildNet, ProbeEngine, reachabilityMatrix, matrixEndpoints } from './src/lib/engine/index';
 export { runScenario } from './src/lib/engine/scenario/index';
 `,
@@ -31,6 +35,10 @@ export { runScenario } from './src/lib/engine/scenario/index';
 	logLevel: 'warning'
 });
 const lib = createRequire(import.meta.url)(out);
+const { generate, serialize } = await import('./gen-large.mjs');
+/** [figure, value, goal, ok?] rows of the closing table */
+const goals = [];
+const goal = (figure, value, target, ok) => goals.push({ figure, value, target, ok });
 
 const gc = globalThis.gc ?? (() => {});
 const peakMB = () => process.resourceUsage().maxRSS / 1024;
@@ -103,6 +111,7 @@ if (chain) {
 	for (let i = 0; i < 100; i++) eng.run(spec, { record: true });
 	const msRec = (performance.now() - t1) / 100;
 	console.log(`probe on ${chain}: ${ms.toFixed(3)} ms per probe (${msRec.toFixed(3)} ms with the hop-by-hop trace)`);
+	goal(`trace ${chain} with the hop record`, `${msRec.toFixed(3)} ms`, '≤ 0.3 ms', msRec <= 0.3);
 }
 const ls = files.find((f) => f.startsWith('leafspine'));
 if (ls) {
@@ -128,6 +137,69 @@ if (ls) {
 	console.log(`compile ${ls}: ${compileMs.toFixed(1)} ms`);
 	console.log(`matrix ${ls}: ${eps} endpoints, ${fmt(cells.length)} probes in ${matrixS.toFixed(2)} s (${((matrixS * 1e3) / cells.length).toFixed(3)} ms per probe), ${fmt(delivered)} DELIVERED`);
 }
+const lsRow = rows.find((r) => r.file.startsWith('leafspine'));
+if (lsRow) goal(`scenario ${lsRow.file}`, `${fmt(Math.round(lsRow.hopsPerS))} packet-hops/s`, '≥ 8,000,000', lsRow.hopsPerS >= 8e6);
+
+// CLI start-up: wall time to the end of `vnet --help`, median of 7 runs.
+{
+	const { execFileSync } = await import('node:child_process');
+	const bin = join(root, 'bin/vnet.cjs');
+	const times = [];
+	for (let i = 0; i < 7; i++) {
+		const t0 = performance.now();
+		execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
+		times.push(performance.now() - t0);
+	}
+	const t0 = performance.now();
+	execFileSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+	const nodeMs = performance.now() - t0;
+	const median = times.sort((a, b) => a - b)[3];
+	console.log(`CLI start-up (vnet --help): median ${median.toFixed(0)} ms of 7 (node alone: ${nodeMs.toFixed(0)} ms)`);
+	goal('CLI start-up (vnet --help)', `${median.toFixed(0)} ms`, '≤ 150 ms', median <= 150);
+}
+
+// Lint (load + every rule, as `vnet lint` does) on N unlinked hosts in one /8.
+const quick = !!process.env.VNET_BENCH_QUICK;
+for (const n of quick ? [6000] : [6000, 60000]) {
+	const text = await serialize(generate({ nodes: n, shape: 'flat' }), 'json');
+	const file = `flat-${n}.vnet.json`;
+	gc();
+	const t0 = performance.now();
+	const r = lib.loadTopology(text, file);
+	if (!r.ok) throw new Error(`${file}: ${r.errors[0].message}`);
+	const findings = lib.lintTopology(r.topology, { file, locate: (p) => r.source.locate(p) });
+	const s = (performance.now() - t0) / 1e3;
+	console.log(`lint ${file} (${(text.length / 1e6).toFixed(1)} MB): ${s.toFixed(2)} s, ${fmt(findings.length)} findings`);
+	goal(`lint ${fmt(n)} nodes (flat /8, JSON)`, `${s.toFixed(2)} s`, n === 60000 ? '≤ 10 s' : '(n log n)', n === 60000 ? s <= 10 : undefined);
+}
+
+// Matrix of ~1,000 endpoints (a routed campus of racks).
+if (!quick) {
+	const topo = lib.loadTopology(await serialize(generate({ nodes: 1050, shape: 'racks' }), 'json'), 'racks.vnet.json');
+	if (!topo.ok) throw new Error(topo.errors[0].message);
+	const net = lib.buildNet(topo.topology);
+	const eps = lib.matrixEndpoints(net).length;
+	gc();
+	const t0 = performance.now();
+	const m = lib.reachabilityMatrix(net);
+	const s = (performance.now() - t0) / 1e3;
+	const delivered = m.cells.flat().filter((c) => c === 'DELIVERED').length;
+	console.log(`matrix racks-1050: ${eps} endpoints, ${fmt(eps * (eps - 1))} probes in ${s.toFixed(2)} s, ${fmt(delivered)} DELIVERED`);
+	goal(`matrix ${eps} endpoints`, `${s.toFixed(2)} s`, '≤ 5 s', s <= 5);
+}
+
+// App figures: JS before the first draw (needs build/), the canvas (npm run bench:canvas).
+{
+	const { initialJs } = await import('./size-report.mjs');
+	if (existsSync(join(root, 'build/index.html'))) {
+		const kb = initialJs(join(root, 'build')).reduce((n, f) => n + f.gzip, 0) / 1024;
+		goal('app JS before first draw (gzipped)', `${kb.toFixed(0)} KB`, '≤ 300 KB', kb <= 300);
+	} else goal('app JS before first draw (gzipped)', 'run `npm run build` first', '≤ 300 KB', undefined);
+	goal('app open/pan/zoom/edit at 340/2,000/10,000 nodes', 'see `npm run bench:canvas`', '(its own table)', undefined);
+}
+
+console.log(`\n   ${'figure'.padEnd(48)} ${'value'.padEnd(27)} goal`);
+for (const g of goals) console.log(`${g.ok === undefined ? '  ' : g.ok ? 'ok' : '--'} ${g.figure.padEnd(48)} ${String(g.value).padEnd(27)} ${g.target}`);
 console.log(`peak memory (max RSS): ${peakMB().toFixed(0)} MB`);
 if (failed) {
 	console.error(`${failed} max-loss check(s) failed`);

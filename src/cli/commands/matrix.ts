@@ -27,7 +27,17 @@ export const matrix: Command = (args) => {
 		if (protoFlag !== 'icmp' && port === undefined) throw new UsageError(`--port is required for ${protoFlag}`);
 		const topo = loadFileOrReport(p.positional[0]);
 		if (!topo) return 2;
-		const m = reachabilityMatrix(buildNet(topo), { proto: protoFlag as Proto, port });
+		// Progress on a terminal only (a large matrix runs for seconds); pipes and CI logs stay clean.
+		const tty = !!process.stderr.isTTY;
+		let shown = 0;
+		const onProgress = tty
+			? (done: number, total: number) => {
+					const pct = Math.floor((done * 100) / total);
+					if (pct > shown) process.stderr.write(`\r${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} probes (${(shown = pct)}%)`);
+				}
+			: undefined;
+		const m = reachabilityMatrix(buildNet(topo), { proto: protoFlag as Proto, port, onProgress });
+		if (shown > 0) process.stderr.write('\r\x1b[K');
 		if (p.flags.get('json')) {
 			process.stdout.write(JSON.stringify(m, null, 2) + '\n');
 			return 0;

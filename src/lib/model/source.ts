@@ -215,7 +215,11 @@ export function jsonIndex(text: string): JsonIndex {
 		} else {
 			// a number, true, false or null: runs to the next delimiter
 			setValue(i);
-			while (i < text.length && !/[\s,\]}]/.test(text[i])) i++;
+			for (; i < text.length; i++) {
+				const d = text.charCodeAt(i);
+				// whitespace , ] } end the token (a regex test per character was a third of the index's time)
+				if (d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09 || d === 0x2c || d === 0x5d || d === 0x7d) break;
+			}
 		}
 	}
 
