@@ -39,3 +39,18 @@ for (const how of ['kill', 'hang', 'crash'] as const) {
 		await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED', { timeout: 60_000 });
 	});
 }
+
+test('the Scenarios tab says so too: a scenario run on a killed worker is answered and the notice shows', async ({ page }) => {
+	await page.goto('/?example=ha-vrrp');
+	await expect(page.getByTestId('canvas')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+	await page.getByRole('tab', { name: 'Scenarios' }).click();
+	const panel = page.getByTestId('scenario-panel');
+	await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+	await page.evaluate(() => (window as HookWindow).__vnetWorker!.kill());
+	await page.getByTestId('scenario-run').click();
+	await expect(panel.getByTestId('sim-notice')).toContainText(/restarted with your current document/, { timeout: 60_000 });
+	// and a run on the new worker completes
+	await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+	await page.getByTestId('scenario-run').click();
+	await expect(panel).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+});
