@@ -71,6 +71,8 @@ export class SimClient {
 	#restarts: number[] = [];
 	#disposed = false;
 	#matrixRunning = false;
+	/** the current worker has answered once: its start-up (fetching and compiling the module) is behind it */
+	#answered = false;
 	/** how many times the worker was replaced */
 	restarts = 0;
 	/** set when the worker keeps dying: the client stopped restarting it */
@@ -88,6 +90,7 @@ export class SimClient {
 		const w = this.#spawn();
 		this.#worker = w;
 		this.#api = Comlink.wrap<SimApi>(w);
+		this.#answered = false;
 		this.#died = new Promise<never>((_, reject) => (this.#kill = reject));
 		this.#died.catch(() => {});
 		const onError = (ev: Event) => {
@@ -140,7 +143,8 @@ export class SimClient {
 		const worker = this.#worker;
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		let pinger: ReturnType<typeof setInterval> | undefined;
-		const allowance = this.#opts.livenessMs + extraLivenessMs;
+		// A worker still starting (a loaded machine can take seconds to compile it) is judged by the call's timeout instead.
+		const allowance = this.#answered ? this.#opts.livenessMs + extraLivenessMs : this.#opts.timeoutMs;
 		// Counted in ticks of the page's own timer, not wall time: a page thread that was itself blocked did not see the worker fail.
 		const period = Math.max(10, Math.floor(this.#opts.livenessMs / 4));
 		const allowedTicks = Math.ceil(allowance / period);
@@ -162,6 +166,7 @@ export class SimClient {
 					() => {
 						silent = 0;
 						asked = false;
+						if (this.#worker === worker) this.#answered = true;
 					},
 					() => {}
 				);
@@ -184,7 +189,9 @@ export class SimClient {
 		});
 		hung.catch(() => {});
 		try {
-			return await Promise.race([run(api), this.#died, hung, dead]);
+			const result = await Promise.race([run(api), this.#died, hung, dead]);
+			if (this.#worker === worker) this.#answered = true;
+			return result;
 		} catch (e) {
 			if (e instanceof WorkerRestartedError || isInputError(e) || this.#worker !== worker) throw e;
 			const msg = `The simulator hit an internal error while ${what} (${e instanceof Error ? e.message : String(e)}); it was restarted with your current document.`;

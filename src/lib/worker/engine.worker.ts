@@ -4,6 +4,7 @@
  * exposes the API of api.ts over comlink (see protocol.ts for the contract),
  * moving the matrix's byte arrays instead of copying them.
  */
+import '../model/zod-no-eval'; // before any validation: the CSP has no 'unsafe-eval'
 import * as Comlink from 'comlink';
 import { createSimApi } from './api';
 import type { MatrixProgress, SimApi } from './protocol';

@@ -81,7 +81,7 @@ function textLines(x: number, y: number, text: string, opts: { size: number; fil
 		const x0 = opts.anchor === 'middle' ? x - w / 2 : opts.anchor === 'end' ? x - w : x;
 		out += `<rect x="${x0.toFixed(1)}" y="${(y - opts.size - 1).toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" rx="3" fill="${opts.bg}" fill-opacity="0.92"/>`;
 	}
-	out += `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${opts.size}" font-weight="${opts.weight}" fill="${opts.fill}" text-anchor="${opts.anchor}">`;
+	out += `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${opts.size}" font-weight="${xmlEscape(opts.weight)}" fill="${xmlEscape(opts.fill)}" text-anchor="${opts.anchor}">`;
 	lines.forEach((l, i) => (out += `<tspan x="${x.toFixed(1)}" dy="${i ? lh.toFixed(1) : 0}">${xmlEscape(l)}</tspan>`));
 	return out + '</text>';
 }
@@ -174,7 +174,8 @@ export async function canvasSvg(cy: cytoscape.Core, opts: { bg: string; font?: s
 		const by = ps(n, 'background-position-y');
 		for (let i = 0; i < urls.length; i++) {
 			const href = await inline(urls[i], cache);
-			if (!href) continue;
+			// only inlined images: no external or javascript: reference ever reaches the file
+			if (!href || !/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]*$/.test(href)) continue;
 			const iw = layerSize(at(bw?.value, i), at(bw?.units, i), nw) ?? nw;
 			const ih = layerSize(at(bh?.value, i), at(bh?.units, i), nh) ?? nh;
 			const px = layerSize(at(bx?.value, i), at(bx?.units, i), 1) ?? 0.5;

@@ -1,0 +1,56 @@
+// Issue #17: a worker that is killed or hangs mid-job is replaced with the current
+// document, the page says so, and the probe in flight gets an answer. The e2e build
+// sets VITE_VNET_TEST_HOOKS=1, which enables window.__vnetWorker (kill/hang/crash).
+import { expect, test, type Page } from '@playwright/test';
+
+// a shared, loaded machine: generous limits (nothing here asserts a duration)
+test.describe.configure({ timeout: 180_000 });
+
+type HookWindow = Window & { __vnetWorker?: { kill(): void; hang(): void; crash(): void } };
+
+async function openSim(page: Page) {
+	await page.goto('/?example=three-tier-web');
+	await expect(page.getByTestId('canvas')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+	await page.getByRole('tab', { name: 'Simulate' }).click();
+	const panel = page.getByTestId('simulate-panel');
+	await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+	return panel;
+}
+
+async function sendProbe(page: Page) {
+	const form = page.getByTestId('probe-form');
+	await form.getByLabel('Source node').selectOption('isp');
+	await form.getByLabel('Destination node or address').fill('198.51.100.2');
+	await form.getByRole('radio', { name: 'TCP' }).click();
+	await form.getByLabel('Destination port').fill('443');
+	await form.getByTestId('send-probe').click();
+}
+
+for (const how of ['kill', 'hang', 'crash'] as const) {
+	test(`a worker that is ${how === 'kill' ? 'killed' : how === 'hang' ? 'hung' : 'crashed'} is replaced; the page says so and probes work again`, async ({ page }) => {
+		const panel = await openSim(page);
+		expect(await page.evaluate(() => typeof (window as HookWindow).__vnetWorker)).toBe('object');
+		await page.evaluate((h) => (window as HookWindow).__vnetWorker![h](), how);
+		// the probe in flight (or the next one) gets an answer: an error that says what happened, then a result
+		await sendProbe(page);
+		await expect(page.getByTestId('sim-notice')).toContainText(/restarted with your current document/, { timeout: 60_000 });
+		await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+		await sendProbe(page);
+		await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED', { timeout: 60_000 });
+	});
+}
+
+test('the Scenarios tab says so too: a scenario run on a killed worker is answered and the notice shows', async ({ page }) => {
+	await page.goto('/?example=ha-vrrp');
+	await expect(page.getByTestId('canvas')).toHaveAttribute('data-ready', 'true', { timeout: 60_000 });
+	await page.getByRole('tab', { name: 'Scenarios' }).click();
+	const panel = page.getByTestId('scenario-panel');
+	await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+	await page.evaluate(() => (window as HookWindow).__vnetWorker!.kill());
+	await page.getByTestId('scenario-run').click();
+	await expect(panel.getByTestId('sim-notice')).toContainText(/restarted with your current document/, { timeout: 60_000 });
+	// and a run on the new worker completes
+	await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+	await page.getByTestId('scenario-run').click();
+	await expect(panel).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+});
