@@ -208,3 +208,33 @@ test('the probe form names nodes by their labels, the id beside', async ({ page 
 	await from.selectOption('devbox');
 	await expect(from).toHaveValue('devbox');
 });
+
+test('a probe result is marked stale when the form or the design changes, with Re-run', async ({ page }) => {
+	test.setTimeout(90_000);
+	await open(page, 'three-tier-web');
+	await page.getByRole('tab', { name: 'Simulate' }).click();
+	const form = page.getByTestId('probe-form');
+	await form.getByLabel('Source node').selectOption('isp');
+	await form.getByLabel('Destination node or address').fill('web1');
+	await form.getByRole('radio', { name: 'TCP' }).click();
+	await form.getByLabel('Destination port').fill('443');
+	await form.getByRole('button', { name: /send probe/i }).click();
+	const verdict = page.getByTestId('sim-verdict');
+	await expect(verdict).toBeVisible();
+	const stale = page.getByTestId('probe-stale');
+	await expect(stale).toHaveCount(0);
+	// the form asks another question: the result is stale, not silently shown as the answer
+	await form.getByRole('radio', { name: 'ICMP' }).click();
+	await expect(stale).toContainText('form');
+	await stale.getByRole('button', { name: 'Re-run' }).click();
+	await expect(stale).toHaveCount(0);
+	// an edit of the design: stale, and nothing re-runs until asked
+	await page.getByRole('tab', { name: 'Properties' }).click();
+	await clickNode(page, 'web1');
+	await page.getByTestId('node-props').getByRole('textbox', { name: 'Label' }).fill('Front');
+	await page.getByTestId('node-props').getByRole('textbox', { name: 'Label' }).press('Enter');
+	await page.getByRole('tab', { name: 'Simulate' }).click();
+	await expect(stale).toContainText('design changed');
+	await stale.getByRole('button', { name: 'Re-run' }).click();
+	await expect(stale).toHaveCount(0);
+});

@@ -78,6 +78,10 @@ export class SimSession {
 	running = $state(false);
 	/** the check last added with "expect this" (JSON), to show it as done */
 	addedKey = $state<string | null>(null);
+	/** the design changed since the probe on screen ran: it is marked stale (with Re-run), not re-run behind the user's back */
+	designChanged = $state(false);
+	/** the text the probe on screen ran on */
+	#traceText: string | null = null;
 	readonly player = new Player();
 	readonly matrix = new MatrixState();
 
@@ -93,7 +97,6 @@ export class SimSession {
 		this.client = new SimClient(spawn, {
 			onStatus: (s) => {
 				this.status = s;
-				if (s.ok && this.spec) void this.rerun();
 			},
 			onChecks: (r) => (this.checks = r),
 			onChecksRunning: (r) => (this.checksRunning = r),
@@ -109,6 +112,7 @@ export class SimSession {
 		const shown = this.#pending?.file ?? this.#sent?.file;
 		if (shown !== undefined && shown !== file) this.#forget();
 		this.#pending = { text, file };
+		if (this.spec && this.#traceText !== null && text !== this.#traceText) this.designChanged = true;
 		clearTimeout(this.#timer);
 		if (delayMs <= 0) this.flush();
 		else this.#timer = setTimeout(() => this.flush(), delayMs);
@@ -122,6 +126,8 @@ export class SimSession {
 		this.steps = [];
 		this.error = null;
 		this.addedKey = null;
+		this.designChanged = false;
+		this.#traceText = null;
 		this.player.load([], false);
 		this.form = emptyForm();
 		this.pickNext = 'from';
@@ -156,11 +162,14 @@ export class SimSession {
 		if (!c) return;
 		this.flush();
 		const gen = this.#generation;
+		const text = this.#sent?.text ?? null;
 		this.running = true;
 		this.error = null;
 		try {
 			const t = await c.trace(spec);
 			if (gen !== this.#generation) return;
+			this.#traceText = text;
+			this.designChanged = false;
 			this.trace = t;
 			this.spec = spec;
 			this.mode = mode;
@@ -173,14 +182,18 @@ export class SimSession {
 		}
 	}
 
-	/** The document changed: the probe on screen runs again, keeping its place. */
+	/** Re-run: the probe on screen runs again on the current design, keeping its place. */
 	async rerun() {
 		const c = this.client;
 		const spec = this.spec;
 		if (!c || !spec || this.running) return;
+		this.flush();
+		const text = this.#sent?.text ?? null;
 		try {
 			const t = await c.trace(spec);
 			if (spec !== this.spec) return;
+			this.#traceText = text;
+			this.designChanged = false;
 			this.trace = t;
 			this.steps = buildSteps(t);
 			this.player.refresh(this.steps);
