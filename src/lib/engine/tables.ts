@@ -22,6 +22,8 @@ export interface RouteRow {
 	/** the interface's own subnet (`proto kernel scope link src ADDR`) */
 	src: string | null;
 	proto: 'kernel' | 'static' | 'ospf';
+	/** its device has no carrier (a pulled cable, a peer set down, no cable): the kernel keeps the route and says `linkdown` */
+	linkdown: boolean;
 }
 
 export interface NeighRow {
@@ -75,6 +77,16 @@ export interface NodeTables {
 
 const PROTO_NAME: Record<number, ConnRow['proto']> = { [PROTO_TCP]: 'tcp', [PROTO_UDP]: 'udp', [PROTO_ICMP]: 'icmp' };
 
+/** Whether a device has carrier: its (parent's) cable is there and up, and so is the other end. */
+function carrier(net: Net, ii: number): boolean {
+	let i = net.ifaces[ii];
+	if (i.parent >= 0) i = net.ifaces[i.parent];
+	// no cable: a bond has carrier when a member has it; anything else has none
+	if (i.link < 0) return net.ifaces.some((m) => m.bond === i.idx && carrier(net, m.idx));
+	const l = net.links[i.link];
+	return !l.down && !net.ifaces[l.a === i.idx ? l.b : l.a].down;
+}
+
 function routeRows(net: Net, n: CNode): RouteRow[] {
 	const rows = [...n.allRoutes]
 		// the kernel dumps its FIB trie in key order: by network, the longer prefix first, then by metric
@@ -88,7 +100,8 @@ function routeRows(net: Net, n: CNode): RouteRow[] {
 				metric: r.metric,
 				blackhole: r.blackhole,
 				src: r.connected && i ? u32ToIp(i.addr) : null,
-				proto: r.connected ? 'kernel' : r.path.endsWith('.ospf') ? 'ospf' : 'static'
+				proto: r.connected ? 'kernel' : r.path.endsWith('.ospf') ? 'ospf' : 'static',
+				linkdown: r.iface >= 0 && !carrier(net, r.iface)
 			};
 		});
 	return rows;

@@ -124,7 +124,11 @@ function l3Lines(plan: NodePlan, hvBridgedUplinks: Set<string>): void {
 		const target = hvBridgedUplinks.has(i.name) ? `br-${dev(plan, i.name)}` : dev(plan, i.name);
 		exec.push(`ip addr add ${i.ip}/${i.prefixLen} dev ${target}`);
 	}
-	for (const i of rn.interfaces) if (i.down && !i.implicit) exec.push(`ip link set ${dev(plan, i.name)} down`);
+}
+
+/** Down interfaces last: a route through a down interface cannot be added (the kernel drops those routes when it goes down). */
+function downLines(plan: NodePlan): void {
+	for (const i of plan.r.interfaces) if (i.down && !i.implicit) plan.exec.push(`ip link set ${dev(plan, i.name)} down`);
 }
 
 function routeLines(plan: NodePlan): void {
@@ -456,6 +460,7 @@ export function planNodes(t: Topology, opts: NodePlanOptions = {}, r: ResolvedTo
 		l3Lines(plan, bridgedUplinks);
 		if (FORWARDING_KINDS.has(k) || hvRoutes) plan.exec.push('sysctl -w net.ipv4.ip_forward=1');
 		routeLines(plan);
+		downLines(plan);
 		filterLines(plan, r);
 		natLines(plan);
 		serviceLines(plan);

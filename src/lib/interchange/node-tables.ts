@@ -14,7 +14,7 @@ export interface DeviceNames {
 const SAME: DeviceNames = { device: (n) => n, bridge: (id) => id };
 
 export function routeLine(r: RouteRow, names: DeviceNames = SAME): string {
-	const metric = r.metric ? ` metric ${r.metric}` : '';
+	const metric = (r.metric ? ` metric ${r.metric}` : '') + (r.linkdown ? ' linkdown' : '');
 	if (r.blackhole) return `blackhole ${r.dst}${metric}`;
 	const dev = r.dev ? ` dev ${names.device(r.dev)}` : '';
 	if (r.proto === 'kernel') return `${r.dst}${dev} proto kernel scope link src ${r.src}${metric}`;
