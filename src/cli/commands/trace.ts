@@ -2,7 +2,7 @@ import type { Command } from './types';
 import { checkFlags, intFlag, loadFileOrReport, paint, parseArgs, table, UsageError } from './common';
 import { buildNet, ProbeEngine, type Hop, type Trace } from '../../lib/engine/index';
 import type { Proto } from '../../lib/model/types';
-import { isIpv4 } from '../../lib/engine/ip';
+import { isIpv4 } from '../../lib/model/net';
 import { traceToPcap } from '../../lib/interchange/pcap';
 import { resolveTopology } from '../../lib/model/resolve';
 import { writeFileSync } from 'node:fs';

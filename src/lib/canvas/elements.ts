@@ -9,6 +9,7 @@
  *   interface is administratively down) has `down: true`;
  * - an sdn-controller's `manages` becomes dashed `manages` edges.
  */
+import { splitEndpoint } from '../model/net';
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 import { productHypervisors, productSegmentElements } from './product-segments';
@@ -121,13 +122,6 @@ export interface ManagesData {
 
 const ENDPOINT_KINDS: ReadonlySet<Kind> = new Set(['host', 'vm', 'container', 'internet']);
 
-/** "web1.eth0" → ["web1", "eth0"]; a subinterface "eth0.10" attaches to its parent port's cable. */
-export function splitEndpoint(end: string): [node: string, iface: string] {
-	const dot = end.indexOf('.');
-	if (dot < 0) return [end, ''];
-	return [end.slice(0, dot), end.slice(dot + 1)];
-}
-
 /** The hypervisor a node is drawn inside, if any. */
 export function parentOf(topology: Topology, node: Node): string | undefined {
 	if ((node.kind !== 'vm' && node.kind !== 'container') || !node.on) return undefined;
@@ -184,8 +178,8 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 	const nodeCount = out.length;
 
 	topology.links.forEach((link, i) => {
-		const [a, aIf] = splitEndpoint(link.a);
-		const [b, bIf] = splitEndpoint(link.b);
+		const { node: a, iface: aIf } = splitEndpoint(link.a);
+		const { node: b, iface: bIf } = splitEndpoint(link.b);
 		if (!(a in topology.nodes) || !(b in topology.nodes)) return;
 		// keyed by its ends, not its index: deleting link 0 must not renumber (and redraw) every other cable
 		let id = `link:${link.a}|${link.b}`;

@@ -7,7 +7,7 @@
 import type { Kind, Rule } from '../model/types';
 import type { RNode, ResolvedTopology } from '../model/resolve';
 import { ENDPOINT_KINDS } from '../model/resolve';
-import { ipToU32, maskOf, parseCidr, isIpv4 } from './ip';
+import { ipToU32, maskOf, cidrOf, isIpv4, fmtNet } from '../model/net';
 import { installOspfRoutes } from './scenario/ospf';
 
 export const PROTO_ICMP = 1;
@@ -216,7 +216,7 @@ export function compile(rt: ResolvedTopology): Net {
 		};
 		nodes.push(node);
 		for (const ri of rn.interfaces) {
-			const c = ri.ip ? parseCidr(`${ri.ip}/${ri.prefixLen}`) : null;
+			const c = ri.ip ? cidrOf(`${ri.ip}/${ri.prefixLen}`) : null;
 			const iface: CIface = {
 				idx: ifaces.length,
 				node: idx,
@@ -373,7 +373,7 @@ function compileRoutesAndRules(rn: RNode, node: CNode, ifaces: CIface[], rt: Res
 		});
 	}
 	for (const r of rn.routes) {
-		const c = parseCidr(r.to);
+		const c = cidrOf(r.to);
 		const net = c.net;
 		if (r.blackhole) {
 			routes.push({ net, len: c.len, mask: c.mask, via: 0, iface: -1, metric: r.metric, blackhole: true, connected: false, order: order++, path: r.path, text: `blackhole ${fmtNet(net, c.len)}` });
@@ -490,14 +490,10 @@ function better(a: CRoute, b: CRoute): boolean {
 	return a.order < b.order;
 }
 
-function fmtNet(net: number, len: number): string {
-	return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${len}`;
-}
-
 function matcher(spec: string | undefined, rt: ResolvedTopology): Matcher {
 	if (spec === undefined || spec === 'any') return { any: true, nets: [] };
 	if (/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(spec)) {
-		const c = parseCidr(spec);
+		const c = cidrOf(spec);
 		return { any: false, nets: [c.net, c.mask] };
 	}
 	const n = rt.nodes.get(spec);

@@ -11,7 +11,7 @@
 import type { Disposition } from '../model/types';
 import type { CIface, CNode, Net, CRoute } from './compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup, matches } from './compile';
-import { ipToU32, isIpv4, u32ToIp } from './ip';
+import { ipToU32, isIpv4, u32ToIp } from '../model/net';
 import type { Hop, ProbeSpec, Trace } from './trace';
 import { UsermodeNat, type ProxyStart } from './usermode-nat';
 import { hostProxy, inNat, isNatIface, productBlock } from './products-engine';

@@ -24,7 +24,7 @@
 import type { Disposition } from '../model/types';
 import type { CForward, CIface, CNode, Net } from './compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup } from './compile';
-import { u32ToIp } from './ip';
+import { u32ToIp } from '../model/net';
 import type { Hop } from './trace';
 import type { LegEnd, Pkt, Tuple } from './probe';
 

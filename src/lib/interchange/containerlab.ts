@@ -19,7 +19,7 @@
 import { Document, isMap, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
 import type { Interface, Node, Rule, Topology } from '../model/types';
 import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode, type RIface } from '../model/resolve';
-import { parseCidr, u32ToIp, isIpv4 } from '../engine/ip';
+import { cidrOf, u32ToIp, isIpv4, splitEndpoint } from '../model/net';
 import { formatBandwidth, formatDuration } from '../model/units';
 import { physicalInterfaces, guestAttachments } from './ports';
 import { labelEncode } from './ids';
@@ -322,7 +322,7 @@ function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Se
 		return undefined;
 	};
 	const netOf = (ip: string, len: number) => {
-		const c = parseCidr(`${ip}/${len}`);
+		const c = cidrOf(`${ip}/${len}`);
 		return `${u32ToIp(c.net)}/${c.len}`;
 	};
 	interface NatBridge {
@@ -547,8 +547,8 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 	// Hypervisor-side ports for attached guests, in the resolver's order.
 	const links: { a: string; b: string; vars?: Record<string, unknown>; index?: number }[] = [];
 	for (const [index, l] of t.links.entries()) {
-		const [an, ai] = [l.a.slice(0, l.a.indexOf('.')), l.a.slice(l.a.indexOf('.') + 1)];
-		const [bn, bi] = [l.b.slice(0, l.b.indexOf('.')), l.b.slice(l.b.indexOf('.') + 1)];
+		const { node: an, iface: ai } = splitEndpoint(l.a);
+		const { node: bn, iface: bi } = splitEndpoint(l.b);
 		const pa = plans.get(an);
 		const pb = plans.get(bn);
 		if (!pa || !pb) continue;

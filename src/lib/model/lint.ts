@@ -12,31 +12,22 @@
  * list is in LINT_RULES below.
  */
 import { productMode } from './products';
+import { type Cidr, cidrContains, cidrOfParts, cidrsOverlap, cidrText, compressVlans, parseCidr, parseEndpoint, parseIp, splitSubinterface, u32ToIp } from './net';
 import type { Check, Diagnostic, Interface, Node, ProbeCheck, Rule, ScenarioCheck, Topology } from './types';
 import {
-	type Cidr,
 	type Segment,
 	ENDPOINT_KINDS,
 	FORWARDING_KINDS,
 	bondOf,
-	cidrContains,
-	cidrsOverlap,
-	compressVlans,
 	computeSegments,
 	describeChannels,
 	findSwitchLoops,
-	fmtIp,
-	fmtNet,
 	guestsOf,
 	interfaceNames,
 	isGenericHypervisor,
 	mtuOf,
 	natSubnetOf,
-	parseCidr,
-	parseIp,
 	portChannels,
-	splitEnd,
-	splitSubinterface,
 	uplinkOf
 } from './segments';
 
@@ -192,7 +183,7 @@ class Linter {
 		this.segs = computeSegments(t, { includeDown: true });
 		(t.links ?? []).forEach((l, i) => {
 			for (const end of [l?.a, l?.b]) {
-				const e = splitEnd(end);
+				const e = parseEndpoint(end);
 				if (!e) continue;
 				const k = `${e.node}\u0000${e.iface}`;
 				this.linksOf.set(k, [...(this.linksOf.get(k) ?? []), i]);
@@ -266,7 +257,7 @@ class Linter {
 						push(seg, {
 							node: id,
 							iface: name,
-							cidr: { addr: v, len: c?.len ?? 32, net: c ? c.net : v, last: c ? c.last : v },
+							cidr: c ? { ...c, addr: v } : cidrOfParts(v, 32),
 							role: 'vrrp',
 							group: itf.vrrp.group,
 							path: ['nodes', id, 'interfaces', name, 'vrrp', 'vip']
@@ -417,7 +408,7 @@ class Linter {
 		links.forEach((link, i) => {
 			const ends: { key: 'a' | 'b'; node: string; iface: string; ok: boolean }[] = [];
 			for (const key of ['a', 'b'] as const) {
-				const e = splitEnd(link?.[key]);
+				const e = parseEndpoint(link?.[key]);
 				if (!e) continue; // malformed: the loader's business
 				const n = this.node(e.node);
 				if (!n) {
@@ -558,8 +549,8 @@ class Linter {
 		const uses = new Map<number, Map<string, string[]>>(); // vlan -> switch -> [port]
 		const swLinks: { i: number; a: string; ap: string; b: string; bp: string }[] = [];
 		(this.t.links ?? []).forEach((l, i) => {
-			const ea = splitEnd(l?.a);
-			const eb = splitEnd(l?.b);
+			const ea = parseEndpoint(l?.a);
+			const eb = parseEndpoint(l?.b);
 			if (!ea || !eb) return;
 			const na = this.node(ea.node);
 			const nb = this.node(eb.node);
@@ -728,7 +719,7 @@ class Linter {
 					if (theirs.has(c)) continue;
 					const pgs = [...pgSet];
 					const link = this.t.links[l.index];
-					const hvEnd = [link?.a, link?.b].find((e) => splitEnd(e)?.node === sw.owner) ?? sw.owner;
+					const hvEnd = [link?.a, link?.b].find((e) => parseEndpoint(e)?.node === sw.owner) ?? sw.owner;
 					const what = `${c === 0 ? 'send' : 'tag'}${pgs.length > 1 ? '' : 's'} ${c === 0 ? 'untagged frames' : `VLAN ${c}`}`;
 					this.warn(
 						'vlan-not-carried',
@@ -798,7 +789,7 @@ class Linter {
 					this.warn(
 						'duplicate-ip',
 						a.role === 'nat-gateway' || a.role === 'host-only' ? first.path : a.path,
-						`${fmtIp(ip)} is used by both ${desc(first)} and ${desc(a)} on the same L2 segment (${seg.label}): ARP answers will conflict and traffic reaches whichever answers last. Give each a unique address.`
+						`${u32ToIp(ip)} is used by both ${desc(first)} and ${desc(a)} on the same L2 segment (${seg.label}): ARP answers will conflict and traffic reaches whichever answers last. Give each a unique address.`
 					);
 				}
 			}
@@ -806,14 +797,14 @@ class Linter {
 			for (const a of addrs) {
 				if (a.role !== 'ip' || a.cidr.len >= 31) continue;
 				if (a.cidr.addr === a.cidr.net)
-					this.warn('ip-network-address', a.path, `${fmtIp(a.cidr.addr)}/${a.cidr.len} is the network address of ${fmtNet(a.cidr)}; hosts cannot use it. Pick an address between ${fmtIp(a.cidr.net + 1)} and ${fmtIp(a.cidr.last - 1)}.`);
+					this.warn('ip-network-address', a.path, `${u32ToIp(a.cidr.addr)}/${a.cidr.len} is the network address of ${cidrText(a.cidr)}; hosts cannot use it. Pick an address between ${u32ToIp(a.cidr.net + 1)} and ${u32ToIp(a.cidr.last - 1)}.`);
 				else if (a.cidr.addr === a.cidr.last)
-					this.warn('ip-broadcast-address', a.path, `${fmtIp(a.cidr.addr)}/${a.cidr.len} is the broadcast address of ${fmtNet(a.cidr)}; hosts cannot use it. Pick an address between ${fmtIp(a.cidr.net + 1)} and ${fmtIp(a.cidr.last - 1)}.`);
+					this.warn('ip-broadcast-address', a.path, `${u32ToIp(a.cidr.addr)}/${a.cidr.len} is the broadcast address of ${cidrText(a.cidr)}; hosts cannot use it. Pick an address between ${u32ToIp(a.cidr.net + 1)} and ${u32ToIp(a.cidr.last - 1)}.`);
 			}
 			// Subnet mismatch among interface addresses.
 			const ips = addrs.filter((a) => a.role === 'ip' || a.role === 'nat-gateway' || a.role === 'host-only');
 			const byNet = new Map<string, Addr[]>();
-			for (const a of ips) byNet.set(fmtNet(a.cidr), [...(byNet.get(fmtNet(a.cidr)) ?? []), a]);
+			for (const a of ips) byNet.set(cidrText(a.cidr), [...(byNet.get(cidrText(a.cidr)) ?? []), a]);
 			if (byNet.size > 1) {
 				const groups = [...byNet.entries()].sort((x, y) => y[1].length - x[1].length);
 				const [refNet, refList] = groups[0];
@@ -824,7 +815,7 @@ class Linter {
 						this.warn(
 							'segment-subnet-mismatch',
 							a.path,
-							`${a.node}.${a.iface} (${fmtIp(a.cidr.addr)}/${a.cidr.len}, subnet ${net}) is on the same L2 segment (${seg.label}) as ${names(refList)} in ${refNet}: they cannot talk without a router. Use an address in ${refNet}${seg.switches.length ? ', or move the port to another VLAN' : ''}.`
+							`${a.node}.${a.iface} (${u32ToIp(a.cidr.addr)}/${a.cidr.len}, subnet ${net}) is on the same L2 segment (${seg.label}) as ${names(refList)} in ${refNet}: they cannot talk without a router. Use an address in ${refNet}${seg.switches.length ? ', or move the port to another VLAN' : ''}.`
 						);
 					}
 				}
@@ -860,13 +851,13 @@ class Linter {
 					this.warn(
 						'vrrp-group-conflict',
 						list[1].path,
-						`VRRP group ${g} on ${seg.label} is configured with different virtual addresses (${[...vips].map(fmtIp).join(', ')}): both use the virtual MAC 00:00:5e:00:01:${g.toString(16).padStart(2, '0')}. Give each virtual router its own group id, or the same vip.`
+						`VRRP group ${g} on ${seg.label} is configured with different virtual addresses (${[...vips].map(u32ToIp).join(', ')}): both use the virtual MAC 00:00:5e:00:01:${g.toString(16).padStart(2, '0')}. Give each virtual router its own group id, or the same vip.`
 					);
 				else if (new Set(list.map((a) => a.node)).size === 1)
 					this.warn(
 						'vrrp-no-peer',
 						list[0].path,
-						`VRRP group ${g} (${fmtIp(list[0].cidr.addr)}) has only ${list[0].node} on ${seg.label}: there is no backup router, so it gives no redundancy. Configure the same group and vip on a second router's interface on this segment.`
+						`VRRP group ${g} (${u32ToIp(list[0].cidr.addr)}) has only ${list[0].node} on ${seg.label}: there is no backup router, so it gives no redundancy. Configure the same group and vip on a second router's interface on this segment.`
 					);
 			}
 		}
@@ -922,13 +913,13 @@ class Linter {
 					this.warn(
 						'overlapping-subnets',
 						pathB,
-						`${B.iface} (${fmtNet(B.cidr)}) overlaps ${A.iface} (${fmtNet(A.cidr)}) on ${id}: ${what}. Give each interface its own, non-overlapping subnet${n.kind === 'hypervisor' ? ' (or move the NAT network with nat.subnet)' : ''}.`
+						`${B.iface} (${cidrText(B.cidr)}) overlaps ${A.iface} (${cidrText(A.cidr)}) on ${id}: ${what}. Give each interface its own, non-overlapping subnet${n.kind === 'hypervisor' ? ' (or move the NAT network with nat.subnet)' : ''}.`
 					);
 				}
 			}
 
 			const inSome = (addr: number) => subnets.some((s) => cidrContains(s.cidr, addr));
-			const list = subnets.map((s) => `${fmtNet(s.cidr)} (${s.iface})`).join(', ') || 'none';
+			const list = subnets.map((s) => `${cidrText(s.cidr)} (${s.iface})`).join(', ') || 'none';
 
 			// Routes: the gateways first (0.0.0.0/0 metric 0), then `routes`.
 			const seenRoute = new Map<string, Path>();
@@ -945,7 +936,7 @@ class Linter {
 			};
 			const checkHop = (addr: number, path: Path, kind: 'gateway' | 'next-hop', text: string) => {
 				if (own.has(addr)) {
-					this.warn(`${kind}-is-self`, path, `${text} ${fmtIp(addr)} is ${id}'s own address; a ${kind === 'gateway' ? 'gateway' : 'next hop'} must be another node on a connected subnet.`);
+					this.warn(`${kind}-is-self`, path, `${text} ${u32ToIp(addr)} is ${id}'s own address; a ${kind === 'gateway' ? 'gateway' : 'next hop'} must be another node on a connected subnet.`);
 					return;
 				}
 				if (!inSome(addr)) {
@@ -953,7 +944,7 @@ class Linter {
 					this.warn(
 						`${kind}-outside-subnet`,
 						path,
-						`${text} ${fmtIp(addr)} is not in any subnet ${id} is connected to (${list}): the route cannot be installed (Linux: "Nexthop has invalid gateway"). Use an address on one of these subnets.`
+						`${text} ${u32ToIp(addr)} is not in any subnet ${id} is connected to (${list}): the route cannot be installed (Linux: "Nexthop has invalid gateway"). Use an address on one of these subnets.`
 					);
 					return;
 				}
@@ -961,7 +952,7 @@ class Linter {
 					this.warn(
 						`${kind}-not-found`,
 						path,
-						`${text} ${fmtIp(addr)} is in ${id}'s subnet but no interface on that segment has this address: ARP for it gets no answer and traffic using it ends HOST_UNREACHABLE. Point it at an existing router address.`
+						`${text} ${u32ToIp(addr)} is in ${id}'s subnet but no interface on that segment has this address: ARP for it gets no answer and traffic using it ends HOST_UNREACHABLE. Point it at an existing router address.`
 					);
 			};
 			let hasDefault = false;
@@ -979,15 +970,15 @@ class Linter {
 				if (!c) return;
 				if (c.len === 0) hasDefault = true;
 				if (c.addr !== c.net)
-					this.warn('route-host-bits', [...path, 'to'], `route prefix ${r.to} has host bits set (did you mean ${fmtNet(c)}?); Linux refuses it ("Invalid prefix for given prefix length").`);
+					this.warn('route-host-bits', [...path, 'to'], `route prefix ${r.to} has host bits set (did you mean ${cidrText(c)}?); Linux refuses it ("Invalid prefix for given prefix length").`);
 				const conn = subnets.find((s) => s.cidr.net === c.net && s.cidr.len === c.len);
 				if (conn && !r.blackhole)
 					this.warn(
 						'route-shadowed-by-connected',
 						path,
-						`route to ${fmtNet(c)} is the connected subnet of ${conn.iface}; the connected route always wins, so this one is never used. Remove it.`
+						`route to ${cidrText(c)} is the connected subnet of ${conn.iface}; the connected route always wins, so this one is never used. Remove it.`
 					);
-				addRoute(fmtNet(c), r.metric ?? 0, path, `route to ${r.to}`);
+				addRoute(cidrText(c), r.metric ?? 0, path, `route to ${r.to}`);
 				if (r.via && !r.blackhole) {
 					const v = parseIp(r.via);
 					if (v !== null) checkHop(v, [...path, 'via'], 'next-hop', `next hop`);
@@ -999,7 +990,7 @@ class Linter {
 			// multi-homed endpoint (addresses in several subnets, e.g. a VM that tags
 			// its own VLANs) sits in each of its networks on purpose: which one should
 			// carry a default route is a choice, not an omission, so it is not flagged.
-			const ownNets = new Set(Object.values(itfs).map((i) => parseCidr(i?.ip)).filter((c): c is Cidr => !!c).map(fmtNet));
+			const ownNets = new Set(Object.values(itfs).map((i) => parseCidr(i?.ip)).filter((c): c is Cidr => !!c).map(cidrText));
 			if (!hasDefault && !(n.routes ?? []).length && ownNets.size < 2 && ['host', 'vm', 'container'].includes(n.kind)) {
 				for (const [name, itf] of Object.entries(itfs)) {
 					if (!itf?.ip) continue;
@@ -1012,7 +1003,7 @@ class Linter {
 						this.warn(
 							'missing-gateway',
 							['nodes', id, 'interfaces', name],
-							`${id} has no gateway (and no routes) although ${r.node} (${fmtIp(r.cidr.addr)}) routes for its subnet: it can only reach ${fmtNet(c)}. Add gateway: ${fmtIp(r.cidr.addr)} if it should reach other networks.`
+							`${id} has no gateway (and no routes) although ${r.node} (${u32ToIp(r.cidr.addr)}) routes for its subnet: it can only reach ${cidrText(c)}. Add gateway: ${u32ToIp(r.cidr.addr)} if it should reach other networks.`
 						);
 						break;
 					}
@@ -1282,7 +1273,7 @@ class Linter {
 		}
 		const a = this.nodeAddresses(v);
 		if (!a) return null;
-		return a.map((x) => ({ addr: x, len: 32, net: x, last: x }));
+		return a.map((x) => cidrOfParts(x, 32));
 	}
 
 	/** Does rule A match every packet rule B matches? (conservative: false when unsure) */
@@ -1323,7 +1314,7 @@ class Linter {
 					this.warn(
 						'vrrp-vip-outside-subnet',
 						path,
-						`VRRP vip ${itf.vrrp.vip} is outside ${id}.${name}'s subnet ${fmtNet(c)}: hosts on that subnet cannot use it as their gateway. Pick a vip in ${fmtNet(c)}.`
+						`VRRP vip ${itf.vrrp.vip} is outside ${id}.${name}'s subnet ${cidrText(c)}: hosts on that subnet cannot use it as their gateway. Pick a vip in ${cidrText(c)}.`
 					);
 			}
 			if (n.kind !== 'load-balancer') continue;
@@ -1468,7 +1459,7 @@ class Linter {
 	/** Validates a fault target; returns a key for it, or null when it is unknown (reported). */
 	lintFaultTarget(target: string | { link: string }, path: Path): string | null {
 		if (typeof target === 'object' && target !== null) {
-			const e = splitEnd(target.link);
+			const e = parseEndpoint(target.link);
 			const p = [...path, 'link'];
 			if (!e) return null;
 			if (!this.node(e.node)) {
@@ -1485,7 +1476,7 @@ class Linter {
 			return `link ${l.a} – ${l.b}`;
 		}
 		if (typeof target !== 'string') return null;
-		const e = splitEnd(target);
+		const e = parseEndpoint(target);
 		const nodeId = e ? e.node : target;
 		const n = this.node(nodeId);
 		if (!n) {

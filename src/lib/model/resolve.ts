@@ -17,7 +17,7 @@
  * Virtual node ids contain `:`, which no id in a file can.
  */
 import type { Kind, Node, Rule, Service, Topology, Vrrp, Bond, NatForward, Interface } from './types';
-import { deriveMac, ipToU32, u32ToIp, parseCidr, maskOf } from '../engine/ip';
+import { deriveMac, ipToU32, u32ToIp, cidrOf, maskOf, splitEndpoint } from './net';
 import { resolveProduct } from './products-resolve';
 
 export const FORWARDING_KINDS: ReadonlySet<Kind> = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
@@ -306,18 +306,13 @@ export function addPort(sw: RNode, name: string, mtu: number): void {
 	sw.interfaces.push({ name, mac: deriveMac(sw.id, name), mtu, down: false, vlan: 1, cost: 10, path: null });
 }
 
-function splitEnd(end: string): RLinkEnd {
-	const dot = end.indexOf('.');
-	return { node: end.slice(0, dot), iface: end.slice(dot + 1) };
-}
-
 export function resolveTopology(t: Topology): ResolvedTopology {
 	const nodes = new Map<string, RNode>();
 	for (const id of Object.keys(t.nodes)) nodes.set(id, resolveNode(id, t.nodes[id]));
 
 	const links: RLink[] = t.links.map((l, index) => ({
-		a: splitEnd(l.a),
-		b: splitEnd(l.b),
+		a: splitEndpoint(l.a),
+		b: splitEndpoint(l.b),
 		latency: l.latency ?? DEFAULT_LATENCY,
 		bandwidth: l.bandwidth ?? DEFAULT_BANDWIDTH,
 		loss: l.loss ?? 0,
@@ -438,7 +433,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 			const hasVm = natGuests.some((g) => g.node.kind !== 'container');
 			const onlyContainers = natGuests.length > 0 && !hasVm;
 			const subnet = hvSrc.nat?.subnet ?? (onlyContainers ? '172.17.0.0/16' : '10.0.2.0/24');
-			const c = parseCidr(subnet);
+			const c = cidrOf(subnet);
 			const gw = u32ToIp(c.net + 1);
 			const gwName = onlyContainers ? 'docker0' : 'nat0';
 			hv.interfaces.push({ name: gwName, ip: gw, prefixLen: c.len, mac: deriveMac(hvId, gwName), mtu: DEFAULT_MTU, down: false, implicit: 'nat-gateway', cost: 10, path: null });
@@ -476,7 +471,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 		// Host-only network
 		const hoGuests = byMode('host-only');
 		if (hoGuests.length > 0) {
-			const c = parseCidr('192.168.56.0/24');
+			const c = cidrOf('192.168.56.0/24');
 			const addr = u32ToIp(c.net + 1);
 			hv.interfaces.push({ name: 'hostonly0', ip: addr, prefixLen: c.len, mac: deriveMac(hvId, 'hostonly0'), mtu: DEFAULT_MTU, down: false, implicit: 'host-only', cost: 10, path: null });
 			privateAddresses.add(addr);

@@ -14,7 +14,7 @@ import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
 import { startScenario, ScenarioError } from '../engine/scenario/run';
-import { isIpv4, u32ToIp } from '../engine/ip';
+import { isIpv4, u32ToIp } from '../model/net';
 import type { ProbeSpec, Trace } from '../engine/trace';
 import {
 	InputError,
