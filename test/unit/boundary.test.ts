@@ -89,3 +89,42 @@ describe('README design map', () => {
 		expect(readme.slice(start + '<!-- rooms -->\n'.length, end)).toBe(roomsMarkdown());
 	});
 });
+
+describe('import cycles', () => {
+	it('no file imports itself through others (type imports included)', () => {
+		const graph = new Map<string, Set<string>>();
+		for (const a of arrows()) {
+			const to = existsFile(a.to) ?? existsFile(`${a.to}/index`);
+			expect(to, `${a.from} imports ${a.to}, which is no file`).toBeDefined();
+			if (!graph.has(a.from)) graph.set(a.from, new Set());
+			graph.get(a.from)!.add(to!);
+		}
+		const cycles: string[] = [];
+		const state = new Map<string, 1 | 2>();
+		const stack: string[] = [];
+		const visit = (n: string) => {
+			state.set(n, 1);
+			stack.push(n);
+			for (const m of graph.get(n) ?? []) {
+				if (state.get(m) === 1) cycles.push([...stack.slice(stack.indexOf(m)), m].join(' → '));
+				else if (!state.has(m)) visit(m);
+			}
+			stack.pop();
+			state.set(n, 2);
+		};
+		for (const n of [...graph.keys()].sort()) if (!state.has(n)) visit(n);
+		expect(cycles).toEqual([]);
+	});
+});
+
+function existsFile(rel: string): string | undefined {
+	for (const ext of ['.ts', '']) {
+		const p = path.join(src, rel + ext);
+		try {
+			if (statSync(p).isFile()) return rel + ext;
+		} catch {
+			// not this extension
+		}
+	}
+	return undefined;
+}

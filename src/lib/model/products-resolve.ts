@@ -19,8 +19,8 @@
  *       macvtap ports are isolated from the host port (l2bit/l2deny).
  */
 import type { Interface, Topology } from './types';
-import type { RIface, RLink, RNode } from './resolve';
-import { addPort, DEFAULT_MTU, forwardTarget, sortedIds, virtualLink, virtualSwitch } from './resolve';
+import type { RIface, RLink, RNode } from './resolved';
+import { addPort, DEFAULT_MTU, forwardTarget, sortedIds, virtualLink, virtualSwitch } from './resolved';
 import { DEFAULT_SUBNETS, productOf, type ProductId } from './products';
 import { deriveMac, ipToU32, maskOf, cidrOf, u32ToIp } from './net';
 

@@ -28,7 +28,7 @@
  */
 import type { Interface, Node, Topology } from './types';
 import { resolveTopology, type RNode, type ResolvedTopology } from './resolve';
-import { type Cidr, compressVlans, cidrText, parseCidr, parseEndpoint, parseIp, u32ToIp, splitSubinterface } from './net';
+import { type Cidr, compressVlans, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
 
 // ---------------------------------------------------------------- interface helpers
 

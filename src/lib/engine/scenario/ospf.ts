@@ -12,7 +12,7 @@
  * view); the scenario engine re-installs them per router from that router's
  * view of the link-state database as failures are detected.
  */
-import type { CRoute, Net } from '../compile';
+import type { CRoute, Net } from '../net-types';
 import { fmtNet, maskOf, u32ToIp } from '../../model/net';
 import { hasCarrier, isCabled, l2Reach } from './l2';
 
