@@ -15,7 +15,7 @@ export interface Room {
 }
 
 export const ROOMS: Record<string, Room> = {
-	model: { dir: 'lib/model', does: 'format, schema, parse with positions, resolve, lint, the IPv4 and endpoint helpers (net.ts)', imports: [] },
+	model: { dir: 'lib/model', does: 'format, schema, parse with positions, resolve, lint, the IPv4 and endpoint helpers (net.ts), the kind table (kinds.ts)', imports: [] },
 	engine: { dir: 'lib/engine', does: 'pure, deterministic probe and scenario engines', imports: ['model'] },
 	worker: { dir: 'lib/worker', does: 'the engine in a Web Worker (comlink): progress, cancel, budgets', imports: ['engine', 'model'] },
 	state: { dir: 'lib/state', does: 'the editor, headless: document, selection, commands, undo', imports: ['model', 'worker'] },

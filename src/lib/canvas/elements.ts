@@ -10,6 +10,7 @@
  * - an sdn-controller's `manages` becomes dashed `manages` edges.
  */
 import { splitEndpoint } from '../model/net';
+import { LEAF_ENDPOINT_KINDS } from '../model/kinds';
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 import { productHypervisors, productSegmentElements } from './product-segments';
@@ -120,7 +121,6 @@ export interface ManagesData {
 	manages: true;
 }
 
-const ENDPOINT_KINDS: ReadonlySet<Kind> = new Set(['host', 'vm', 'container', 'internet']);
 
 /** The hypervisor a node is drawn inside, if any. */
 export function parentOf(topology: Topology, node: Node): string | undefined {
@@ -154,7 +154,7 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 	for (const id of ids) {
 		const node = topology.nodes[id];
 		const label = node.label ?? id;
-		const addr = ENDPOINT_KINDS.has(node.kind) ? firstAddress(node) : undefined;
+		const addr = LEAF_ENDPOINT_KINDS.has(node.kind) ? firstAddress(node) : undefined;
 		const data: NodeData = {
 			id,
 			label,

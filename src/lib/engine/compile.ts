@@ -6,7 +6,7 @@
  */
 import type { Kind, Rule } from '../model/types';
 import type { RNode, ResolvedTopology } from '../model/resolve';
-import { ENDPOINT_KINDS } from '../model/resolve';
+import { ENDPOINT_KINDS } from '../model/kinds';
 import { ipToU32, maskOf, cidrOf, isIpv4, fmtNet } from '../model/net';
 import { installOspfRoutes } from './scenario/ospf';
 import { PROTO_NUM, type CIface, type CLink, type CNode, type CRoute, type Matcher, type Net } from './net-types';

@@ -16,7 +16,7 @@ import type { Interface, Link, Node, Route, Rule, Topology } from '../model/type
 import { KINDS, type Kind } from '../model/types';
 import { parseDuration, parseBandwidth } from '../model/units';
 import { ipToU32, cidrOf, u32ToIp } from '../model/net';
-import { FORWARDING_KINDS } from '../model/resolve';
+import { FORWARDING_KINDS } from '../model/kinds';
 import { arr, field, isObject, num, parseJsonSafe, parseYamlSafe, quote, str, InputError, type Json, type JsonObject } from './safe';
 import { IdAllocator, cleanLabel, isIfaceName, labelDecode, sanitizeIfaceName } from './ids';
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';

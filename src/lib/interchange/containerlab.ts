@@ -18,7 +18,8 @@
  */
 import { Document, isMap, isScalar, isSeq, Scalar, type Node as YamlNode } from 'yaml';
 import type { Interface, Node, Rule, Topology } from '../model/types';
-import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode, type RIface } from '../model/resolve';
+import { resolveTopology, type ResolvedTopology, type RNode, type RIface } from '../model/resolve';
+import { ENDPOINT_KINDS, FORWARDING_KINDS } from '../model/kinds';
 import { cidrOf, u32ToIp, isIpv4, splitEndpoint } from '../model/net';
 import { formatBandwidth, formatDuration } from '../model/units';
 import { physicalInterfaces, guestAttachments } from './ports';

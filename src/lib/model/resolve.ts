@@ -19,7 +19,8 @@
 import type { Node, Topology, Interface } from './types';
 import { deriveMac, ipToU32, u32ToIp, cidrOf, maskOf, splitEndpoint } from './net';
 import { resolveProduct } from './products-resolve';
-import { FORWARDING_KINDS, DEFAULT_BANDWIDTH, DEFAULT_DELAY, DEFAULT_LATENCY, DEFAULT_MTU, DEFAULT_POLICY, DEFAULT_QUEUE, DEFAULT_STATEFUL, addPort, forwardTarget, sortedIds, virtualLink, virtualSwitch, type RIface, type RLink, type RNode, type RRoute, type ResolvedTopology } from './resolved';
+import { FORWARDING_KINDS } from './kinds';
+import { DEFAULT_BANDWIDTH, DEFAULT_DELAY, DEFAULT_LATENCY, DEFAULT_MTU, DEFAULT_POLICY, DEFAULT_QUEUE, DEFAULT_STATEFUL, addPort, forwardTarget, sortedIds, virtualLink, virtualSwitch, type RIface, type RLink, type RNode, type RRoute, type ResolvedTopology } from './resolved';
 
 export * from './resolved';
 

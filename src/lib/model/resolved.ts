@@ -6,8 +6,7 @@
 import type { Bond, Interface, Kind, NatForward, Node, Rule, Service, Topology, Vrrp } from './types';
 import { deriveMac } from './net';
 
-export const FORWARDING_KINDS: ReadonlySet<Kind> = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
-export const ENDPOINT_KINDS: ReadonlySet<Kind> = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
+export { ENDPOINT_KINDS, FORWARDING_KINDS } from './kinds';
 
 const US = 1000;
 export const DEFAULT_DELAY: Record<Kind, number> = {

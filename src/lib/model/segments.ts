@@ -55,8 +55,7 @@ export function bondOf(node: Node, member: string): string | undefined {
 	return undefined;
 }
 
-export const FORWARDING_KINDS = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
-export const ENDPOINT_KINDS = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
+export { ENDPOINT_KINDS, FORWARDING_KINDS } from './kinds';
 
 /** Effective MTU of an interface (default 1500; a subinterface inherits its parent's). */
 export function mtuOf(node: Node, iface: string): number {
