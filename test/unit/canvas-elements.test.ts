@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { layoutPlan, splitEndpoint, topologyToElements } from '../../src/lib/canvas/elements';
+import { layoutPlan, topologyToElements } from '../../src/lib/canvas/elements';
+import { splitEndpoint } from '../../src/lib/model/net';
 import type { Topology } from '../../src/lib/model/types';
 
 function topo(partial: Partial<Topology>): Topology {
@@ -104,8 +105,8 @@ describe('topologyToElements', () => {
 
 describe('splitEndpoint', () => {
 	it('splits at the first dot', () => {
-		expect(splitEndpoint('web1.eth0')).toEqual(['web1', 'eth0']);
-		expect(splitEndpoint('r1.eth0.10')).toEqual(['r1', 'eth0.10']);
+		expect(splitEndpoint('web1.eth0')).toEqual({ node: 'web1', iface: 'eth0' });
+		expect(splitEndpoint('r1.eth0.10')).toEqual({ node: 'r1', iface: 'eth0.10' });
 	});
 });
 

@@ -4,7 +4,7 @@ import { loadTopology, formatDiagnostic } from '../../lib/model/load';
 import { referenceErrors } from '../../lib/model/references';
 import type { Proto, Topology } from '../../lib/model/types';
 import type { ProbeSpec } from '../../lib/engine/trace';
-import { isIpv4 } from '../../lib/engine/ip';
+import { isIpv4 } from '../../lib/model/net';
 
 export interface ParsedArgs {
 	positional: string[];

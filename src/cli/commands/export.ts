@@ -13,7 +13,7 @@ import { toDot, toMermaid } from '../../lib/interchange/diagram';
 import { traceToPcap } from '../../lib/interchange/pcap';
 import { buildNet, ProbeEngine } from '../../lib/engine/index';
 import { resolveTopology } from '../../lib/model/resolve';
-import { isIpv4 } from '../../lib/engine/ip';
+import { isIpv4 } from '../../lib/model/net';
 import type { Proto } from '../../lib/model/types';
 
 export const EXPORT_USAGE = `usage: vnet export FILE --to FORMAT [-o OUT] [--json]

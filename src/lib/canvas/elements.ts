@@ -10,6 +10,8 @@
  * - an sdn-controller's `manages` becomes dashed `manages` edges.
  */
 import { elementOfPath } from '../model/paths';
+import { splitEndpoint } from '../model/net';
+import { LEAF_ENDPOINT_KINDS } from '../model/kinds';
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 import { productHypervisors, productSegmentElements } from './product-segments';
@@ -111,14 +113,6 @@ export interface ManagesData {
 	manages: true;
 }
 
-const ENDPOINT_KINDS: ReadonlySet<Kind> = new Set(['host', 'vm', 'container', 'internet']);
-
-/** "web1.eth0" → ["web1", "eth0"]; a subinterface "eth0.10" attaches to its parent port's cable. */
-export function splitEndpoint(end: string): [node: string, iface: string] {
-	const dot = end.indexOf('.');
-	if (dot < 0) return [end, ''];
-	return [end.slice(0, dot), end.slice(dot + 1)];
-}
 
 /** The hypervisor a node is drawn inside, if any. */
 export function parentOf(topology: Topology, node: Node): string | undefined {
@@ -152,7 +146,7 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 	for (const id of ids) {
 		const node = topology.nodes[id];
 		const label = node.label ?? id;
-		const addr = ENDPOINT_KINDS.has(node.kind) ? firstAddress(node) : undefined;
+		const addr = LEAF_ENDPOINT_KINDS.has(node.kind) ? firstAddress(node) : undefined;
 		const data: NodeData = {
 			id,
 			label,
@@ -176,8 +170,8 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 	const nodeCount = out.length;
 
 	topology.links.forEach((link, i) => {
-		const [a, aIf] = splitEndpoint(link.a);
-		const [b, bIf] = splitEndpoint(link.b);
+		const { node: a, iface: aIf } = splitEndpoint(link.a);
+		const { node: b, iface: bIf } = splitEndpoint(link.b);
 		if (!(a in topology.nodes) || !(b in topology.nodes)) return;
 		// keyed by its ends, not its index: deleting link 0 must not renumber (and redraw) every other cable
 		let id = `link:${link.a}|${link.b}`;

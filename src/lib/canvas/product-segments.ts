@@ -10,7 +10,7 @@ import type { ElementDefinition } from 'cytoscape';
 import type { Topology } from '../model/types';
 import { resolveTopology, type RLinkEnd, type RNode } from '../model/resolve';
 import { productMode } from '../model/products';
-import { parseCidr, u32ToIp } from '../engine/ip';
+import { cidrOf, u32ToIp } from '../model/net';
 
 /** The segment pills of a product hypervisor (the generic ones are `SegmentData` in elements.ts). */
 export interface ProductSegmentData {
@@ -43,7 +43,7 @@ const SEGMENT_CLASS: Record<string, string> = { nat: 'nat', 'host-only': 'host-o
 function network(node: RNode | undefined, iface: string): string | undefined {
 	const i = node?.interfaces.find((x) => x.name === iface);
 	if (!i?.ip || i.prefixLen === undefined) return undefined;
-	const c = parseCidr(`${i.ip}/${i.prefixLen}`);
+	const c = cidrOf(`${i.ip}/${i.prefixLen}`);
 	return `${u32ToIp(c.net)}/${c.len}`;
 }
 

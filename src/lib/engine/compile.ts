@@ -6,154 +6,13 @@
  */
 import type { Kind, Rule } from '../model/types';
 import type { RNode, ResolvedTopology } from '../model/resolve';
-import { ENDPOINT_KINDS } from '../model/resolve';
-import { ipToU32, maskOf, parseCidr, isIpv4 } from './ip';
+import { ENDPOINT_KINDS } from '../model/kinds';
+import { ipToU32, maskOf, cidrOf, isIpv4, fmtNet } from '../model/net';
 import { installOspfRoutes } from './scenario/ospf';
+import { PROTO_NUM, type CIface, type CLink, type CNode, type CRoute, type Matcher, type Net } from './net-types';
 
-export const PROTO_ICMP = 1;
-export const PROTO_TCP = 6;
-export const PROTO_UDP = 17;
-export const PROTO_NUM: Record<string, number> = { icmp: PROTO_ICMP, tcp: PROTO_TCP, udp: PROTO_UDP };
+export * from './net-types';
 
-export interface CIface {
-	idx: number;
-	node: number;
-	name: string;
-	hasAddr: boolean;
-	addr: number;
-	len: number;
-	mask: number;
-	net: number;
-	mac: string;
-	/** extra MACs this interface accepts (VRRP virtual MAC of a master) */
-	vmac: string | null;
-	mtu: number;
-	down: boolean;
-	isPort: boolean; // switch port
-	vlan: number; // access VLAN (ports), 0 = none
-	trunk: Set<number> | null;
-	native: number; // 0 = none
-	parent: number; // -1
-	tag: number; // subinterface VLAN, 0 = none
-	subByTag: Map<number, number> | null;
-	implicitParent: boolean;
-	link: number; // -1 when not cabled
-	bond: number; // the bond this member belongs to, -1
-	bondActive: number; // for a bond: its active member, -1
-	/** an SDN controller keeps this inter-switch port out of its flooding tree */
-	sdnBlocked: boolean;
-	/** virtual switch port isolation (macvlan/macvtap): no frame from a port whose l2deny has a bit of this port's l2bit */
-	l2bit: number;
-	l2deny: number;
-	path: string | null;
-}
-
-export interface CLink {
-	idx: number;
-	a: number;
-	b: number;
-	latency: number;
-	bandwidth: number;
-	down: boolean;
-	index: number | null;
-}
-
-export interface CRoute {
-	net: number;
-	len: number;
-	mask: number;
-	via: number; // 0 = directly connected
-	iface: number; // egress interface, -1 for blackhole
-	metric: number;
-	blackhole: boolean;
-	connected: boolean;
-	order: number;
-	/** file path of the declaring entry, or the interface for connected routes */
-	path: string;
-	text: string;
-}
-
-export interface Matcher {
-	any: boolean;
-	nets: number[]; // pairs net, mask
-}
-
-export interface CRule {
-	index: number;
-	action: 'allow' | 'deny' | 'reject';
-	proto: number; // 0 any
-	from: Matcher;
-	to: Matcher;
-	portLo: number; // -1 any
-	portHi: number;
-	sportLo: number;
-	sportHi: number;
-	inIf: string | null;
-	outIf: string | null;
-	out: boolean; // direction: out
-	text: string;
-	path: string;
-}
-
-export interface CForward {
-	inIf: string | null; // null = any address of the hypervisor outside its NAT network
-	proto: number;
-	port: number;
-	toAddr: number;
-	toPort: number;
-	path: string;
-	text: string;
-}
-
-export interface CNode {
-	idx: number;
-	id: string;
-	kind: Kind | 'virtual-switch' | 'nat-engine';
-	isSwitch: boolean;
-	forwards: boolean;
-	endpoint: boolean;
-	policy: 'allow' | 'deny';
-	stateful: boolean;
-	delay: number;
-	ifaces: number[];
-	/** addresses of up interfaces + vips: what the node accepts as its own */
-	local: Set<number>;
-	firstAddr: number; // 0 = none
-	hasFirstAddr: boolean;
-	lens: number[]; // distinct route prefix lengths, descending
-	routes: Map<number, CRoute>[]; // per entry of lens: net → best route
-	allRoutes: CRoute[];
-	rules: CRule[];
-	tcpServices: Set<number>;
-	udpServices: Set<number>;
-	masquerade: Set<string>;
-	forwardsNat: CForward[];
-	/** hypervisor NAT network */
-	natIface: number; // -1
-	natNet: number;
-	natMask: number;
-	/** every kernel NAT network of a hypervisor (products may have several): gateway interface, network, mask */
-	natNets: { iface: number; net: number; mask: number }[];
-	/** hypervisor product (presets.md), null for generic */
-	product: string | null;
-	/** hypervisor: forwards into its user-mode NAT engines (node index of the engine) */
-	umForwards: (CForward & { engine: number })[];
-	/** nat-engine: its product's name and whether it carries ICMP echo beyond its gateway */
-	engine: { product: string; name: string; gateway: number; echoBeyond: boolean } | null;
-	owner: string | null;
-	/** load balancer: connections to vip:port go to one backend */
-	lb: { vip: number; port: number; backends: { addr: number; port: number; name: string }[]; snat: boolean } | null;
-}
-
-export interface Net {
-	nodes: CNode[];
-	ifaces: CIface[];
-	links: CLink[];
-	nodeIndex: Map<string, number>;
-	/** address → node id for addresses that exist outside private hypervisor segments */
-	owned: Map<number, string>;
-	resolved: ResolvedTopology;
-}
 
 function portRange(p: { from: number; to: number } | undefined): [number, number] {
 	return p ? [p.from, p.to] : [-1, -1];
@@ -216,7 +75,7 @@ export function compile(rt: ResolvedTopology): Net {
 		};
 		nodes.push(node);
 		for (const ri of rn.interfaces) {
-			const c = ri.ip ? parseCidr(`${ri.ip}/${ri.prefixLen}`) : null;
+			const c = ri.ip ? cidrOf(`${ri.ip}/${ri.prefixLen}`) : null;
 			const iface: CIface = {
 				idx: ifaces.length,
 				node: idx,
@@ -373,7 +232,7 @@ function compileRoutesAndRules(rn: RNode, node: CNode, ifaces: CIface[], rt: Res
 		});
 	}
 	for (const r of rn.routes) {
-		const c = parseCidr(r.to);
+		const c = cidrOf(r.to);
 		const net = c.net;
 		if (r.blackhole) {
 			routes.push({ net, len: c.len, mask: c.mask, via: 0, iface: -1, metric: r.metric, blackhole: true, connected: false, order: order++, path: r.path, text: `blackhole ${fmtNet(net, c.len)}` });
@@ -490,14 +349,10 @@ function better(a: CRoute, b: CRoute): boolean {
 	return a.order < b.order;
 }
 
-function fmtNet(net: number, len: number): string {
-	return `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}/${len}`;
-}
-
 function matcher(spec: string | undefined, rt: ResolvedTopology): Matcher {
 	if (spec === undefined || spec === 'any') return { any: true, nets: [] };
 	if (/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(spec)) {
-		const c = parseCidr(spec);
+		const c = cidrOf(spec);
 		return { any: false, nets: [c.net, c.mask] };
 	}
 	const n = rt.nodes.get(spec);

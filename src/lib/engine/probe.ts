@@ -11,9 +11,12 @@
 import type { Disposition } from '../model/types';
 import type { CIface, CNode, Net, CRoute } from './compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup, matches } from './compile';
-import { ipToU32, isIpv4, u32ToIp } from './ip';
+import { ipToU32, isIpv4, u32ToIp } from '../model/net';
 import type { Hop, ProbeSpec, Trace } from './trace';
-import { UsermodeNat, type ProxyStart } from './usermode-nat';
+import { UsermodeNat } from './usermode-nat';
+import type { LegEnd, PKind, Pkt, Tuple } from './packet';
+
+export type { LegEnd, Pkt, Tuple } from './packet';
 import { hostProxy, inNat, isNatIface, productBlock } from './products-engine';
 
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
@@ -25,31 +28,6 @@ const MAX_TTL = 255;
 const NO_FIELDS = Object.freeze({}) as Pick<Hop, 'src' | 'dst' | 'ttl' | 'size'>;
 /** Shared placeholder when hops are not recorded (matrix, traceroute): never mutated. */
 const NO_HOP: Hop = Object.freeze({ node: '', in: null, out: null, action: '' }) as Hop;
-
-type PKind = 'echo-req' | 'echo-rep' | 'syn' | 'synack' | 'rst' | 'udp' | 'udp-rep' | 'icmp-err';
-
-export interface Tuple {
-	src: number;
-	dst: number;
-	proto: number;
-	sport: number;
-	dport: number;
-}
-
-export interface Pkt extends Tuple {
-	kind: PKind;
-	ttl: number;
-	size: number; // L3 bytes of the whole datagram
-	df: boolean;
-	payload: number;
-	frags: number[] | null; // fragment L3 sizes when fragmented
-	icmpType: number;
-	icmpCode: number;
-	icmpMtu: number;
-	inner: Tuple | null;
-	/** set by a reject rule's RST so the requester can tell it from a refusal */
-	rejectedBy: string | null;
-}
 
 export interface Conn {
 	node: number;
@@ -67,14 +45,6 @@ export interface Learned {
 function sameTuple(t: Tuple, src: number, sport: number, dst: number, dport: number, proto: number): boolean {
 	return t.src === src && t.dst === dst && t.sport === sport && t.dport === dport && t.proto === proto;
 }
-
-export type LegEnd =
-	| { kind: 'arrived'; node: CNode; iface: CIface; pkt: Pkt; established: boolean }
-	/** ended in a user-mode NAT engine or a forward into one: usermode-nat.ts carries on */
-	| { kind: 'proxied'; node: CNode; pkt: Pkt; reason: string; px: ProxyStart }
-	| { kind: 'exits'; node: CNode; pkt: Pkt }
-	| { kind: 'dropped'; node: CNode; disposition: Disposition; reason: string; local: boolean }
-	| { kind: 'error'; node: CNode; disposition: Disposition; err: Pkt | null; reason: string; local: boolean; mtu: number | null };
 
 const DISPOSITION_OF_ICMP: Record<string, Disposition> = {
 	'3/0': 'NO_ROUTE',

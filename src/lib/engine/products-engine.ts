@@ -9,8 +9,8 @@
 import type { Disposition } from '../model/types';
 import type { CIface, CNode, Net } from './compile';
 import { PROTO_ICMP, PROTO_TCP } from './compile';
-import { u32ToIp } from './ip';
-import type { Pkt, Tuple } from './probe';
+import { u32ToIp } from '../model/net';
+import type { Pkt, Tuple } from './packet';
 
 /** Which of the node's kernel NAT networks holds `addr`, or -1. */
 export function inNat(node: CNode, addr: number): number {

@@ -7,7 +7,7 @@
  */
 import type { CNode, Net } from './compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from './compile';
-import { u32ToIp } from './ip';
+import { u32ToIp } from '../model/net';
 import type { ProbeEngine } from './probe';
 import type { Disposition } from '../model/types';
 import type { ProbeSpec } from './trace';

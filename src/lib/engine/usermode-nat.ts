@@ -22,25 +22,19 @@
  * connection (an inner exchange) and says what the original requester gets.
  */
 import type { Disposition } from '../model/types';
-import type { CForward, CIface, CNode, Net } from './compile';
+import type { CIface, CNode, Net } from './compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup } from './compile';
-import { u32ToIp } from './ip';
+import { u32ToIp } from '../model/net';
 import type { Hop } from './trace';
-import type { LegEnd, Pkt, Tuple } from './probe';
+import type { LegEnd, Pkt, ProxyStart, Tuple } from './packet';
+
+export type { ProxyStart } from './packet';
 
 /** First port of the hypervisor's new sockets (the IANA dynamic range). */
 export const FIRST_PORT = 49152;
 const LOOPBACK = 0x7f000001;
 
 /** Where a proxied exchange starts. */
-export type ProxyStart =
-	/** a guest's packet for beyond the engine: the hypervisor opens its own connection */
-	| { kind: 'out'; engine: CNode; pkt: Pkt }
-	/** a guest's TCP/UDP packet for the engine's gateway: the hypervisor's own services (loopback) */
-	| { kind: 'loopback'; engine: CNode; pkt: Pkt }
-	/** a connection to a hypervisor address on a forwarded port: the engine connects into the guest */
-	| { kind: 'in'; engine: CNode; hv: CNode; pkt: Pkt; fwd: CForward; fromHost: boolean };
-
 export type ProxyResult =
 	| { kind: 'answer'; sender: CNode; ans: Pkt; seen: Pkt; dnode: CNode }
 	| { kind: 'failed'; disposition: Disposition; reason: string; leg: 'request' | 'reply'; seen: Pkt | null }

@@ -15,8 +15,8 @@ import { ALL_ATTACH_MODES, PRODUCTS } from '../model/products';
 import type { Interface, Link, Node, Route, Rule, Topology } from '../model/types';
 import { KINDS, type Kind } from '../model/types';
 import { parseDuration, parseBandwidth } from '../model/units';
-import { ipToU32, parseCidr, u32ToIp } from '../engine/ip';
-import { FORWARDING_KINDS } from '../model/resolve';
+import { ipToU32, cidrOf, u32ToIp } from '../model/net';
+import { FORWARDING_KINDS } from '../model/kinds';
 import { arr, field, isObject, num, parseJsonSafe, parseYamlSafe, quote, str, InputError, type Json, type JsonObject } from './safe';
 import { IdAllocator, cleanLabel, isIfaceName, labelDecode, sanitizeIfaceName } from './ids';
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';
@@ -183,7 +183,7 @@ function iface(ifaces: Record<string, Interface>, name: string): Interface {
 }
 
 function inSubnet(addr: string, cidr: string): boolean {
-	const c = parseCidr(cidr);
+	const c = cidrOf(cidr);
 	return ((ipToU32(addr) & c.mask) >>> 0) === c.net;
 }
 
@@ -523,7 +523,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 				const hb = hvBridge(a.dev);
 				if (hb === null) {
 					if (/^(nat0|docker0)$/.test(a.dev) && !n.labels.has('vnet.nat-subnet') && !n.labels.has('vnet.product')) {
-						const c = parseCidr(a.cidr);
+						const c = cidrOf(a.cidr);
 						const subnet = `${u32ToIp(c.net)}/${c.len}`;
 						if (subnet !== '10.0.2.0/24' && subnet !== '172.17.0.0/16') node.nat = { ...(node.nat ?? {}), subnet };
 					}

@@ -6,7 +6,7 @@
  * returned as not understood so the importer can warn about it.
  */
 import { shellSplit } from './safe';
-import { isIpv4 } from '../engine/ip';
+import { isIpv4 } from '../model/net';
 
 export interface ParsedRule {
 	chain: string;

@@ -19,6 +19,7 @@
  */
 import type { Node, Topology } from '../model/types';
 import { resolveTopology } from '../model/resolve';
+import { splitEndpoint } from '../model/net';
 import { topologyToPlain } from './vnet-yaml';
 import { physicalInterfaces, guestAttachments } from './ports';
 import { uuidV5 } from './ids';
@@ -218,8 +219,8 @@ export function toGns3(t: Topology, opts: Gns3ExportOptions = {}): Gns3Export {
 		port_number: p.port
 	});
 	t.links.forEach((l, i) => {
-		const [an, ai] = [l.a.slice(0, l.a.indexOf('.')), l.a.slice(l.a.indexOf('.') + 1)];
-		const [bn, bi] = [l.b.slice(0, l.b.indexOf('.')), l.b.slice(l.b.indexOf('.') + 1)];
+		const { node: an, iface: ai } = splitEndpoint(l.a);
+		const { node: bn, iface: bi } = splitEndpoint(l.b);
 		const pa = portOf(an, ai);
 		const pb = portOf(bn, bi);
 		if (!pa || !pb) return;

@@ -15,7 +15,7 @@
  */
 import type { Interface, Node, Rule, Topology } from '../model/types';
 import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopology, type RNode, type RIface } from '../model/resolve';
-import { parseCidr, u32ToIp, isIpv4 } from '../engine/ip';
+import { cidrOf, u32ToIp, isIpv4 } from '../model/net';
 import { formatDuration } from '../model/units';
 import { physicalInterfaces, guestAttachments } from './ports';
 
@@ -295,7 +295,7 @@ function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Se
 		return undefined;
 	};
 	const netOf = (ip: string, len: number) => {
-		const c = parseCidr(`${ip}/${len}`);
+		const c = cidrOf(`${ip}/${len}`);
 		return `${u32ToIp(c.net)}/${c.len}`;
 	};
 	interface NatBridge {

@@ -13,7 +13,7 @@
 import { errorMap, formatPath } from './load';
 import { PRODUCTS, productOf, type ProductMode } from './products';
 import { topologySchema } from './schema';
-import { fmtIp, parseCidr, parseIp } from './segments';
+import { u32ToIp, parseCidr, parseIp } from './net';
 
 export type EditPath = (string | number)[];
 
@@ -351,8 +351,8 @@ export function freeAddress(doc: unknown, cidr: string, from: 'bottom' | 'top' =
 	if (!c || c.len > 30) return undefined;
 	const used = usedAddresses(doc);
 	if (from === 'top') {
-		for (let a = c.last - 1; a > c.net; a--) if (!used.has(a)) return `${fmtIp(a)}/${c.len}`;
-	} else for (let a = c.net + 1; a < c.last; a++) if (!used.has(a)) return `${fmtIp(a)}/${c.len}`;
+		for (let a = c.last - 1; a > c.net; a--) if (!used.has(a)) return `${u32ToIp(a)}/${c.len}`;
+	} else for (let a = c.net + 1; a < c.last; a++) if (!used.has(a)) return `${u32ToIp(a)}/${c.len}`;
 	return undefined;
 }
 
@@ -376,7 +376,7 @@ export function bridgedAddress(doc: unknown, nodeId: string, ifName: string): Br
 	const up = uplink === undefined ? undefined : host.hv.interfaces[uplink];
 	const ip = isObj(up) && typeof up.ip === 'string' ? parseCidr(up.ip) : null;
 	if (!ip || uplink === undefined) return null;
-	const subnet = `${fmtIp(ip.net)}/${ip.len}`;
+	const subnet = `${u32ToIp(ip.net)}/${ip.len}`;
 	return {
 		uplink,
 		subnet,

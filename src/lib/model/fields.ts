@@ -8,6 +8,7 @@
  * Schema: patterns, ranges) and transforms it to the OUTPUT of types.ts. Its
  * messages say what was expected, because they are shown to the user as is.
  */
+import { parentIface, splitEndpoint } from './net';
 import { z } from 'zod';
 import { IPv4CidrRange, Validator } from 'ip-num';
 import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from './units';
@@ -92,18 +93,6 @@ function ifaceNameMessage(input: unknown): string {
 export const ifaceName = string('an interface name')
 	.refine(isIfaceName, { error: (issue) => ifaceNameMessage(issue.input) })
 	.meta({ pattern: IFACE_NAME_RE.source, maxLength: IFACE_NAME_MAX });
-
-/** The parent of a subinterface ("eth0" for "eth0.10"), or the name itself. */
-export function parentIface(name: string): string {
-	const dot = name.indexOf('.');
-	return dot < 0 ? name : name.slice(0, dot);
-}
-
-/** "node.iface": node ids have no dots, so the first dot splits. */
-export function splitEndpoint(ref: string): { node: string; iface: string } {
-	const dot = ref.indexOf('.');
-	return { node: ref.slice(0, dot), iface: ref.slice(dot + 1) };
-}
 
 function isEndpointRef(ref: string): boolean {
 	const dot = ref.indexOf('.');

@@ -19,10 +19,10 @@
  *       macvtap ports are isolated from the host port (l2bit/l2deny).
  */
 import type { Interface, Topology } from './types';
-import type { RIface, RLink, RNode } from './resolve';
-import { addPort, DEFAULT_MTU, forwardTarget, sortedIds, virtualLink, virtualSwitch } from './resolve';
+import type { RIface, RLink, RNode } from './resolved';
+import { addPort, DEFAULT_MTU, forwardTarget, sortedIds, virtualLink, virtualSwitch } from './resolved';
 import { DEFAULT_SUBNETS, productOf, type ProductId } from './products';
-import { deriveMac, ipToU32, maskOf, parseCidr, u32ToIp } from '../engine/ip';
+import { deriveMac, ipToU32, maskOf, cidrOf, u32ToIp } from './net';
 
 interface GI {
 	node: RNode;
@@ -181,7 +181,7 @@ function setIsolation(sw: RNode, port: string, bit: number, deny: number): void 
  * nor `dhcp` (Docker IPAM).
  */
 function dhcp(gs: GI[], subnet: string, first: number, last: number, gateway: string | null, auto = false, taken: string[] = []): void {
-	const cidr = parseCidr(subnet);
+	const cidr = cidrOf(subnet);
 	const bcast = (cidr.net | (~maskOf(cidr.len) >>> 0)) >>> 0;
 	const used = new Set<number>(taken.map(ipToU32));
 	for (const g of gs) if (g.iface.ip) used.add(ipToU32(g.iface.ip));
@@ -203,7 +203,7 @@ function dhcp(gs: GI[], subnet: string, first: number, last: number, gateway: st
 }
 
 function host(subnet: string, offset: number): { ip: string; len: number } {
-	const cidr = parseCidr(subnet);
+	const cidr = cidrOf(subnet);
 	return { ip: u32ToIp(cidr.net + offset), len: cidr.len };
 }
 
@@ -221,7 +221,7 @@ function kernelNat(c: Ctx, mode: string, ifName: string, subnet: string, poolFir
 }
 
 function hostCount(subnet: string): number {
-	const len = parseCidr(subnet).len;
+	const len = cidrOf(subnet).len;
 	return 2 ** (32 - len) - 1;
 }
 
@@ -271,7 +271,7 @@ function containerNetworks(c: Ctx): void {
 }
 
 function canonical(subnet: string): string {
-	const x = parseCidr(subnet);
+	const x = cidrOf(subnet);
 	return `${u32ToIp(x.net)}/${x.len}`;
 }
 

@@ -5,7 +5,7 @@
  * disabled button). Pure, over the derived topology.
  */
 import type { Interface, Kind, Node, Topology } from './types';
-import { fmtIp, parseCidr, type Cidr } from './segments';
+import { u32ToIp, parseCidr, type Cidr } from './net';
 import { freeAddress } from './edit-rules';
 
 export type Proposal = { value: Record<string, unknown> } | { value: null; hint: string };
@@ -40,10 +40,10 @@ export function neighbours(t: Topology, id: string): Neighbour[] {
 		for (const [, itf] of interfaces(n)) {
 			const c = parseCidr(itf.ip);
 			const own = c && mine.find((m) => m.cidr.net === c.net && m.cidr.len === c.len);
-			if (c && own) out.push({ node: other, kind: n.kind, address: fmtIp(c.addr), via: own.name });
+			if (c && own) out.push({ node: other, kind: n.kind, address: u32ToIp(c.addr), via: own.name });
 			const vip = itf.vrrp?.vip ? parseCidr(itf.vrrp.vip) : null;
 			const vipOwn = vip && mine.find((m) => vip.addr >= m.cidr.net && vip.addr <= m.cidr.last);
-			if (vip && vipOwn && !out.some((x) => x.address === fmtIp(vip.addr))) out.push({ node: other, kind: n.kind, address: fmtIp(vip.addr), via: vipOwn.name });
+			if (vip && vipOwn && !out.some((x) => x.address === u32ToIp(vip.addr))) out.push({ node: other, kind: n.kind, address: u32ToIp(vip.addr), via: vipOwn.name });
 		}
 	}
 	const rank = (k: Kind) => (FORWARDERS.has(k) ? 0 : k === 'internet' ? 1 : 2);
@@ -58,11 +58,11 @@ export function proposeRoute(t: Topology, id: string): Proposal {
 		return { value: null, hint: subnets(n).length ? 'no router on this node’s subnets to route via' : 'give an interface an address first (a route goes via a neighbour)' };
 	const routes = n.routes ?? [];
 	if (!routes.some((r) => r.to === '0.0.0.0/0')) return { value: { to: '0.0.0.0/0', via: hops[0].address } };
-	const known = new Set([...routes.map((r) => r.to), ...subnets(n).map((s) => `${fmtIp(s.cidr.net)}/${s.cidr.len}`)]);
+	const known = new Set([...routes.map((r) => r.to), ...subnets(n).map((s) => `${u32ToIp(s.cidr.net)}/${s.cidr.len}`)]);
 	for (const [other, m] of Object.entries(t.nodes))
 		if (other !== id)
 			for (const s of subnets(m)) {
-				const net = `${fmtIp(s.cidr.net)}/${s.cidr.len}`;
+				const net = `${u32ToIp(s.cidr.net)}/${s.cidr.len}`;
 				if (!known.has(net)) return { value: { to: net, via: hops[0].address } };
 			}
 	return { value: null, hint: 'every subnet of the design is already routed' };
@@ -115,7 +115,7 @@ export function proposeGatewayForward(t: Topology, id: string): Proposal {
 			const c = parseCidr(itf.ip);
 			if (!c || !inside.some((s) => c.addr >= s.cidr.net && c.addr <= s.cidr.last)) continue;
 			const s = (m.services ?? [])[0];
-			const candidate = { address: fmtIp(c.addr), port: s?.port ?? 0, proto: s?.proto ?? ('tcp' as const) };
+			const candidate = { address: u32ToIp(c.addr), port: s?.port ?? 0, proto: s?.proto ?? ('tcp' as const) };
 			if (!best || (best.port === 0 && candidate.port !== 0)) best = candidate;
 		}
 	}
@@ -140,7 +140,7 @@ export function proposeVrrp(t: Topology, id: string, ifName: string, doc: unknow
 	const itf = t.nodes[id]?.interfaces?.[ifName];
 	const cidr = parseCidr(itf?.ip ?? undefined);
 	if (!cidr) return { value: null, hint: 'give the interface an address first (the virtual IP is on its subnet)' };
-	const vip = freeAddress(doc, `${fmtIp(cidr.net)}/${cidr.len}`, 'top');
+	const vip = freeAddress(doc, `${u32ToIp(cidr.net)}/${cidr.len}`, 'top');
 	if (!vip) return { value: null, hint: 'no free address on this subnet for a virtual IP' };
 	let group = 0;
 	for (const n of Object.values(t.nodes)) for (const [, x] of interfaces(n)) group = Math.max(group, x.vrrp?.group ?? 0);

@@ -7,7 +7,8 @@
  */
 import type { Check, Diagnostic, Node, ProbeCheck, Scenario, ScenarioCheck, Topology, Traffic } from './types';
 import { Findings, type LintContext, type Path } from './findings';
-import { interfaceNames, splitEnd, splitSubinterface } from './segments';
+import { interfaceNames } from './segments';
+import { parseEndpoint, splitSubinterface } from './net';
 
 export type Report = (rule: string, path: Path, message: string) => void;
 
@@ -47,7 +48,7 @@ export class TopologyIndex {
 			this.ends = new Map();
 			(this.t.links ?? []).forEach((l, i) => {
 				for (const end of [l?.a, l?.b]) {
-					const e = splitEnd(end);
+					const e = parseEndpoint(end);
 					if (!e) continue;
 					const k = `${e.node}\u0000${e.iface}`;
 					const list = this.ends!.get(k);
@@ -71,7 +72,7 @@ export function linkEnds(ix: TopologyIndex, i: number, report: Report): [LinkEnd
 	const link = ix.t.links[i];
 	const ends: LinkEnd[] = [];
 	for (const key of ['a', 'b'] as const) {
-		const e = splitEnd(link?.[key]);
+		const e = parseEndpoint(link?.[key]);
 		if (!e) continue; // malformed: the loader's business
 		const n = ix.node(e.node);
 		if (!n) {
@@ -168,7 +169,7 @@ export function trafficRefs(ix: TopologyIndex, name: string, s: Scenario, report
 /** Validates a fault target; returns a key for it (the same cable by either end), or null when it is unknown (reported). */
 export function faultTarget(ix: TopologyIndex, target: string | { link: string }, path: Path, report: Report): string | null {
 	if (typeof target === 'object' && target !== null) {
-		const e = splitEnd(target.link);
+		const e = parseEndpoint(target.link);
 		const p = [...path, 'link'];
 		if (!e) return null;
 		if (!ix.node(e.node)) {
@@ -184,7 +185,7 @@ export function faultTarget(ix: TopologyIndex, target: string | { link: string }
 		return `link ${l.a} – ${l.b}`;
 	}
 	if (typeof target !== 'string') return null;
-	const e = splitEnd(target);
+	const e = parseEndpoint(target);
 	const nodeId = e ? e.node : target;
 	const n = ix.node(nodeId);
 	if (!n) {

@@ -16,152 +16,14 @@
  *
  * Virtual node ids contain `:`, which no id in a file can.
  */
-import type { Kind, Node, Rule, Service, Topology, Vrrp, Bond, NatForward, Interface } from './types';
-import { deriveMac, ipToU32, u32ToIp, parseCidr, maskOf } from '../engine/ip';
+import type { Node, Topology, Interface } from './types';
+import { deriveMac, ipToU32, u32ToIp, cidrOf, maskOf, splitEndpoint } from './net';
 import { resolveProduct } from './products-resolve';
+import { FORWARDING_KINDS } from './kinds';
+import { DEFAULT_BANDWIDTH, DEFAULT_DELAY, DEFAULT_LATENCY, DEFAULT_MTU, DEFAULT_POLICY, DEFAULT_QUEUE, DEFAULT_STATEFUL, addPort, forwardTarget, sortedIds, virtualLink, virtualSwitch, type RIface, type RLink, type RNode, type RRoute, type ResolvedTopology } from './resolved';
 
-export const FORWARDING_KINDS: ReadonlySet<Kind> = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
-export const ENDPOINT_KINDS: ReadonlySet<Kind> = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
+export * from './resolved';
 
-const US = 1000;
-export const DEFAULT_DELAY: Record<Kind, number> = {
-	host: 10 * US,
-	vm: 10 * US,
-	container: 10 * US,
-	hypervisor: 10 * US,
-	internet: 10 * US,
-	switch: 5 * US,
-	router: 20 * US,
-	firewall: 50 * US,
-	'nat-gateway': 50 * US,
-	'load-balancer': 50 * US,
-	'sdn-controller': 50 * US
-};
-
-const DEFAULT_POLICY: Partial<Record<Kind, 'allow' | 'deny'>> = { firewall: 'deny' };
-const DEFAULT_STATEFUL: Partial<Record<Kind, boolean>> = {
-	firewall: true,
-	'nat-gateway': true,
-	'load-balancer': true
-};
-
-export const DEFAULT_MTU = 1500;
-export const DEFAULT_LATENCY = 50 * US; // 50us
-export const DEFAULT_BANDWIDTH = 1e9;
-export const DEFAULT_QUEUE = 1000;
-const VIRTUAL_BANDWIDTH = 10e9;
-
-export interface RIface {
-	name: string;
-	/** address as "a.b.c.d" and prefix length; absent when unaddressed */
-	ip?: string;
-	prefixLen?: number;
-	mac: string;
-	mtu: number;
-	down: boolean;
-	/** switch ports */
-	vlan?: number;
-	trunk?: number[];
-	native?: number;
-	/** 802.1Q subinterface: its parent and VLAN */
-	parent?: string;
-	tag?: number;
-	/** declared only through its subinterfaces (accepts tagged frames only) */
-	implicitParent?: boolean;
-	/** created by the resolver (hypervisor NAT gateway, host-only, ...) */
-	implicit?: 'nat-gateway' | 'host-only';
-	/** virtual switch ports: port isolation (macvlan/macvtap): a frame entering a port whose l2deny has a bit of the egress port's l2bit is not sent there */
-	l2bit?: number;
-	l2deny?: number;
-	bond?: Required<Omit<Bond, 'miimon'>> & { miimon: number };
-	/** this interface is a member of that bond */
-	bondOf?: string;
-	vrrp?: Required<Vrrp>;
-	cost: number;
-	attach?: Interface['attach'];
-	/** where this address came from, for explanations */
-	dhcp?: boolean;
-	/** the path of this interface in the file, or null when implicit */
-	path: string | null;
-}
-
-export interface RRoute {
-	to: string; // CIDR
-	via?: string;
-	metric: number;
-	blackhole: boolean;
-	/** path in the file that declared it, for explanations */
-	path: string;
-	origin: 'gateway' | 'static' | 'dhcp';
-}
-
-export interface RNode {
-	id: string;
-	/** `nat-engine`: a user-mode NAT engine of a product (usermode-nat.ts) */
-	kind: Kind | 'virtual-switch' | 'nat-engine';
-	label: string;
-	/** hypervisor owning a virtual segment */
-	owner?: string;
-	segment?: 'nat' | 'host-only' | 'internal' | 'bridge';
-	forwards: boolean;
-	policy: 'allow' | 'deny';
-	stateful: boolean;
-	delay: number;
-	interfaces: RIface[];
-	/** the node's addresses in spec order; the first is its "first address" */
-	addresses: string[];
-	routes: RRoute[];
-	services: Service[];
-	rules: Rule[];
-	nat?: {
-		masquerade: string[];
-		forwards: (NatForward & { toAddr: string; toPort: number; path: string })[];
-		subnet?: string;
-	};
-	/** NAT guests (hypervisor) */
-	on?: string;
-	source: Node | null;
-	/** hypervisor: its product (presets.md), absent for generic */
-	product?: string;
-	/** a container that shares this node's network namespace (docker/podman `attach: host`) */
-	netns?: string;
-	/** addresses besides its interfaces' (a NAT engine's DNS address) */
-	extraAddresses?: string[];
-	/** hypervisor: port forwards into user-mode NAT engines (virtualbox, qemu) */
-	usermodeForwards?: { proto: 'tcp' | 'udp'; port: number; to: string; engine: string; toAddr: string; toPort: number; path: string }[];
-	/** nat-engine: what it is */
-	engine?: { product: string; name: string; gateway: string; echoBeyond: boolean };
-}
-
-export interface RLinkEnd {
-	node: string;
-	iface: string;
-}
-
-export interface RLink {
-	a: RLinkEnd;
-	b: RLinkEnd;
-	latency: number;
-	bandwidth: number;
-	loss: number;
-	down: boolean;
-	queue: number;
-	/** index in the file's `links`, or null for a virtual link */
-	index: number | null;
-}
-
-export interface ResolvedTopology {
-	name: string;
-	nodes: Map<string, RNode>;
-	links: RLink[];
-	/** addresses that exist on the network outside private hypervisor segments */
-	ownedAddresses: Map<string, string>; // address → node id
-	source: Topology;
-}
-
-export function sortedIds(ids: Iterable<string>): string[] {
-	return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
 
 function splitCidr(cidr: string): { ip: string; len: number } {
 	const [ip, len] = cidr.split('/');
@@ -278,46 +140,14 @@ function resolveNode(id: string, n: Node): RNode {
 	return node;
 }
 
-export function virtualSwitch(id: string, owner: string, segment: RNode['segment'], label: string): RNode {
-	return {
-		id,
-		kind: 'virtual-switch',
-		label,
-		owner,
-		segment,
-		forwards: false,
-		policy: 'allow',
-		stateful: false,
-		delay: 0,
-		interfaces: [],
-		addresses: [],
-		routes: [],
-		services: [],
-		rules: [],
-		source: null
-	};
-}
-
-export function virtualLink(a: RLinkEnd, b: RLinkEnd): RLink {
-	return { a, b, latency: 0, bandwidth: VIRTUAL_BANDWIDTH, loss: 0, down: false, queue: DEFAULT_QUEUE, index: null };
-}
-
-export function addPort(sw: RNode, name: string, mtu: number): void {
-	sw.interfaces.push({ name, mac: deriveMac(sw.id, name), mtu, down: false, vlan: 1, cost: 10, path: null });
-}
-
-function splitEnd(end: string): RLinkEnd {
-	const dot = end.indexOf('.');
-	return { node: end.slice(0, dot), iface: end.slice(dot + 1) };
-}
 
 export function resolveTopology(t: Topology): ResolvedTopology {
 	const nodes = new Map<string, RNode>();
 	for (const id of Object.keys(t.nodes)) nodes.set(id, resolveNode(id, t.nodes[id]));
 
 	const links: RLink[] = t.links.map((l, index) => ({
-		a: splitEnd(l.a),
-		b: splitEnd(l.b),
+		a: splitEndpoint(l.a),
+		b: splitEndpoint(l.b),
 		latency: l.latency ?? DEFAULT_LATENCY,
 		bandwidth: l.bandwidth ?? DEFAULT_BANDWIDTH,
 		loss: l.loss ?? 0,
@@ -399,16 +229,6 @@ export function vrrpMaster<T extends { iface: RIface }>(members: T[]): T | undef
 	return best;
 }
 
-/** NAT forward target "10.0.1.10:80" or "web1:80" (the node's first address). */
-export function forwardTarget(to: string, t: Topology, nodes: Map<string, RNode>): { toAddr: string; toPort: number } {
-	const colon = to.lastIndexOf(':');
-	const host = to.slice(0, colon);
-	const toPort = +to.slice(colon + 1);
-	if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { toAddr: host, toPort };
-	const n = nodes.get(host);
-	const first = n ? (n.interfaces.find((i) => i.ip && !i.implicit)?.ip ?? n.interfaces.find((i) => i.ip)?.ip) : undefined;
-	return { toAddr: first ?? '0.0.0.0', toPort };
-}
 
 function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink[], privateAddresses: Set<string>): void {
 	for (const hvId of sortedIds(Object.keys(t.nodes))) {
@@ -438,7 +258,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 			const hasVm = natGuests.some((g) => g.node.kind !== 'container');
 			const onlyContainers = natGuests.length > 0 && !hasVm;
 			const subnet = hvSrc.nat?.subnet ?? (onlyContainers ? '172.17.0.0/16' : '10.0.2.0/24');
-			const c = parseCidr(subnet);
+			const c = cidrOf(subnet);
 			const gw = u32ToIp(c.net + 1);
 			const gwName = onlyContainers ? 'docker0' : 'nat0';
 			hv.interfaces.push({ name: gwName, ip: gw, prefixLen: c.len, mac: deriveMac(hvId, gwName), mtu: DEFAULT_MTU, down: false, implicit: 'nat-gateway', cost: 10, path: null });
@@ -476,7 +296,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 		// Host-only network
 		const hoGuests = byMode('host-only');
 		if (hoGuests.length > 0) {
-			const c = parseCidr('192.168.56.0/24');
+			const c = cidrOf('192.168.56.0/24');
 			const addr = u32ToIp(c.net + 1);
 			hv.interfaces.push({ name: 'hostonly0', ip: addr, prefixLen: c.len, mac: deriveMac(hvId, 'hostonly0'), mtu: DEFAULT_MTU, down: false, implicit: 'host-only', cost: 10, path: null });
 			privateAddresses.add(addr);

@@ -13,6 +13,7 @@
  * addresses, MTU mismatch); lint.ts reports those.
  */
 
+import { parentIface } from './net';
 import { z } from 'zod';
 import { DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
 import { productIssues } from './products-check';
@@ -31,7 +32,6 @@ import {
 	nodeOrIface,
 	number,
 	oneOf,
-	parentIface,
 	period,
 	poolMember,
 	port,

@@ -28,88 +28,9 @@
  */
 import type { Interface, Node, Topology } from './types';
 import { resolveTopology, type RNode, type ResolvedTopology } from './resolve';
-
-// ---------------------------------------------------------------- IPv4 helpers
-
-export function parseIp(s: string | undefined): number | null {
-	if (typeof s !== 'string') return null;
-	const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-	if (!m) return null;
-	let n = 0;
-	for (let i = 1; i <= 4; i++) {
-		const o = Number(m[i]);
-		if (o > 255) return null;
-		n = n * 256 + o;
-	}
-	return n >>> 0;
-}
-
-export interface Cidr {
-	/** the address as written */
-	addr: number;
-	len: number;
-	/** network address */
-	net: number;
-	/** last address of the prefix */
-	last: number;
-}
-
-export function maskOf(len: number): number {
-	return len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-}
-
-/** "10.0.1.10/24" (or a bare address, read as /32). */
-export function parseCidr(s: string | undefined): Cidr | null {
-	if (typeof s !== 'string') return null;
-	const [a, l, extra] = s.trim().split('/');
-	if (extra !== undefined) return null;
-	const addr = parseIp(a);
-	if (addr === null) return null;
-	let len = 32;
-	if (l !== undefined) {
-		if (!/^\d{1,2}$/.test(l)) return null;
-		len = Number(l);
-		if (len > 32) return null;
-	}
-	const mask = maskOf(len);
-	const net = (addr & mask) >>> 0;
-	const last = (net | (~mask >>> 0)) >>> 0;
-	return { addr, len, net, last };
-}
-
-export function fmtIp(n: number): string {
-	return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export function fmtNet(c: Cidr): string {
-	return `${fmtIp(c.net)}/${c.len}`;
-}
-
-export function cidrContains(c: Cidr, addr: number): boolean {
-	return addr >= c.net && addr <= c.last;
-}
-
-export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-	return a.net <= b.last && b.net <= a.last;
-}
-
-export function isIpv4(s: string): boolean {
-	return parseIp(s) !== null;
-}
-
-export function isCidrOrIp(s: string): boolean {
-	return parseCidr(s) !== null;
-}
+import { type Cidr, compressVlans, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
 
 // ---------------------------------------------------------------- interface helpers
-
-const SUBIF = /^(.+)\.(\d{1,4})$/;
-
-/** "eth0.10" -> { parent: "eth0", vlan: 10 }; plain names -> null. */
-export function splitSubinterface(name: string): { parent: string; vlan: number } | null {
-	const m = SUBIF.exec(name);
-	return m ? { parent: m[1], vlan: Number(m[2]) } : null;
-}
 
 /**
  * Interfaces a non-switch node has: declared ones, parents implicitly declared
@@ -163,15 +84,7 @@ export class InterfaceCache {
 	}
 }
 
-export function splitEnd(end: string): { node: string; iface: string } | null {
-	if (typeof end !== 'string') return null;
-	const i = end.indexOf('.');
-	if (i <= 0 || i === end.length - 1) return null;
-	return { node: end.slice(0, i), iface: end.slice(i + 1) };
-}
-
-export const FORWARDING_KINDS = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
-export const ENDPOINT_KINDS = new Set(['host', 'vm', 'container', 'hypervisor', 'internet']);
+export { ENDPOINT_KINDS, FORWARDING_KINDS } from './kinds';
 
 /** Effective MTU of an interface (default 1500; a subinterface inherits its parent's). */
 export function mtuOf(node: Node, iface: string, cache?: InterfaceCache): number {
@@ -299,18 +212,6 @@ export function describeChannels(ch: Map<Channel, string>): string {
 	}
 	if (tags.length) parts.push(`tagged ${compressVlans(tags)}`);
 	return parts.length ? parts.join(', ') : 'nothing';
-}
-
-export function compressVlans(v: number[]): string {
-	const s = [...new Set(v)].sort((a, b) => a - b);
-	const out: string[] = [];
-	for (let i = 0; i < s.length; ) {
-		let j = i;
-		while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
-		out.push(j > i + 1 ? `${s[i]}-${s[j]}` : j === i + 1 ? `${s[i]}, ${s[j]}` : `${s[i]}`);
-		i = j + 1;
-	}
-	return out.join(', ');
 }
 
 // ---------------------------------------------------------------- union-find
@@ -579,8 +480,8 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 		}
 	}
 	(t.links ?? []).forEach((link, index) => {
-		const ea = splitEnd(link?.a);
-		const eb = splitEnd(link?.b);
+		const ea = parseEndpoint(link?.a);
+		const eb = parseEndpoint(link?.b);
 		const chA = ea && nodes[ea.node] ? portChannels(t, ea.node, ea.iface, { includeDown, cache }) : new Map<Channel, string>();
 		const chB = eb && nodes[eb.node] ? portChannels(t, eb.node, eb.iface, { includeDown, cache }) : new Map<Channel, string>();
 		links.push({ index, a: ea ?? undefined, b: eb ?? undefined, chA, chB });
@@ -651,7 +552,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 				if (isGenericHypervisor(hv)) {
 					if (pk.kind === 'nat') {
 						const sn = natSubnetOf(t, pk.hv, guests.get(pk.hv) ?? []);
-						if (sn) seg.implicit.push({ node: pk.hv, ip: `${fmtIp(sn.net + 1)}/${sn.len}`, role: 'nat-gateway' });
+						if (sn) seg.implicit.push({ node: pk.hv, ip: `${u32ToIp(sn.net + 1)}/${sn.len}`, role: 'nat-gateway' });
 					} else if (pk.kind === 'host-only') {
 						seg.implicit.push({ node: pk.hv, ip: '192.168.56.1/24', role: 'host-only' });
 					}
@@ -762,8 +663,8 @@ export function findSwitchLoops(t: Topology, managedSwitches: Set<string>, cache
 	const usedBond = new Map<string, number>(); // "sw\u0000bond" -> first link index
 	(t.links ?? []).forEach((link, index) => {
 		if (link?.down) return;
-		const ea = splitEnd(link?.a);
-		const eb = splitEnd(link?.b);
+		const ea = parseEndpoint(link?.a);
+		const eb = parseEndpoint(link?.b);
 		if (!ea || !eb) return;
 		const na = nodes[ea.node];
 		const nb = nodes[eb.node];

@@ -14,7 +14,7 @@ import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
 import { formatSeconds, startScenario, ScenarioBudgetError, ScenarioError, type ScenarioStepper } from '../engine/scenario/index';
-import { isIpv4, u32ToIp } from '../engine/ip';
+import { isIpv4, u32ToIp } from '../model/net';
 import { nodeTables } from '../engine/tables';
 import type { ProbeSpec, Trace } from '../engine/trace';
 import {

@@ -5,7 +5,7 @@
  * whether an interface has carrier. Used by OSPF (adjacencies), VRRP (who
  * hears whose adverts) and the scenario mechanisms. Pure; no MAC learning.
  */
-import type { CIface, Net } from '../compile';
+import type { CIface, Net } from '../net-types';
 
 /** Physical interface and wire tag a logical interface sends on. */
 function egressOf(net: Net, i: CIface): { phys: CIface; tag: number } {

@@ -13,7 +13,7 @@
 import type { Topology } from '../../model/types';
 import type { Net } from '../compile';
 import { ProbeEngine } from '../probe';
-import { u32ToIp } from '../ip';
+import { ipToU32, u32ToIp } from '../../model/net';
 import { hasCarrier, isCabled, l2Reach } from './l2';
 import { computeOspfRoutes, isOspfRouter, type OspfAdjacency, type OspfView } from './ospf';
 import { vrrpGroups, type ScenarioState } from './state';
@@ -80,7 +80,7 @@ export class Mechanisms {
 		this.adjs = adjacencies;
 		const groups = vrrpGroups(net0.resolved);
 		for (const [key, ms] of groups) {
-			const members = ms.map((m) => ({ key: `${m.node}.${m.iface}`, node: m.node, iface: m.iface, priority: m.priority, advert: m.advert, ip: ipNum(m.ip), group: m.group }));
+			const members = ms.map((m) => ({ key: `${m.node}.${m.iface}`, node: m.node, iface: m.iface, priority: m.priority, advert: m.advert, ip: ipToU32(m.ip), group: m.group }));
 			this.vrrp.push({ key, members });
 		}
 		this.ospfRouters = net0.nodes.filter((n) => isOspfRouter(net0, n.idx)).map((n) => n.id);
@@ -444,11 +444,6 @@ export class Mechanisms {
 
 function rank(m: VrrpMember): number {
 	return m.priority * 2 ** 32 + m.ip;
-}
-
-function ipNum(s: string): number {
-	const p = s.split('.');
-	return ((+p[0] << 24) | (+p[1] << 16) | (+p[2] << 8) | +p[3]) >>> 0;
 }
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {

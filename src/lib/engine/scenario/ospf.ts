@@ -12,8 +12,8 @@
  * view); the scenario engine re-installs them per router from that router's
  * view of the link-state database as failures are detected.
  */
-import type { CRoute, Net } from '../compile';
-import { maskOf } from '../ip';
+import type { CRoute, Net } from '../net-types';
+import { fmtNet, maskOf, u32ToIp } from '../../model/net';
 import { hasCarrier, isCabled, l2Reach } from './l2';
 
 export interface OspfAdjacency {
@@ -166,11 +166,6 @@ export function computeOspfRoutes(net: Net, adjacencies?: OspfAdjacency[], view?
 	return result;
 }
 
-function fmt(net: number, len?: number): string {
-	const s = `${net >>> 24}.${(net >>> 16) & 255}.${(net >>> 8) & 255}.${net & 255}`;
-	return len === undefined ? s : `${s}/${len}`;
-}
-
 /**
  * Puts OSPF routes into the compiled route tables (replacing any installed
  * before). Connected and static routes for the same prefix stay: they win.
@@ -202,7 +197,7 @@ export function installOspfRoutes(net: Net, adjacencies?: OspfAdjacency[], view?
 				connected: false,
 				order: order++,
 				path,
-				text: `${fmt(o.net, o.len)} via ${fmt(o.via)} dev ${net.ifaces[o.iface].name} (OSPF, cost ${o.cost})`
+				text: `${fmtNet(o.net, o.len)} via ${u32ToIp(o.via)} dev ${net.ifaces[o.iface].name} (OSPF, cost ${o.cost})`
 			};
 			node.allRoutes.push(r);
 			let k = node.lens.indexOf(o.len);

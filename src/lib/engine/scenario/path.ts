@@ -9,7 +9,7 @@
 import type { Traffic } from '../../model/types';
 import type { CIface, Net } from '../compile';
 import { lookup } from '../compile';
-import { ipToU32, isIpv4 } from '../ip';
+import { ipToU32, isIpv4 } from '../../model/net';
 import { ProbeEngine, wireBytes } from '../probe';
 import type { Hop, ProbeSpec, Trace } from '../trace';
 

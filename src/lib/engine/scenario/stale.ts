@@ -9,7 +9,7 @@
  * whose own cable lost carrier; those reasons are left alone.)
  */
 import type { Net } from '../compile';
-import { u32ToIp } from '../ip';
+import { u32ToIp } from '../../model/net';
 import { hasCarrier, l2Reach } from './l2';
 import type { FlowPath, Registry } from './path';
 import type { Gates } from './links';

@@ -1,5 +1,6 @@
 /** Addressing rules: duplicates and subnets on each L2 segment, MACs, gateways and routes. */
-import { FORWARDING_KINDS, type Cidr, cidrContains, cidrsOverlap, fmtIp, fmtNet, mtuOf, parseCidr, parseIp } from '../segments';
+import { FORWARDING_KINDS, mtuOf } from '../segments';
+import { type Cidr, cidrContains, cidrsOverlap, u32ToIp, cidrText, parseCidr, parseIp } from '../net';
 import { type Addr, type Linter, type Path, fmtPath, pushTo } from './linter';
 
 export function lintSegments(L: Linter): void {
@@ -33,7 +34,7 @@ export function lintSegments(L: Linter): void {
 				L.warn(
 					'duplicate-ip',
 					a.role === 'nat-gateway' || a.role === 'host-only' ? first.path : a.path,
-					`${fmtIp(ip)} is used by both ${desc(first)} and ${desc(a)} on the same L2 segment (${seg.label}): ARP answers will conflict and traffic reaches whichever answers last. Give each a unique address.`
+					`${u32ToIp(ip)} is used by both ${desc(first)} and ${desc(a)} on the same L2 segment (${seg.label}): ARP answers will conflict and traffic reaches whichever answers last. Give each a unique address.`
 				);
 			}
 		}
@@ -41,14 +42,14 @@ export function lintSegments(L: Linter): void {
 		for (const a of addrs) {
 			if (a.role !== 'ip' || a.cidr.len >= 31) continue;
 			if (a.cidr.addr === a.cidr.net)
-				L.warn('ip-network-address', a.path, `${fmtIp(a.cidr.addr)}/${a.cidr.len} is the network address of ${fmtNet(a.cidr)}; hosts cannot use it. Pick an address between ${fmtIp(a.cidr.net + 1)} and ${fmtIp(a.cidr.last - 1)}.`);
+				L.warn('ip-network-address', a.path, `${u32ToIp(a.cidr.addr)}/${a.cidr.len} is the network address of ${cidrText(a.cidr)}; hosts cannot use it. Pick an address between ${u32ToIp(a.cidr.net + 1)} and ${u32ToIp(a.cidr.last - 1)}.`);
 			else if (a.cidr.addr === a.cidr.last)
-				L.warn('ip-broadcast-address', a.path, `${fmtIp(a.cidr.addr)}/${a.cidr.len} is the broadcast address of ${fmtNet(a.cidr)}; hosts cannot use it. Pick an address between ${fmtIp(a.cidr.net + 1)} and ${fmtIp(a.cidr.last - 1)}.`);
+				L.warn('ip-broadcast-address', a.path, `${u32ToIp(a.cidr.addr)}/${a.cidr.len} is the broadcast address of ${cidrText(a.cidr)}; hosts cannot use it. Pick an address between ${u32ToIp(a.cidr.net + 1)} and ${u32ToIp(a.cidr.last - 1)}.`);
 		}
 		// Subnet mismatch among interface addresses.
 		const ips = addrs.filter((a) => a.role === 'ip' || a.role === 'nat-gateway' || a.role === 'host-only');
 		const byNet = new Map<string, Addr[]>();
-		for (const a of ips) pushTo(byNet, fmtNet(a.cidr), a);
+		for (const a of ips) pushTo(byNet, cidrText(a.cidr), a);
 		if (byNet.size > 1) {
 			const groups = [...byNet.entries()].sort((x, y) => y[1].length - x[1].length);
 			const [refNet, refList] = groups[0];
@@ -59,7 +60,7 @@ export function lintSegments(L: Linter): void {
 					L.warn(
 						'segment-subnet-mismatch',
 						a.path,
-						`${a.node}.${a.iface} (${fmtIp(a.cidr.addr)}/${a.cidr.len}, subnet ${net}) is on the same L2 segment (${seg.label}) as ${refNames} in ${refNet}: they cannot talk without a router. Use an address in ${refNet}${seg.switches.length ? ', or move the port to another VLAN' : ''}.`
+						`${a.node}.${a.iface} (${u32ToIp(a.cidr.addr)}/${a.cidr.len}, subnet ${net}) is on the same L2 segment (${seg.label}) as ${refNames} in ${refNet}: they cannot talk without a router. Use an address in ${refNet}${seg.switches.length ? ', or move the port to another VLAN' : ''}.`
 					);
 				}
 			}
@@ -95,13 +96,13 @@ export function lintSegments(L: Linter): void {
 				L.warn(
 					'vrrp-group-conflict',
 					list[1].path,
-					`VRRP group ${g} on ${seg.label} is configured with different virtual addresses (${[...vips].map(fmtIp).join(', ')}): both use the virtual MAC 00:00:5e:00:01:${g.toString(16).padStart(2, '0')}. Give each virtual router its own group id, or the same vip.`
+					`VRRP group ${g} on ${seg.label} is configured with different virtual addresses (${[...vips].map(u32ToIp).join(', ')}): both use the virtual MAC 00:00:5e:00:01:${g.toString(16).padStart(2, '0')}. Give each virtual router its own group id, or the same vip.`
 				);
 			else if (new Set(list.map((a) => a.node)).size === 1)
 				L.warn(
 					'vrrp-no-peer',
 					list[0].path,
-					`VRRP group ${g} (${fmtIp(list[0].cidr.addr)}) has only ${list[0].node} on ${seg.label}: there is no backup router, so it gives no redundancy. Configure the same group and vip on a second router's interface on this segment.`
+					`VRRP group ${g} (${u32ToIp(list[0].cidr.addr)}) has only ${list[0].node} on ${seg.label}: there is no backup router, so it gives no redundancy. Configure the same group and vip on a second router's interface on this segment.`
 				);
 		}
 	}
@@ -166,13 +167,13 @@ export function lintRouting(L: Linter): void {
 				L.warn(
 					'overlapping-subnets',
 					pathB,
-					`${B.iface} (${fmtNet(B.cidr)}) overlaps ${A.iface} (${fmtNet(A.cidr)}) on ${id}: ${what}. Give each interface its own, non-overlapping subnet${n.kind === 'hypervisor' ? ' (or move the NAT network with nat.subnet)' : ''}.`
+					`${B.iface} (${cidrText(B.cidr)}) overlaps ${A.iface} (${cidrText(A.cidr)}) on ${id}: ${what}. Give each interface its own, non-overlapping subnet${n.kind === 'hypervisor' ? ' (or move the NAT network with nat.subnet)' : ''}.`
 				);
 			}
 		}
 
 		const inSome = (addr: number) => subnets.some((s) => cidrContains(s.cidr, addr));
-		const list = subnets.map((s) => `${fmtNet(s.cidr)} (${s.iface})`).join(', ') || 'none';
+		const list = subnets.map((s) => `${cidrText(s.cidr)} (${s.iface})`).join(', ') || 'none';
 
 		// Routes: the gateways first (0.0.0.0/0 metric 0), then `routes`.
 		const seenRoute = new Map<string, Path>();
@@ -189,7 +190,7 @@ export function lintRouting(L: Linter): void {
 		};
 		const checkHop = (addr: number, path: Path, kind: 'gateway' | 'next-hop', text: string) => {
 			if (own.has(addr)) {
-				L.warn(`${kind}-is-self`, path, `${text} ${fmtIp(addr)} is ${id}'s own address; a ${kind === 'gateway' ? 'gateway' : 'next hop'} must be another node on a connected subnet.`);
+				L.warn(`${kind}-is-self`, path, `${text} ${u32ToIp(addr)} is ${id}'s own address; a ${kind === 'gateway' ? 'gateway' : 'next hop'} must be another node on a connected subnet.`);
 				return;
 			}
 			if (!inSome(addr)) {
@@ -197,7 +198,7 @@ export function lintRouting(L: Linter): void {
 				L.warn(
 					`${kind}-outside-subnet`,
 					path,
-					`${text} ${fmtIp(addr)} is not in any subnet ${id} is connected to (${list}): the route cannot be installed (Linux: "Nexthop has invalid gateway"). Use an address on one of these subnets.`
+					`${text} ${u32ToIp(addr)} is not in any subnet ${id} is connected to (${list}): the route cannot be installed (Linux: "Nexthop has invalid gateway"). Use an address on one of these subnets.`
 				);
 				return;
 			}
@@ -205,7 +206,7 @@ export function lintRouting(L: Linter): void {
 				L.warn(
 					`${kind}-not-found`,
 					path,
-					`${text} ${fmtIp(addr)} is in ${id}'s subnet but no interface on that segment has this address: ARP for it gets no answer and traffic using it ends HOST_UNREACHABLE. Point it at an existing router address.`
+					`${text} ${u32ToIp(addr)} is in ${id}'s subnet but no interface on that segment has this address: ARP for it gets no answer and traffic using it ends HOST_UNREACHABLE. Point it at an existing router address.`
 				);
 		};
 		let hasDefault = false;
@@ -223,15 +224,15 @@ export function lintRouting(L: Linter): void {
 			if (!c) return;
 			if (c.len === 0) hasDefault = true;
 			if (c.addr !== c.net)
-				L.warn('route-host-bits', [...path, 'to'], `route prefix ${r.to} has host bits set (did you mean ${fmtNet(c)}?); Linux refuses it ("Invalid prefix for given prefix length").`);
+				L.warn('route-host-bits', [...path, 'to'], `route prefix ${r.to} has host bits set (did you mean ${cidrText(c)}?); Linux refuses it ("Invalid prefix for given prefix length").`);
 			const conn = subnets.find((s) => s.cidr.net === c.net && s.cidr.len === c.len);
 			if (conn && !r.blackhole)
 				L.warn(
 					'route-shadowed-by-connected',
 					path,
-					`route to ${fmtNet(c)} is the connected subnet of ${conn.iface}; the connected route always wins, so this one is never used. Remove it.`
+					`route to ${cidrText(c)} is the connected subnet of ${conn.iface}; the connected route always wins, so this one is never used. Remove it.`
 				);
-			addRoute(fmtNet(c), r.metric ?? 0, path, `route to ${r.to}`);
+			addRoute(cidrText(c), r.metric ?? 0, path, `route to ${r.to}`);
 			if (r.via && !r.blackhole) {
 				const v = parseIp(r.via);
 				if (v !== null) checkHop(v, [...path, 'via'], 'next-hop', `next hop`);
@@ -243,7 +244,7 @@ export function lintRouting(L: Linter): void {
 		// multi-homed endpoint (addresses in several subnets, e.g. a VM that tags
 		// its own VLANs) sits in each of its networks on purpose: which one should
 		// carry a default route is a choice, not an omission, so it is not flagged.
-		const ownNets = new Set(Object.values(itfs).map((i) => parseCidr(i?.ip)).filter((c): c is Cidr => !!c).map(fmtNet));
+		const ownNets = new Set(Object.values(itfs).map((i) => parseCidr(i?.ip)).filter((c): c is Cidr => !!c).map(cidrText));
 		if (!hasDefault && !(n.routes ?? []).length && ownNets.size < 2 && ['host', 'vm', 'container'].includes(n.kind)) {
 			for (const [name, itf] of Object.entries(itfs)) {
 				if (!itf?.ip) continue;
@@ -254,7 +255,7 @@ export function lintRouting(L: Linter): void {
 					L.warn(
 						'missing-gateway',
 						['nodes', id, 'interfaces', name],
-						`${id} has no gateway (and no routes) although ${r.node} (${fmtIp(r.cidr.addr)}) routes for its subnet: it can only reach ${fmtNet(c)}. Add gateway: ${fmtIp(r.cidr.addr)} if it should reach other networks.`
+						`${id} has no gateway (and no routes) although ${r.node} (${u32ToIp(r.cidr.addr)}) routes for its subnet: it can only reach ${cidrText(c)}. Add gateway: ${u32ToIp(r.cidr.addr)} if it should reach other networks.`
 					);
 					break;
 				}

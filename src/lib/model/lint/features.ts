@@ -1,6 +1,7 @@
 /** Rules of node features: firewall rules (unknown names, shadowing), VRRP, load balancers, OSPF, bonds, SDN. */
 import type { Rule } from '../types';
-import { ENDPOINT_KINDS, FORWARDING_KINDS, type Cidr, cidrContains, fmtNet, parseCidr, parseIp, splitSubinterface } from '../segments';
+import { ENDPOINT_KINDS, FORWARDING_KINDS } from '../segments';
+import { type Cidr, cidrContains, cidrText, parseCidr, parseIp, splitSubinterface, cidrOfParts } from '../net';
 import { isAddrLike } from '../references';
 import type { Linter } from './linter';
 
@@ -76,7 +77,7 @@ function ruleSetOf(L: Linter, v: string): 'any' | Cidr[] | null {
 	}
 	const a = L.nodeAddresses(v);
 	if (!a) return null;
-	return a.map((x) => ({ addr: x, len: 32, net: x, last: x }));
+	return a.map((x) => cidrOfParts(x, 32));
 }
 
 /** Does rule A match every packet rule B matches? (conservative: false when unsure) */
@@ -117,7 +118,7 @@ export function lintVrrpAndLb(L: Linter): void {
 				L.warn(
 					'vrrp-vip-outside-subnet',
 					path,
-					`VRRP vip ${itf.vrrp.vip} is outside ${id}.${name}'s subnet ${fmtNet(c)}: hosts on that subnet cannot use it as their gateway. Pick a vip in ${fmtNet(c)}.`
+					`VRRP vip ${itf.vrrp.vip} is outside ${id}.${name}'s subnet ${cidrText(c)}: hosts on that subnet cannot use it as their gateway. Pick a vip in ${cidrText(c)}.`
 				);
 		}
 		if (n.kind !== 'load-balancer') continue;

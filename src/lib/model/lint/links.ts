@@ -1,6 +1,7 @@
 /** Link rules: the two ends of each cable, VLANs across links and switches, product uplinks, switch loops. */
 import { linkEnds } from '../references';
-import { compressVlans, describeChannels, findSwitchLoops, mtuOf, portChannels, splitEnd } from '../segments';
+import { describeChannels, findSwitchLoops, mtuOf, portChannels } from '../segments';
+import { compressVlans, parseEndpoint } from '../net';
 import { type Linter, type Path, pushTo } from './linter';
 
 export function lintLinks(L: Linter): void {
@@ -107,8 +108,8 @@ export function lintVlansAcrossSwitches(L: Linter): void {
 	const uses = new Map<number, Map<string, string[]>>(); // vlan -> switch -> [port]
 	const swLinks: { i: number; a: string; ap: string; b: string; bp: string }[] = [];
 	(L.t.links ?? []).forEach((l, i) => {
-		const ea = splitEnd(l?.a);
-		const eb = splitEnd(l?.b);
+		const ea = parseEndpoint(l?.a);
+		const eb = parseEndpoint(l?.b);
 		if (!ea || !eb) return;
 		const na = L.node(ea.node);
 		const nb = L.node(eb.node);
@@ -283,7 +284,7 @@ export function lintProductUplinks(L: Linter): void {
 				if (theirs.has(c)) continue;
 				const pgs = [...pgSet];
 				const link = L.t.links[l.index];
-				const hvEnd = [link?.a, link?.b].find((e) => splitEnd(e)?.node === sw.owner) ?? sw.owner;
+				const hvEnd = [link?.a, link?.b].find((e) => parseEndpoint(e)?.node === sw.owner) ?? sw.owner;
 				const what = `${c === 0 ? 'send' : 'tag'}${pgs.length > 1 ? '' : 's'} ${c === 0 ? 'untagged frames' : `VLAN ${c}`}`;
 				L.warn(
 					'vlan-not-carried',

@@ -7,19 +7,8 @@ import type { Interface, Node, Topology } from '../types';
 import { Findings, type LintContext, type Path } from '../findings';
 import { TopologyIndex } from '../references';
 import { LINT_RULES } from './rules';
-import {
-	type Cidr,
-	type Segment,
-	InterfaceCache,
-	cidrContains,
-	computeSegments,
-	guestsByHypervisor,
-	isGenericHypervisor,
-	natSubnetOf,
-	parseCidr,
-	parseIp,
-	splitEnd
-} from '../segments';
+import { type Segment, InterfaceCache, computeSegments, guestsByHypervisor, isGenericHypervisor, natSubnetOf } from '../segments';
+import { type Cidr, cidrContains, parseCidr, parseIp, parseEndpoint, cidrOfParts } from '../net';
 
 export { fmtPath, type Path } from '../findings';
 
@@ -82,7 +71,7 @@ export class Linter extends TopologyIndex {
 		this.guests = guestsByHypervisor(t);
 		for (const l of t.links ?? [])
 			for (const end of [l?.a, l?.b]) {
-				const e = splitEnd(end);
+				const e = parseEndpoint(end);
 				if (e) this.linkedNodes.add(e.node);
 			}
 		for (const [id, n] of Object.entries(this.nodes)) {
@@ -138,7 +127,7 @@ export class Linter extends TopologyIndex {
 						push(seg, {
 							node: id,
 							iface: name,
-							cidr: { addr: v, len: c?.len ?? 32, net: c ? c.net : v, last: c ? c.last : v },
+							cidr: c ? { ...c, addr: v } : cidrOfParts(v, 32),
 							role: 'vrrp',
 							group: itf.vrrp.group,
 							path: ['nodes', id, 'interfaces', name, 'vrrp', 'vip']

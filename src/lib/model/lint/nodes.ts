@@ -1,7 +1,8 @@
 /** Node rules: attachments to hypervisors, connectivity, hypervisor capacity, NAT. */
 import type { Node } from '../types';
 import { productMode } from '../products';
-import { ENDPOINT_KINDS, parseIp, splitSubinterface, uplinkOf } from '../segments';
+import { ENDPOINT_KINDS, uplinkOf } from '../segments';
+import { parseIp, splitSubinterface } from '../net';
 import { isAddrLike } from '../references';
 import { type Linter, fmtBytes } from './linter';
 

@@ -7,6 +7,7 @@
  */
 import type { Core, EdgeSingular, NodeSingular } from 'cytoscape';
 import { OverlayLayer, drawChip } from '$lib/canvas/overlay-layer';
+import { parentIface, splitEndpoint } from '$lib/model/net';
 
 export interface ScenarioScene {
 	/** node ids failed now */
@@ -95,7 +96,8 @@ export class ScenarioOverlay {
 		}
 		// interfaces down: a red dot where the cable meets the node
 		for (const end of s.ifaces) {
-			const [node, iface] = [end.slice(0, end.indexOf('.')), end.slice(end.indexOf('.') + 1).split('.')[0]];
+			const { node, iface: name } = splitEndpoint(end);
+			const iface = parentIface(name);
 			const e = this.#cy.edges().filter((x) => (x.source().id() === node && String(x.data('sourceLabel') ?? '').split('.')[0] === iface) || (x.target().id() === node && String(x.data('targetLabel') ?? '').split('.')[0] === iface));
 			if (!e.nonempty()) continue;
 			const edge = e[0] as EdgeSingular;
