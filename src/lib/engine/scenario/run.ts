@@ -14,7 +14,7 @@
 import type { Topology, Traffic, ScenarioEvent } from '../../model/types';
 import type { Net } from '../compile';
 import { ProbeEngine } from '../probe';
-import { isIpv4 } from '../ip';
+import { isIpv4 } from '../../model/net';
 import { buildPath, samePath, Registry, type FlowPath, type SdnInfo } from './path';
 import { buildStateNet, emptyState, type ScenarioState } from './state';
 import { ospfAdjacencies, type OspfAdjacency } from './ospf';
