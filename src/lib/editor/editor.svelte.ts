@@ -64,6 +64,8 @@ export class Editor {
 	/** the page's hooks: the canvas shows nodes; the address bar follows the active document */
 	onFocusNodes?: (ids: string[]) => void;
 	onActivate?: (s: DocSession | null) => void;
+	/** a document joins the tabs: the page attaches its sessions (simulation, scenario) here, outside any render */
+	onAdd?: (s: DocSession) => void;
 
 	owners: Owners;
 	readonly #storage: DocStorage | null;
@@ -102,6 +104,7 @@ export class Editor {
 
 	/** Adds a document as a new tab (autosaved on every change). */
 	add(s: DocSession, makeActive = true): DocSession {
+		this.onAdd?.(s);
 		s.store.subscribe(() => this.scheduleAutosave(s));
 		this.tabs = [...this.tabs, s];
 		if (makeActive) this.activate(s.id);
