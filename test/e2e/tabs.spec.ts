@@ -28,14 +28,14 @@ test('tab strip: the active tab stays in view, names keep their width, "more" li
 	await expect(page.getByTestId('doc-title')).toContainText('home-lab');
 	await expect(page.locator('[data-testid=doc-tab].on')).toBeInViewport();
 
-	// Ctrl K: every action with its shortcut; Enter runs the one picked
+	// Ctrl K: every action with its shortcut; a click runs the one picked
 	await page.locator('body').click({ position: { x: 2, y: 400 } });
 	await page.keyboard.press('Control+k');
-	const palette = page.getByTestId('palette');
+	const palette = page.getByTestId('command-palette');
 	await expect(palette.locator('[data-action=undo]')).toContainText('Ctrl Z');
 	await page.keyboard.type('next document');
 	await expect(palette.locator('[data-action]')).toHaveCount(1);
-	await page.keyboard.press('Enter');
+	await palette.locator('[data-action=next-tab]').click();
 	await expect(palette).toHaveCount(0);
 	await expect(page.getByTestId('doc-title')).toContainText('ha-vrrp');
 	expect(problems).toEqual([]);
