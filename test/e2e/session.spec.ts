@@ -35,6 +35,7 @@ async function newDocWithNode(page: Page, kind: string) {
 }
 
 test('a saved document comes back after a reload from its save, named by its name:, with its selection and view', async ({ page }) => {
+	test.setTimeout(60_000);
 	const problems = watchConsole(page);
 	await freshApp(page);
 	await page.getByRole('button', { name: 'New document' }).click();
@@ -78,6 +79,7 @@ test('a saved document comes back after a reload from its save, named by its nam
 });
 
 test('three browser tabs: only the work of a closed tab is offered, by name and date; restore one keeps the other; discard never touches an open tab', async ({ context }) => {
+	test.setTimeout(90_000); // four pages load one after another
 	const a = await context.newPage();
 	const b = await context.newPage();
 	await freshApp(a);
@@ -94,6 +96,10 @@ test('three browser tabs: only the work of a closed tab is offered, by name and 
 
 	// A closes: its two documents are offered, B's is not
 	await a.close({ runBeforeUnload: false });
+	// the browser releases a closed tab's lock a moment later: wait until only B and C hold one
+	await expect
+		.poll(() => c.evaluate(async () => ((await navigator.locks.query()).held ?? []).filter((l) => l.name?.startsWith('vnet-owner:')).length))
+		.toBe(2);
 	const d = await context.newPage();
 	const dProblems = watchConsole(d);
 	await d.goto('/');

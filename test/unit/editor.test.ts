@@ -164,6 +164,7 @@ describe('editor: session restore and ownership', () => {
 			const { write } = writer();
 			const owners = memoryOwners('tab-a');
 			const ed = new Editor({ storage, owners, writeFile: write });
+			await ed.start();
 			const saved = ed.open(LAB, 'lab.vnet.yaml');
 			await ed.save();
 			ed.selectNodes(['pc2']);
@@ -198,6 +199,8 @@ describe('editor: session restore and ownership', () => {
 		// two browser tabs, each with an unsaved untitled-1
 		const a = new Editor({ storage, owners: memoryOwners('tab-a') });
 		const b = new Editor({ storage, owners: memoryOwners('tab-b') });
+		await a.start();
+		await b.start();
 		addNode(a.newDocument().store, 'host', { x: 0, y: 0 });
 		addNode(b.newDocument().store, 'router', { x: 0, y: 0 });
 		await a.flush();
@@ -229,6 +232,7 @@ describe('editor: session restore and ownership', () => {
 	it('restoring one of two offered documents leaves the other offered and stored', async () => {
 		const storage = memoryStorage();
 		const a = new Editor({ storage, owners: memoryOwners('tab-a') });
+		await a.start();
 		addNode(a.newDocument().store, 'host', { x: 0, y: 0 });
 		addNode(a.newDocument().store, 'router', { x: 0, y: 0 });
 		await a.flush();

@@ -64,6 +64,8 @@ export class Editor {
 	/** the page's hooks: the canvas shows nodes; the address bar follows the active document */
 	onFocusNodes?: (ids: string[]) => void;
 	onActivate?: (s: DocSession | null) => void;
+	/** a document joins the tabs: the page attaches its sessions (simulation, scenario) here, outside any render */
+	onAdd?: (s: DocSession) => void;
 
 	owners: Owners;
 	readonly #storage: DocStorage | null;
@@ -72,6 +74,7 @@ export class Editor {
 	readonly #delay: (s: DocSession) => number;
 	#timers = new Map<string, ReturnType<typeof setTimeout>>();
 	#revealCount = 0;
+	#started = false;
 
 	constructor(options: EditorOptions = {}) {
 		this.#storage = options.storage ?? null;
@@ -101,6 +104,7 @@ export class Editor {
 
 	/** Adds a document as a new tab (autosaved on every change). */
 	add(s: DocSession, makeActive = true): DocSession {
+		this.onAdd?.(s);
 		s.store.subscribe(() => this.scheduleAutosave(s));
 		this.tabs = [...this.tabs, s];
 		if (makeActive) this.activate(s.id);
@@ -413,7 +417,8 @@ export class Editor {
 	}
 
 	async persist(s: DocSession) {
-		if (!this.#storage || !this.tabs.includes(s)) return;
+		// before start() the owner is not known yet: start() stores every tab then
+		if (!this.#storage || !this.tabs.includes(s) || !this.#started) return;
 		try {
 			await this.#storage.save(this.record(s));
 			this.autosaved++;
@@ -435,8 +440,10 @@ export class Editor {
 		try {
 			docs = await this.#storage.load();
 		} catch {
-			return 0;
+			docs = [];
 		}
+		this.#started = true;
+		for (const s of this.tabs) this.scheduleAutosave(s, 0);
 		const live = await this.owners.live();
 		const mine = docs.filter((d) => d.owner === this.owners.id);
 		const orphans = docs.filter((d) => d.owner !== this.owners.id && !(d.owner && live.has(d.owner)));
@@ -471,6 +478,11 @@ export class Editor {
 		let activate: DocSession | null = null;
 		for (const d of [...docs].sort((a, b) => a.order - b.order)) {
 			if (this.find(d.id)) continue;
+			// the address opened this example again already
+			if (!d.dirty && d.example && this.tabs.some((s) => s.example === d.example && !s.dirty)) {
+				void this.#storage?.remove(d.id).catch(() => {});
+				continue;
+			}
 			const s = new DocSession(d.text, this.#distinctFile(d.file), { id: d.id, example: d.dirty ? undefined : d.example });
 			if (d.history?.length) s.store.importHistory(d.history);
 			if (d.dirty) s.store.markDirty();
@@ -479,7 +491,8 @@ export class Editor {
 			this.add(s, false);
 			if (activateLast || d.active || !activate) activate = s;
 		}
-		if (activate) this.activate(activate.id);
+		// a reload's tabs come back behind what the address asked for (a lesson, a shared design)
+		if (activate && (activateLast || !this.activeId)) this.activate(activate.id);
 		return docs.length;
 	}
 

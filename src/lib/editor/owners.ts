@@ -47,6 +47,15 @@ function hold(lm: LockManagerLike, id: string): Promise<boolean> {
 	});
 }
 
+/** This browser tab had an owner before this load: a reload (its documents come back). */
+export function isReload(): boolean {
+	try {
+		return !!sessionStorage.getItem(KEY);
+	} catch {
+		return false;
+	}
+}
+
 /** This browser tab's owner id, held as a Web Lock. */
 export async function browserOwners(): Promise<Owners> {
 	const lm = locks();
