@@ -410,8 +410,19 @@ export class ProbeEngine {
 		return { arrivals, drop, storm };
 	}
 
-	/** ARP for `ip` out of `egress`; returns the MAC or null after the timeout. */
-	private arpResolve(node: CNode, egress: CIface, ip: number): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number } {
+	/**
+	 * The address an ARP request names as its sender ("tell ..."). Linux with
+	 * arp_announce 0 uses the packet's source when it is one of the node's own
+	 * (a host sending), else the outgoing interface's address (a router
+	 * forwarding someone else's packet).
+	 */
+	private arpSender(node: CNode, egress: CIface, src: number): number {
+		if (node.local.has(src)) return src;
+		return egress.hasAddr ? egress.addr : node.firstAddr;
+	}
+
+	/** ARP for `ip` out of `egress` naming `sender`; returns the MAC or null after the timeout. */
+	private arpResolve(node: CNode, egress: CIface, ip: number, sender: number): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number } {
 		const key = arpKey(node.idx, ip);
 		const cached = this.s.arp.get(key);
 		if (cached) return { mac: cached, storm: false, cached: true };
@@ -462,10 +473,11 @@ export class ProbeEngine {
 		p: Pkt,
 		hopBase: Hop
 	): { kind: 'rx'; iface: CIface } | { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode } {
-		const arp = this.arpResolve(node, egress, nextHop);
+		const sender = this.arpSender(node, egress, p.src);
+		const arp = this.arpResolve(node, egress, nextHop, sender);
 		if (arp.storm) return { kind: 'storm', node };
 		if (arp.mac === null) {
-			this.hop({ node: node.id, in: hopBase.in, out: egress.name, action: 'ARP', detail: `who-has ${u32ToIp(nextHop)}: no answer` });
+			this.hop({ node: node.id, in: hopBase.in, out: egress.name, action: 'ARP', detail: `who-has ${u32ToIp(nextHop)} tell ${u32ToIp(sender)}: no answer` });
 			return { kind: 'arp-fail' };
 		}
 		// Fragmentation (DF already checked by the caller).
@@ -486,7 +498,7 @@ export class ProbeEngine {
 				vlan: egress.tag || null,
 				arp: arp.cached
 					? { target: u32ToIp(nextHop), mac: arp.mac, cached: true }
-					: { target: u32ToIp(nextHop), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
+					: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
 			};
 			if (fragmented) {
 				base.action = 'FRAGMENTED';
@@ -1217,7 +1229,7 @@ export function verdict(t: Trace, spec: ProbeSpec): string {
 			return `Null-routed: ${t.reason}; the packet is dropped silently.`;
 		case 'HOST_UNREACHABLE': {
 			const arp = [...t.request, ...t.reply].reverse().find((h) => h.action === 'ARP');
-			const who = /^who-has (\S+): no answer$/.exec(arp?.detail ?? '');
+			const who = /^who-has (\S+)(?: tell \S+)?: no answer$/.exec(arp?.detail ?? '');
 			const cause = arp && who ? `nobody answered ${arp.node}'s ARP for ${who[1]}` : t.reason;
 			return `Host unreachable: ${cause}${t.icmp ? `; ${t.icmp.from} answered "host unreachable"` : ''}.`;
 		}

@@ -92,7 +92,8 @@ export function buildSteps(trace: Trace): SimStep[] {
 			}
 			const back = there.slice(0, -1).reverse();
 			const target = nextHopOf(h);
-			const sender = addrOf(h.src);
+			// the request names the sender's own address (a router's interface, not the packet's source)
+			const sender = h.arp?.sender ?? addrOf(h.src);
 			const arp: Hop = {
 				node: h.node,
 				in: null,
