@@ -6,6 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import { probe } from './engine-helpers';
 import { buildSteps } from '../../src/lib/ui/sim/steps';
+import { decisiveHop } from '../../src/lib/lessons/run';
 
 const lan = `
 vnet: 1
@@ -47,5 +48,30 @@ describe('ARP in a trace', () => {
 		expect(last).toMatchObject({ node: 'r1', action: 'ARP', out: 'eth1' });
 		expect(last.detail).toBe('who-has 10.1.0.99 tell 10.1.0.1: no answer');
 		expect(t.verdict).toContain("nobody answered r1's ARP for 10.1.0.99");
+	});
+
+	it('a failed ARP through two switches lists each flood (ports, VLAN) and ends with nobody answering', () => {
+		const t = probe(lan, { from: 'h1', to: '10.1.0.99' }, true);
+		const rows = t.request.slice(t.request.findIndex((h) => h.node === 'r1'));
+		expect(rows.map((h) => [h.node, h.in, h.out, h.action, h.detail])).toEqual([
+			['r1', 'eth0', 'eth1', 'ARP', 'who-has 10.1.0.99 tell 10.1.0.1: broadcast on eth1'],
+			['sw1', 'p1', null, 'SWITCHED', 'ARP who-has 10.1.0.99 flooded on VLAN 10 to p2, p3'],
+			['sw2', 'p1', null, 'SWITCHED', 'ARP who-has 10.1.0.99 flooded on VLAN 10 to p2'],
+			['r1', 'eth0', 'eth1', 'ARP', 'who-has 10.1.0.99 tell 10.1.0.1: no answer']
+		]);
+		// the broadcast crosses the switches at once; the requester gives up 3 s later
+		const [ask, sw1, sw2, giveUp] = rows.map((h) => h.tMs!);
+		expect(ask).toBeLessThan(sw1);
+		expect(sw1).toBeLessThan(sw2);
+		expect(giveUp - ask).toBeCloseTo(3000, 0);
+		// a lesson points at the row where nobody answered, not at the asking
+		expect(decisiveHop(t)?.hop.detail).toBe('who-has 10.1.0.99 tell 10.1.0.1: no answer');
+		expect(t.verdict).toBe(`Host unreachable: nobody answered r1's ARP for 10.1.0.99; 10.0.0.1 answered "host unreachable".`);
+	});
+
+	it('an answered ARP adds no flood rows', () => {
+		const t = probe(lan, { from: 'h1', to: 'srv' }, true);
+		expect(t.request.some((h) => h.detail?.includes('flooded on VLAN'))).toBe(false);
+		expect(t.request.filter((h) => h.action === 'ARP')).toEqual([]);
 	});
 });

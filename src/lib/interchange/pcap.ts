@@ -222,7 +222,8 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		// Unanswered ARP: three requests a second apart, before the hop's time.
 		for (const h of hops) {
 			if (h.action !== 'ARP' || !r || !h.out) continue;
-			const m = /who-has (\d{1,3}(?:\.\d{1,3}){3})(?: tell (\d{1,3}(?:\.\d{1,3}){3}))?/.exec(h.detail ?? '');
+			// the row where the requester gives up (an unanswered ARP also has a row for asking)
+			const m = /who-has (\d{1,3}(?:\.\d{1,3}){3})(?: tell (\d{1,3}(?:\.\d{1,3}){3}))?: no answer/.exec(h.detail ?? '');
 			const out = ifaceOf(r, h.node, h.out);
 			if (!m || !out) continue;
 			const senderIp = m[2] ?? out.ip ?? r.nodes.get(h.node)?.addresses[0] ?? '0.0.0.0';
