@@ -64,6 +64,14 @@ describe('ARP in a trace', () => {
 		expect(ask).toBeLessThan(sw1);
 		expect(sw1).toBeLessThan(sw2);
 		expect(giveUp - ask).toBeCloseTo(3000, 0);
+		// the animation brings the packet to r1, carries the broadcast r1 → sw1 → sw2; r1 gives up where it is
+		const steps = buildSteps(t).filter((st) => st.leg === 'request' && st.hop.tMs! >= ask);
+		expect(steps.map((st) => st.path)).toEqual([
+			[{ node: 'h1', iface: 'eth0' }, { node: 'r1', iface: 'eth0' }],
+			[{ node: 'r1', iface: 'eth1' }, { node: 'sw1', iface: 'p1' }],
+			[{ node: 'sw1', iface: 'p1' }, { node: 'sw2', iface: 'p1' }],
+			[{ node: 'r1', iface: 'eth1' }]
+		]);
 		// a lesson points at the row where nobody answered, not at the asking
 		expect(decisiveHop(t)?.hop.detail).toBe('who-has 10.1.0.99 tell 10.1.0.1: no answer');
 		expect(t.verdict).toBe(`Host unreachable: nobody answered r1's ARP for 10.1.0.99; 10.0.0.1 answered "host unreachable".`);
