@@ -52,8 +52,9 @@ describe('buildSteps', () => {
 		expect(nat.hop.ref).toBe('nodes.edge.nat.forwards[0]');
 		expect(nat.prev?.dst).toBe('198.51.100.2:443'); // the rewrite shows against the hop before
 		expect(nat.hop.dst).toBe('10.18.1.10:443');
-		// the ARP step says who asked for what and who answered
-		expect(steps[3].hop.detail).toBe(`who-has 10.18.0.2 tell 198.51.100.1 (broadcast on core); fw answers 10.18.0.2 is-at ${nat.hop.dstMac}`);
+		// the ARP step says who asked for what and who answered; edge forwards
+		// isp's packet, so it names its own core address, not the packet's source
+		expect(steps[3].hop.detail).toBe(`who-has 10.18.0.2 tell 10.18.0.1 (broadcast on core); fw answers 10.18.0.2 is-at ${nat.hop.dstMac}`);
 		expect(steps[3].hop.dstMac).toBe('ff:ff:ff:ff:ff:ff');
 	});
 

@@ -93,6 +93,15 @@ function macKey(sw: number, vlan: number, macId: number): number {
 	return (sw * 4096 + vlan) * 1048576 + macId;
 }
 
+/** A switch flooding a broadcast: the port it came in on, its VLAN, the ports it left by. */
+interface Flood {
+	node: string;
+	in: string;
+	vlan: number;
+	outs: string[];
+	t: number;
+}
+
 function arpKey(node: number, ip: number): number {
 	return node * 4294967296 + ip;
 }
@@ -303,7 +312,8 @@ export class ProbeEngine {
 		dstMac: string,
 		srcMac: string,
 		size: number,
-		frags: number[] | null
+		frags: number[] | null,
+		floods?: Flood[]
 	): { arrivals: { iface: CIface; t: number; hops: Hop[] }[]; drop: L2Drop | null; storm: boolean } {
 		const bcast = dstMac === BROADCAST;
 		const maxSize = frags ? Math.max(...frags) : size;
@@ -384,6 +394,7 @@ export class ProbeEngine {
 				}
 			}
 			const tNow = this.s.t;
+			if (floods && bcast) floods.push({ node: pn.id, in: peer.name, vlan, outs: outs.map((o) => o.name), t: tNow });
 			// Reverse so the first port is explored first (deterministic, file order).
 			for (let k = outs.length - 1; k >= 0; k--) {
 				const port = outs[k];
@@ -410,13 +421,30 @@ export class ProbeEngine {
 		return { arrivals, drop, storm };
 	}
 
-	/** ARP for `ip` out of `egress`; returns the MAC or null after the timeout. */
-	private arpResolve(node: CNode, egress: CIface, ip: number): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number } {
+	/**
+	 * The address an ARP request names as its sender ("tell ..."). Linux with
+	 * arp_announce 0 uses the packet's source when it is one of the node's own
+	 * (a host sending), else the outgoing interface's address (a router
+	 * forwarding someone else's packet).
+	 */
+	private arpSender(node: CNode, egress: CIface, src: number): number {
+		if (node.local.has(src)) return src;
+		return egress.hasAddr ? egress.addr : node.firstAddr;
+	}
+
+	/** ARP for `ip` out of `egress` naming `sender`; returns the MAC or null after the timeout. */
+	private arpResolve(
+		node: CNode,
+		egress: CIface,
+		ip: number,
+		sender: number,
+		floods?: Flood[]
+	): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number } {
 		const key = arpKey(node.idx, ip);
 		const cached = this.s.arp.get(key);
 		if (cached) return { mac: cached, storm: false, cached: true };
 		const t0 = this.s.t;
-		const req = this.l2Send(egress, BROADCAST, egress.mac, ARP_SIZE, null);
+		const req = this.l2Send(egress, BROADCAST, egress.mac, ARP_SIZE, null, floods);
 		if (req.storm) return { mac: null, storm: true };
 		for (const a of req.arrivals) {
 			const rn = this.node(a.iface.node);
@@ -435,6 +463,27 @@ export class ProbeEngine {
 		}
 		this.s.t = t0 + ARP_TIMEOUT_NS;
 		return { mac: null, storm: false };
+	}
+
+	/**
+	 * The rows of an ARP request nobody answered: the node broadcasting it,
+	 * each switch that flooded it (on which VLAN, to which ports: where the
+	 * broadcast went), then the node giving up after the timeout. The flood
+	 * rows have no `out` so nothing mistakes them for the packet's own path.
+	 */
+	private unansweredArp(node: CNode, inIface: string | null, egress: CIface, ask: string, tAsk: number, floods: Flood[]): void {
+		const ms = (t: number) => Math.round(t / 1e3) / 1e3;
+		this.hop({ node: node.id, in: inIface, out: egress.name, action: 'ARP', detail: `${ask}: broadcast on ${egress.name}`, vlan: egress.tag || null, tMs: ms(tAsk) });
+		for (const f of floods)
+			this.hop({
+				node: f.node,
+				in: f.in,
+				out: null,
+				action: 'SWITCHED',
+				detail: `ARP ${ask.replace(/ tell .*/, '')} flooded on VLAN ${f.vlan} to ${f.outs.length ? f.outs.join(', ') : 'no other port'}`,
+				tMs: ms(f.t)
+			});
+		this.hop({ node: node.id, in: inIface, out: egress.name, action: 'ARP', detail: `${ask}: no answer` });
 	}
 
 	/** The MAC an interface answers with for one of its node's addresses (VRRP vip → virtual MAC). */
@@ -462,10 +511,13 @@ export class ProbeEngine {
 		p: Pkt,
 		hopBase: Hop
 	): { kind: 'rx'; iface: CIface } | { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode } {
-		const arp = this.arpResolve(node, egress, nextHop);
+		const sender = this.arpSender(node, egress, p.src);
+		const floods: Flood[] | undefined = this.record ? [] : undefined;
+		const tAsk = this.s.t;
+		const arp = this.arpResolve(node, egress, nextHop, sender, floods);
 		if (arp.storm) return { kind: 'storm', node };
 		if (arp.mac === null) {
-			this.hop({ node: node.id, in: hopBase.in, out: egress.name, action: 'ARP', detail: `who-has ${u32ToIp(nextHop)}: no answer` });
+			if (this.record) this.unansweredArp(node, hopBase.in, egress, `who-has ${u32ToIp(nextHop)} tell ${u32ToIp(sender)}`, tAsk, floods!);
 			return { kind: 'arp-fail' };
 		}
 		// Fragmentation (DF already checked by the caller).
@@ -486,7 +538,7 @@ export class ProbeEngine {
 				vlan: egress.tag || null,
 				arp: arp.cached
 					? { target: u32ToIp(nextHop), mac: arp.mac, cached: true }
-					: { target: u32ToIp(nextHop), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
+					: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
 			};
 			if (fragmented) {
 				base.action = 'FRAGMENTED';
@@ -1217,7 +1269,7 @@ export function verdict(t: Trace, spec: ProbeSpec): string {
 			return `Null-routed: ${t.reason}; the packet is dropped silently.`;
 		case 'HOST_UNREACHABLE': {
 			const arp = [...t.request, ...t.reply].reverse().find((h) => h.action === 'ARP');
-			const who = /^who-has (\S+): no answer$/.exec(arp?.detail ?? '');
+			const who = /^who-has (\S+)(?: tell \S+)?: no answer$/.exec(arp?.detail ?? '');
 			const cause = arp && who ? `nobody answered ${arp.node}'s ARP for ${who[1]}` : t.reason;
 			return `Host unreachable: ${cause}${t.icmp ? `; ${t.icmp.from} answered "host unreachable"` : ''}.`;
 		}

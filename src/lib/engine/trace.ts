@@ -26,9 +26,12 @@ export interface Hop {
 	dstMac?: string;
 	/**
 	 * How the next hop's MAC was found before sending: from the ARP cache, or
-	 * by a broadcast "who-has" that `answeredBy` (node.interface) answered.
+	 * by a broadcast "who-has `target` tell `sender`" that `answeredBy`
+	 * (node.interface) answered. `sender` is the address the request named:
+	 * the packet's source on the host that sent it, the outgoing interface's
+	 * address on a router forwarding it.
 	 */
-	arp?: { target: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number };
+	arp?: { target: string; sender?: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number };
 	/** simulated time at this hop, ms since the probe started */
 	tMs?: number;
 }

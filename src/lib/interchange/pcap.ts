@@ -222,10 +222,11 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		// Unanswered ARP: three requests a second apart, before the hop's time.
 		for (const h of hops) {
 			if (h.action !== 'ARP' || !r || !h.out) continue;
-			const m = /who-has (\d{1,3}(?:\.\d{1,3}){3})/.exec(h.detail ?? '');
+			// the row where the requester gives up (an unanswered ARP also has a row for asking)
+			const m = /who-has (\d{1,3}(?:\.\d{1,3}){3})(?: tell (\d{1,3}(?:\.\d{1,3}){3}))?: no answer/.exec(h.detail ?? '');
 			const out = ifaceOf(r, h.node, h.out);
 			if (!m || !out) continue;
-			const senderIp = out.ip ?? r.nodes.get(h.node)?.addresses[0] ?? '0.0.0.0';
+			const senderIp = m[2] ?? out.ip ?? r.nodes.get(h.node)?.addresses[0] ?? '0.0.0.0';
 			const phys = physIface(r, h.node, h.out);
 			const link = r.links.find((x) => (x.a.node === h.node && x.a.iface === phys) || (x.b.node === h.node && x.b.iface === phys));
 			const peer = link ? (link.a.node === h.node && link.a.iface === phys ? link.b : link.a) : null;
@@ -238,7 +239,7 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 			const pkt = l4For(leg, l3);
 			if (!pkt) continue;
 			// ARP before the first frame from this node to this next hop.
-			const senderIp = ifaceOf(r, l3.node, l3.out!)?.ip;
+			const senderIp = l3.arp?.sender ?? ifaceOf(r, l3.node, l3.out!)?.ip;
 			const targetIp = ipOfMac(r, l3.dstMac!);
 			const rxLast = segs[segs.length - 1].rxNode;
 			if (r && senderIp && targetIp && l3.dstMac !== BROADCAST && !learned.has(`${l3.node}|${l3.dstMac}`)) {

@@ -102,7 +102,8 @@ export function decisiveHop(t: Trace): Decisive | null {
 			return pick('request', (h) => h.action === 'EXITS_NETWORK') ?? last('request');
 		case 'HOST_UNREACHABLE': {
 			const leg = t.leg ?? 'request';
-			return pick(leg, (h) => h.action === 'ARP' || FAIL_ACTIONS.has(h.action)) ?? last(leg);
+			// from the end: an unanswered ARP's last row is the requester giving up
+			return pick(leg, (h) => h.action === 'ARP' || FAIL_ACTIONS.has(h.action), true) ?? last(leg);
 		}
 		default: {
 			const leg = t.leg ?? 'request';

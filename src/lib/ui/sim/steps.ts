@@ -58,6 +58,11 @@ function placeOut(h: Hop): Place {
 	return { node: h.node, iface: h.out ?? h.in };
 }
 
+/** The last row of an unanswered ARP (the engine's "who-has X tell Y: no answer"). */
+function isArpGiveUp(h: Hop): boolean {
+	return h.action === 'ARP' && / no answer$/.test(h.detail ?? '');
+}
+
 export function buildSteps(trace: Trace): SimStep[] {
 	const steps: SimStep[] = [];
 	/** "node|mac": the node has the MAC's owner in its ARP cache */
@@ -72,7 +77,8 @@ export function buildSteps(trace: Trace): SimStep[] {
 		for (let i = 0; i < hops.length; i++) {
 			const h = hops[i];
 			const from = last ? placeOut(last) : null;
-			const path = from && !(from.node === h.node && h.in === null) ? [from, placeIn(h)] : [placeIn(h)];
+			// a requester giving up on ARP stays where it is: nothing travels back from the last switch
+			const path = isArpGiveUp(h) ? [placeOut(h)] : from && !(from.node === h.node && h.in === null) ? [from, placeIn(h)] : [placeIn(h)];
 			push({ leg, kind: 'hop', hop: h, hopIndex: i, path, packets: h.fragments?.length || 1, prev });
 			prev = h;
 			last = h;
@@ -92,7 +98,8 @@ export function buildSteps(trace: Trace): SimStep[] {
 			}
 			const back = there.slice(0, -1).reverse();
 			const target = nextHopOf(h);
-			const sender = addrOf(h.src);
+			// the request names the sender's own address (a router's interface, not the packet's source)
+			const sender = h.arp?.sender ?? addrOf(h.src);
 			const arp: Hop = {
 				node: h.node,
 				in: null,
