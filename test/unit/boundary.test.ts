@@ -59,7 +59,7 @@ describe('import boundaries', () => {
 	const all = arrows();
 	it('reads imports from every room', () => {
 		const rooms = new Set(all.map((a) => roomOf(a.from)));
-		for (const name of ['model', 'engine', 'worker', 'editor', 'canvas', 'ui', 'interchange', 'cli', 'routes']) expect(rooms.has(name), name).toBe(true);
+		for (const name of ['model', 'engine', 'worker', 'editor', 'canvas', 'ui', 'lessons', 'interchange', 'cli', 'routes']) expect(rooms.has(name), name).toBe(true);
 	});
 	it('every file is in a room', () => {
 		expect(all.filter((a) => roomOf(a.from) === null || roomOf(a.to) === null)).toEqual([]);

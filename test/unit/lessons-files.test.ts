@@ -3,7 +3,8 @@
  * go: each question's right answer is what the engine says (and no wrong
  * choice claims the engine's outcome), each task's checks fail before the
  * change and pass after its solution, every explanation's placeholders are
- * filled. Lessons never drift from the engine.
+ * filled. Lessons never drift from the engine. Steps run through the
+ * worker's API module in-process, as the app's worker runs them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +12,19 @@ import { describe, expect, it } from 'vitest';
 import { loadLesson } from '../../src/lib/lessons/load';
 import { applyEdits } from '../../src/lib/lessons/edits';
 import { runStep } from '../../src/lib/lessons/progress';
-import { engineAnswer, expectMismatches, loadDoc, runTaskChecks } from '../../src/lib/lessons/run';
+import { engineAnswer, expectMismatches, loadDoc, type LessonRunner } from '../../src/lib/lessons/run';
 import { grade, normalize } from '../../src/lib/lessons/grade';
+import { createSimApi } from '../../src/lib/worker/api';
+import type { Check } from '../../src/lib/model/types';
+
+const api = createSimApi();
+const runner: LessonRunner = (text, file, job) => api.lesson(text, file, job);
+
+async function taskChecks(text: string, file: string, checks: Check[]) {
+	const answer = await runner(text, file, { kind: 'checks', checks });
+	if (answer.kind !== 'checks') throw new Error(`expected check results, got ${answer.kind}`);
+	return answer.results;
+}
 
 const DIR = join(__dirname, '../../topologies/lessons');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.lesson.yaml')).sort();
@@ -30,7 +42,7 @@ describe('shipped lessons', () => {
 	});
 
 	for (const file of files) {
-		it(`${file}: every answer is what the engine says`, () => {
+		it(`${file}: every answer is what the engine says`, async () => {
 			const r = loadLesson(readFileSync(join(DIR, file), 'utf8'), file);
 			if (!r.ok) throw new Error(r.errors.map((e) => `${file}:${e.line}:${e.col} ${e.path}: ${e.message}`).join('\n'));
 			const lesson = r.lesson;
@@ -53,7 +65,7 @@ describe('shipped lessons', () => {
 							}
 				}
 				if (step.probe || step.scenario) {
-					const out = runStep(step, text, topoFile);
+					const out = await runStep(step, text, topoFile, runner);
 					if (out.kind === 'error') throw new Error(`${where}: ${out.message}`);
 					if (out.explanation) expect(out.explanation, `${where}: unfilled placeholder`).not.toMatch(/\{[a-z0-9.-]+\}/);
 					if (q?.choices && out.kind === 'probe') {
@@ -73,13 +85,11 @@ describe('shipped lessons', () => {
 					throw new Error(`${where}: answer-from needs a probe or a scenario`);
 				}
 				if (step.task) {
-					const before = loadDoc(text, topoFile);
-					if (!before.ok) throw new Error(where);
-					expect(runTaskChecks(before.topology, step.task.checks).some((c) => !c.ok), `${where}: the task is already done`).toBe(true);
+					expect((await taskChecks(text, topoFile, step.task.checks)).some((c) => !c.ok), `${where}: the task is already done`).toBe(true);
 					text = applyEdits(text, step.task.solution);
 					const after = loadDoc(text, topoFile);
 					if (!after.ok) throw new Error(`${where}: the solution breaks the file: ${after.errors[0].message}`);
-					const results = runTaskChecks(after.topology, step.task.checks);
+					const results = await taskChecks(text, topoFile, step.task.checks);
 					expect(results.filter((c) => !c.ok).map((c) => c.message), `${where}: the solution`).toEqual([]);
 				}
 			}

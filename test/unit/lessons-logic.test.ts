@@ -6,11 +6,15 @@ import { loadLesson } from '../../src/lib/lessons/load';
 import { grade, normalize, parseNumber } from '../../src/lib/lessons/grade';
 import { LessonSession, memoryStore, phaseOf, summary, webStore } from '../../src/lib/lessons/progress';
 import { applyEdits, parsePath } from '../../src/lib/lessons/edits';
-import { decisiveHop, fill, loadDoc, runProbe } from '../../src/lib/lessons/run';
+import { decisiveHop, fill, type LessonRunner } from '../../src/lib/lessons/run';
+import { createSimApi } from '../../src/lib/worker/api';
 import { bundleFromFiles, decodeShare, encodeShare, findLesson, lessonProblems, lessons } from '../../src/lib/lessons/catalog';
 
 const DIR = join(__dirname, '../../topologies/lessons');
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
+/** the worker's API module in-process: what the app's worker runs */
+const api = createSimApi();
+const runner: LessonRunner = (text, file, job) => api.lesson(text, file, job);
 
 const MINI = `lesson: 1
 title: Mini
@@ -122,7 +126,7 @@ describe('progress', () => {
 		return r.lesson;
 	})();
 
-	it('walks question → run → done, task → done, and saves every step', () => {
+	it('walks question → run → done, task → done, and saves every step', async () => {
 		const store = memoryStore();
 		const s = new LessonSession(lesson, store);
 		expect(s.phase()).toBe('question');
@@ -131,7 +135,7 @@ describe('progress', () => {
 		expect(s.stepProgress().wrong).toBe(1);
 		expect(s.answer('yes').correct).toBe(true);
 		expect(s.phase()).toBe('run');
-		const out = s.run(topo, 'lesson.vnet.yaml');
+		const out = await s.run(topo, 'lesson.vnet.yaml', runner);
 		expect(out.kind).toBe('probe');
 		if (out.kind === 'probe') {
 			expect(out.explanation).toBe(`${out.trace.verdict} at pc2`);
@@ -149,11 +153,11 @@ describe('progress', () => {
 		expect(again.answer('PC1').correct).toBe(true);
 		again.next();
 		expect(again.phase()).toBe('task');
-		const fail = again.checkTask(topo, 'l.vnet.yaml');
+		const fail = await again.checkTask(topo, 'l.vnet.yaml', runner);
 		expect(fail).toMatchObject({ passed: false, hint: 'Change the ip.' });
-		expect(again.checkTask('vnet: 1\nname: [', 'l.vnet.yaml').error).toContain('error');
+		expect((await again.checkTask('vnet: 1\nname: [', 'l.vnet.yaml', runner)).error).toContain('error');
 		const fixed = applyEdits(topo, lesson.steps[2].task!.solution);
-		expect(again.checkTask(fixed, 'l.vnet.yaml').passed).toBe(true);
+		expect((await again.checkTask(fixed, 'l.vnet.yaml', runner)).passed).toBe(true);
 		expect(again.next()).toBe(false); // last step: finishes
 		expect(again.finished).toBe(true);
 		expect(summary(lesson, store.load('mini'))).toMatchObject({ done: 3, total: 3, finished: true });
@@ -163,22 +167,22 @@ describe('progress', () => {
 		expect(store.load('mini')).toBeNull();
 	});
 
-	it('cannot skip ahead, can go back', () => {
+	it('cannot skip ahead, can go back', async () => {
 		const s = new LessonSession(lesson, memoryStore());
 		expect(s.goto(2)).toBe(false);
 		expect(s.next()).toBe(false);
 		s.answer('yes');
-		s.run(topo, 'x.vnet.yaml');
+		await s.run(topo, 'x.vnet.yaml', runner);
 		s.next();
 		expect(s.back()).toBe(true);
 		expect(s.goto(1)).toBe(true);
 		expect(s.goto(2)).toBe(false);
 	});
 
-	it('a design with errors is reported, and the step is not marked as run', () => {
+	it('a design with errors is reported, and the step is not marked as run', async () => {
 		const s = new LessonSession(lesson, memoryStore());
 		s.answer('yes');
-		const out = s.run('vnet: 1\nname: x\nnodes: { a: { kind: rooter } }\n', 'x.vnet.yaml');
+		const out = await s.run('vnet: 1\nname: x\nnodes: { a: { kind: rooter } }\n', 'x.vnet.yaml', runner);
 		expect(out.kind).toBe('error');
 		expect(s.phase()).toBe('run');
 	});
@@ -196,11 +200,10 @@ describe('progress', () => {
 });
 
 describe('reading traces and editing designs', () => {
-	it('points at the rule that decided', () => {
-		const r = loadDoc(read('07-firewalls.vnet.yaml'), 'fw.vnet.yaml');
-		if (!r.ok) throw new Error('load');
-		const t = runProbe(r.topology, { from: 'client', to: 'db', proto: 'tcp', port: 5432 });
-		expect(decisiveHop(t)?.hop).toMatchObject({ node: 'fw', action: 'DENIED', ref: 'nodes.fw.rules[3]' });
+	it('points at the rule that decided', async () => {
+		const r = await runner(read('07-firewalls.vnet.yaml'), 'fw.vnet.yaml', { kind: 'probe', spec: { from: 'client', to: 'db', proto: 'tcp', port: 5432 } });
+		if (r.kind !== 'probe') throw new Error(`expected a trace, got ${r.kind}`);
+		expect(decisiveHop(r.trace)?.hop).toMatchObject({ node: 'fw', action: 'DENIED', ref: 'nodes.fw.rules[3]' });
 	});
 	it('fills placeholders and leaves unknown ones', () => {
 		expect(fill('{a} and {b.c} and {zz}', { a: '1', 'b.c': '2' })).toBe('1 and 2 and {zz}');

@@ -8,6 +8,7 @@ import { countSlices, createSimApi, describeCheck } from '../../src/lib/worker/a
 import { CELL_SELF, cellDisposition, toMatrixJson, type MatrixProgress } from '../../src/lib/worker/protocol';
 import { loadTopology } from '../../src/lib/model/load';
 import { buildNet, reachabilityMatrix } from '../../src/lib/engine/index';
+import { runScenario } from '../../src/lib/engine/scenario/index';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const threeTier = readFileSync(path.join(root, 'topologies/three-tier-web.vnet.yaml'), 'utf8');
@@ -119,6 +120,46 @@ describe('trace', () => {
 		expect(bad({ from: '', to: 'web1' })?.message).toBe('choose a source node');
 		// an address that no node owns is a fine destination
 		expect(api.trace({ from: 'app1', to: '203.0.113.9', proto: 'udp', port: 123 }).disposition).toBe('EXITS_NETWORK');
+	});
+});
+
+describe('lesson', () => {
+	const haText = readFileSync(path.join(root, 'topologies/ha-vrrp.vnet.yaml'), 'utf8');
+
+	it('probes the text it is given, and the open document stays', async () => {
+		const api = createSimApi();
+		api.open(threeTier, 'three-tier-web.vnet.yaml', 1);
+		const r = await api.lesson(TWO_HOSTS('  []'), 'two.vnet.yaml', { kind: 'probe', spec: { from: 'a', to: 'b' } });
+		expect(r.kind).toBe('probe');
+		if (r.kind === 'probe') expect(r.trace.disposition).toBe('DELIVERED');
+		expect(api.trace({ from: 'isp', to: '198.51.100.2', proto: 'tcp', port: 5432 }).disposition).toBe('DENIED');
+	});
+
+	it('answers with the errors of a design that does not load', async () => {
+		const r = await createSimApi().lesson('vnet: 1\nname: x\nnodes:\n  r1: { kind: rooter }\n', 'bad.vnet.yaml', { kind: 'probe', spec: { from: 'r1', to: 'r1' } });
+		expect(r.kind).toBe('errors');
+		if (r.kind === 'errors') expect(r.errors[0].line).toBe(4);
+	});
+
+	it('runs a task\'s checks in place of the design\'s own', async () => {
+		const text = TWO_HOSTS('  - { from: a, to: b, expect: DENIED }');
+		const r = await createSimApi().lesson(text, 'two.vnet.yaml', { kind: 'checks', checks: [{ from: 'b', to: 'a', proto: 'tcp', port: 22, expect: 'DELIVERED' }] });
+		expect(r.kind).toBe('checks');
+		if (r.kind === 'checks') expect(r.results.map((c) => c.ok)).toEqual([true]);
+	});
+
+	it('runs a scenario in slices to the same result as the engine in one go', async () => {
+		const r = await createSimApi().lesson(haText, 'ha-vrrp.vnet.yaml', { kind: 'scenario', name: 'r1-failure' });
+		expect(r.kind).toBe('scenario');
+		const t = loadTopology(haText, 'ha-vrrp.vnet.yaml');
+		if (!t.ok) throw new Error('load');
+		if (r.kind === 'scenario') expect(r.result.flows).toEqual(runScenario(t.topology, 'r1-failure').flows);
+	});
+
+	it('rejects an unknown scenario or a bad probe with an InputError', async () => {
+		const api = createSimApi();
+		await expect(api.lesson(haText, 'ha.vnet.yaml', { kind: 'scenario', name: 'nope' })).rejects.toMatchObject({ name: 'InputError', message: 'this design has no scenario "nope"' });
+		await expect(api.lesson(haText, 'ha.vnet.yaml', { kind: 'probe', spec: { from: 'ghost', to: 'server' } })).rejects.toMatchObject({ name: 'InputError' });
 	});
 });
 

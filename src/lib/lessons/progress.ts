@@ -9,21 +9,21 @@
  *   task      → change the design until the task's checks pass
  *   done      → the explanation stays; "Next" goes on
  */
-import type { CheckResult } from '../engine/index';
+import type { CheckResult } from '../engine/checks';
 import type { Trace } from '../engine/trace';
+import type { Diagnostic } from '../model/types';
 import { grade, nthHint, type Feedback } from './grade';
 import {
 	decisiveHop,
 	engineAnswer,
 	fill,
 	keyHops,
-	loadDoc,
-	runProbe,
-	runStepScenario,
-	runTaskChecks,
 	scenarioValues,
+	specOf,
+	stepScenarioRun,
 	traceValues,
 	type Decisive,
+	type LessonRunner,
 	type ScenarioRun
 } from './run';
 import type { Lesson, Step } from './types';
@@ -243,34 +243,34 @@ export class LessonSession {
 	 * (`text`, the document the student sees). Marks the step as run unless
 	 * the design does not load.
 	 */
-	run(text: string, file: string): RunOutcome {
+	async run(text: string, file: string, runner: LessonRunner): Promise<RunOutcome> {
 		const step = this.step;
-		const out = runStep(step, text, file);
-		if (out.kind !== 'error' && this.phase() === 'run') this.#mutate((s) => (s.ran = true));
+		const at = this.#p.current;
+		const out = await runStep(step, text, file, runner);
+		if (out.kind !== 'error' && this.phase(at) === 'run') this.#mutate((s) => (s.ran = true), at);
 		return out;
 	}
 
 	/** Checks the student's change: the task's checks on the design as it is now. */
-	checkTask(text: string, file: string): TaskOutcome {
+	async checkTask(text: string, file: string, runner: LessonRunner): Promise<TaskOutcome> {
 		const task = this.step.task;
 		if (!task) return { passed: true, results: [] };
-		const loaded = loadDoc(text, file);
-		if (!loaded.ok) {
-			const e = loaded.errors[0];
-			return { passed: false, results: [], error: `The design has ${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}: line ${e.line}: ${e.message}` };
-		}
+		const at = this.#p.current;
 		let results: CheckResult[];
 		try {
-			results = runTaskChecks(loaded.topology, task.checks);
+			const answer = await runner(text, file, { kind: 'checks', checks: task.checks });
+			if (answer.kind === 'errors') return { passed: false, results: [], error: `The design has ${errorsText(answer.errors)}: line ${answer.errors[0].line}: ${answer.errors[0].message}` };
+			if (answer.kind !== 'checks') throw new Error(`expected check results, got ${answer.kind}`);
+			results = answer.results;
 		} catch (e) {
 			return { passed: false, results: [], error: e instanceof Error ? e.message : String(e) };
 		}
 		const passed = results.every((r) => r.ok);
-		const fails = this.stepProgress().taskFails;
+		const fails = this.stepProgress(at).taskFails;
 		this.#mutate((s) => {
 			if (passed) s.taskDone = true;
 			else s.taskFails++;
-		});
+		}, at);
 		return { passed, results, hint: passed ? undefined : nthHint(task.hints, fails + 1) };
 	}
 
@@ -317,22 +317,27 @@ export class LessonSession {
 	}
 }
 
+function errorsText(errors: Diagnostic[]): string {
+	return `${errors.length} error${errors.length === 1 ? '' : 's'}`;
+}
+
 /** Runs what a step runs, on a design's text. */
-export function runStep(step: Step, text: string, file: string): RunOutcome {
-	const loaded = loadDoc(text, file);
-	if (!loaded.ok) {
-		const e = loaded.errors[0];
-		return { kind: 'error', message: `The design has ${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'}; fix it first (line ${e.line}: ${e.message}).` };
-	}
+export async function runStep(step: Step, text: string, file: string, runner: LessonRunner): Promise<RunOutcome> {
 	try {
 		if (step.probe) {
-			const trace = runProbe(loaded.topology, step.probe);
+			const answer = await runner(text, file, { kind: 'probe', spec: specOf(step.probe) });
+			if (answer.kind === 'errors') return designErrors(answer.errors);
+			if (answer.kind !== 'probe') throw new Error(`expected a trace, got ${answer.kind}`);
+			const trace = answer.trace;
 			const values = traceValues(trace);
 			if (step.question?.['answer-from']) values.answer = String(engineAnswer(step.question['answer-from'], trace, null) ?? 'none');
 			return { kind: 'probe', trace, decisive: decisiveHop(trace), key: keyHops(trace), values, explanation: step.explain ? fill(step.explain, values) : null };
 		}
 		if (step.scenario) {
-			const run = runStepScenario(loaded.topology, step.scenario);
+			const answer = await runner(text, file, { kind: 'scenario', name: step.scenario.name });
+			if (answer.kind === 'errors') return designErrors(answer.errors);
+			if (answer.kind !== 'scenario') throw new Error(`expected a scenario result, got ${answer.kind}`);
+			const run = stepScenarioRun(answer.result, step.scenario);
 			const values = scenarioValues(run);
 			return { kind: 'scenario', run, values, explanation: step.explain ? fill(step.explain, values) : null };
 		}
@@ -340,4 +345,9 @@ export function runStep(step: Step, text: string, file: string): RunOutcome {
 		return { kind: 'error', message: e instanceof Error ? e.message : String(e) };
 	}
 	return { kind: 'error', message: 'this step has nothing to run' };
+}
+
+function designErrors(errors: Diagnostic[]): RunOutcome {
+	const e = errors[0];
+	return { kind: 'error', message: `The design has ${errorsText(errors)}; fix it first (line ${e.line}: ${e.message}).` };
 }

@@ -1,17 +1,24 @@
 /**
  * "Run it": a lesson step's probe, scenario or checks against the document the
- * student has now, through the same engine as the CLI. Plus the helpers that
- * read a trace for the student: the hop that decided, the values an
- * explanation quotes, and whether a trace matches a choice's `expect`.
+ * student has now, through the same engine as the CLI (in the app's worker,
+ * through a `LessonRunner`). Plus the helpers that read a trace for the
+ * student: the hop that decided, the values an explanation quotes, and
+ * whether a trace matches a choice's `expect`.
  *
- * No DOM, no Svelte: the unit tests and the panel both call these.
+ * No DOM, no Svelte, no engine code: the unit tests and the panel both call these.
  */
 import { loadTopology } from '../model/load';
-import type { Check, Diagnostic, Topology } from '../model/types';
-import { buildNet, ProbeEngine, runChecks, type CheckResult } from '../engine/index';
+import type { Diagnostic, Topology } from '../model/types';
 import type { Hop, ProbeSpec, Trace } from '../engine/trace';
-import { runScenario, type FlowResult, type ScenarioResult } from '../engine/scenario/index';
+import type { FlowResult, ScenarioResult } from '../engine/scenario/index';
+import type { LessonAnswer, LessonJob } from '../worker/protocol';
 import type { AnswerSource, Expect, Probe, Step } from './types';
+
+/**
+ * Runs a lesson job on a design's text: the page's worker client in the app,
+ * the worker API module in-process in Node.
+ */
+export type LessonRunner = (text: string, file: string, job: LessonJob) => Promise<LessonAnswer>;
 
 export type Loaded = { ok: true; topology: Topology } | { ok: false; errors: Diagnostic[] };
 
@@ -41,28 +48,16 @@ export function describeProbe(p: Probe): string {
 	return parts.join(' ') + (extra.length ? `, ${extra.join(', ')}` : '');
 }
 
-export function runProbe(topology: Topology, probe: Probe): Trace {
-	const engine = new ProbeEngine(buildNet(topology));
-	return engine.run(specOf(probe), { hops: true, record: true });
-}
-
 export interface ScenarioRun {
 	result: ScenarioResult;
 	flow: FlowResult;
 }
 
-export function runStepScenario(topology: Topology, ref: { name: string; flow: string }): ScenarioRun {
-	if (!(ref.name in topology.scenarios)) throw new Error(`this design has no scenario "${ref.name}"`);
-	const result = runScenario(topology, ref.name);
+/** A step's scenario result with the flow it asks about. */
+export function stepScenarioRun(result: ScenarioResult, ref: { name: string; flow: string }): ScenarioRun {
 	const flow = result.flows.find((f) => f.name === ref.flow);
 	if (!flow) throw new Error(`scenario "${ref.name}" has no flow "${ref.flow}"`);
 	return { result, flow };
-}
-
-/** A task's checks on the student's design (the design's own checks are not run). */
-export function runTaskChecks(topology: Topology, checks: Check[]): CheckResult[] {
-	const t: Topology = { ...topology, checks };
-	return runChecks(t, buildNet(t));
 }
 
 // ---- reading a trace -------------------------------------------------------------------

@@ -24,6 +24,8 @@ import {
 	type CheckRow,
 	type ChecksReport,
 	type DocStatus,
+	type LessonAnswer,
+	type LessonJob,
 	type MatrixOptions,
 	type MatrixProgress,
 	type MatrixResult,
@@ -131,6 +133,27 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 		int(spec.sport, 'source port', 1, 65535);
 		int(spec.size, 'size', 0, 65507);
 		int(spec.ttl, 'TTL', 1, 255);
+	}
+
+	/**
+	 * Runs a started scenario to its end, a slice at a time, giving the event
+	 * loop a turn between slices (the engine never reads the clock: this does).
+	 * The busy time in ms, or null when `stopped()` said so between two slices.
+	 */
+	async function stepScenario(run: ScenarioStepper, stopped: () => boolean, onProgress?: (fraction: number) => void): Promise<number | null> {
+		let sliceEnd = 0;
+		const sliceOver = () => now() > sliceEnd;
+		let busy = 0;
+		for (;;) {
+			const s0 = now();
+			sliceEnd = s0 + SLICE_MS;
+			const finished = run.step(sliceOver);
+			busy += now() - s0;
+			if (finished) return busy;
+			onProgress?.(run.progress);
+			await yieldTurn();
+			if (stopped()) return null;
+		}
 	}
 
 	const api: SimApi = {
@@ -300,23 +323,43 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 				const overBudget = { packetHops: estimate.packetHops, events: estimate.events, seconds: estimate.seconds, time: formatSeconds(estimate.seconds), message: e.message };
 				return { version: d.version, scenario: name, result: null, cancelled: false, overBudget, ms: now() - t0 };
 			}
-			// the engine never reads the clock: this slice policy does
-			let sliceEnd = 0;
-			const sliceOver = () => now() > sliceEnd;
-			let busy = 0;
-			for (;;) {
-				const s0 = now();
-				sliceEnd = s0 + SLICE_MS;
-				const finished = guard(() => run.step(sliceOver));
-				busy += now() - s0;
-				if (finished) break;
-				onProgress?.({ fraction: run.progress, ms: now() - t0 });
-				await yieldTurn();
-				if (cancels !== myCancel || latest !== d.version) return { version: d.version, scenario: name, result: null, cancelled: true, ms: now() - t0 };
+			let busy: number | null;
+			try {
+				busy = await stepScenario(run, () => cancels !== myCancel || latest !== d.version, (fraction) => onProgress?.({ fraction, ms: now() - t0 }));
+			} catch (e) {
+				return guard(() => {
+					throw e;
+				});
 			}
+			if (busy === null) return { version: d.version, scenario: name, result: null, cancelled: true, ms: now() - t0 };
 			const result = run.result();
 			result.wallSeconds = Math.round(busy) / 1e3;
 			return { version: d.version, scenario: name, result, cancelled: false, ms: now() - t0 };
+		},
+
+		async lesson(text: string, file: string, job: LessonJob): Promise<LessonAnswer> {
+			const loaded = loadTopology(text, file);
+			if (!loaded.ok) return { kind: 'errors', errors: loaded.errors };
+			const t = loaded.topology;
+			if (job.kind === 'probe') {
+				checkSpec(t, job.spec);
+				return { kind: 'probe', trace: new ProbeEngine(buildNet(t)).run(job.spec, { hops: true }) };
+			}
+			if (job.kind === 'checks') {
+				const withTask: Topology = { ...t, checks: job.checks };
+				return { kind: 'checks', results: runChecks(withTask, buildNet(withTask)) };
+			}
+			if (!Object.hasOwn(t.scenarios, job.name)) throw new InputError(`this design has no scenario "${job.name}"`);
+			const myCancel = cancels;
+			try {
+				const run = startScenario(t, job.name);
+				if ((await stepScenario(run, () => cancels !== myCancel)) === null) throw new InputError('the scenario was cancelled');
+				return { kind: 'scenario', result: run.result() };
+			} catch (e) {
+				// about the design (an unknown node in the scenario, above the budget), not the simulator
+				if (e instanceof ScenarioError) throw new InputError(e.message);
+				throw e;
+			}
 		},
 
 		cancel() {

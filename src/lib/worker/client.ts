@@ -10,7 +10,7 @@
  * run it over a MessageChannel in Node (worker-client.test.ts).
  */
 import * as Comlink from 'comlink';
-import type { ChecksReport, DocStatus, MatrixOptions, MatrixProgress, MatrixResult, NodeTables, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
+import type { ChecksReport, DocStatus, LessonAnswer, LessonJob, MatrixOptions, MatrixProgress, MatrixResult, NodeTables, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
 
 export interface WorkerLike extends Comlink.Endpoint {
 	terminate(): void;
@@ -245,6 +245,12 @@ export class SimClient {
 	/** One probe on the current document (`vnet trace --json`). */
 	trace(spec: ProbeSpec): Promise<Trace> {
 		return this.#call('running a probe', (api) => api.trace(spec));
+	}
+
+	/** A lesson step on the student's text, loaded for this call only (the current document stays). */
+	lesson(text: string, file: string, job: LessonJob): Promise<LessonAnswer> {
+		// comlink's Remote spreads the union over Promise: the answer is one plain LessonAnswer
+		return this.#call('running the lesson step', (api) => api.lesson(text, file, job) as Promise<LessonAnswer>, undefined, Math.ceil(text.length / 500));
 	}
 
 	/** The reachability matrix; rows stream through onProgress. */

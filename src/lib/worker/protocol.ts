@@ -10,7 +10,7 @@ import type { CheckResult } from '../engine/checks';
 import type { ScenarioResult, WorkBudget } from '../engine/scenario/index';
 import type { Trace, ProbeSpec } from '../engine/trace';
 import type { NodeTables } from '../engine/tables';
-import type { Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
+import type { Check, Diagnostic, Disposition, ProbeCheck, Proto } from '../model/types';
 import { DISPOSITIONS } from '../model/types';
 
 export type { Trace, ProbeSpec, CheckResult, ScenarioResult, NodeTables };
@@ -149,6 +149,16 @@ export interface ScenarioRunResult {
 	ms: number;
 }
 
+/** What a lesson step runs on the student's design: a probe, a scenario, or a task's checks. */
+export type LessonJob = { kind: 'probe'; spec: ProbeSpec } | { kind: 'scenario'; name: string } | { kind: 'checks'; checks: Check[] };
+
+/** A lesson job's answer; `errors` when the design does not load. */
+export type LessonAnswer =
+	| { kind: 'errors'; errors: Diagnostic[] }
+	| { kind: 'probe'; trace: Trace }
+	| { kind: 'scenario'; result: ScenarioResult }
+	| { kind: 'checks'; results: CheckResult[] };
+
 /** The API the worker exposes. */
 export interface SimApi {
 	/** Load, lint and compile a document; it becomes the one probes run on. */
@@ -163,6 +173,12 @@ export interface SimApi {
 	scenario(name: string, opts: ScenarioRunOptions, onProgress?: (p: ScenarioProgress) => void): Promise<ScenarioRunResult>;
 	/** A node's routing table and, with a probe (run here), the ARP, MAC and connection tables it left: `vnet config --tables --json`. */
 	nodeTables(nodeId: string, probe?: ProbeSpec): NodeTables;
+	/**
+	 * A lesson step on the text the student has now, loaded for this call only
+	 * (the open document stays): its probe, its scenario (in slices), or a
+	 * task's checks in place of the design's own.
+	 */
+	lesson(text: string, file: string, job: LessonJob): Promise<LessonAnswer>;
 	/** Stops a running matrix or checks run at its next row. */
 	cancel(): void;
 	/** A liveness probe for the watchdog. */

@@ -1,7 +1,9 @@
-/** pcap downloads of probe traces (the interchange library writes the bytes). */
+/**
+ * pcap downloads of probe traces: the interchange library writes the bytes,
+ * the probes run in the document's simulation worker.
+ */
 import { traceToPcap } from '$lib/interchange';
 import { resolveTopology } from '$lib/model/resolve';
-import { ProbeEngine, buildNet } from '$lib/engine';
 import type { ProbeSpec, Trace } from '$lib/engine/trace';
 import type { Topology, Traffic } from '$lib/model/types';
 
@@ -42,19 +44,21 @@ export function flowSpec(f: Traffic): ProbeSpec {
 	return spec;
 }
 
+/** Runs one probe on the document (the simulation worker's `trace`). */
+export type Prober = (spec: ProbeSpec) => Promise<Trace>;
+
 /**
  * A scenario result has no per-packet frames: the capture is each flow's
  * first packet, probed on the intact network (flow i starts at i seconds).
  */
-export function scenarioPcap(topology: Topology, flows: Traffic[]): { bytes: Uint8Array; skipped: string[] } {
-	const engine = new ProbeEngine(buildNet(topology));
+export async function scenarioPcap(topology: Topology, flows: Traffic[], probe: Prober): Promise<{ bytes: Uint8Array; skipped: string[] }> {
 	const resolved = resolveTopology(topology);
 	const parts: Uint8Array[] = [];
 	const skipped: string[] = [];
 	for (const f of flows) {
 		try {
 			const spec = flowSpec(f);
-			parts.push(traceToPcap(engine.run(spec, { hops: true }), resolved, { probe: spec }));
+			parts.push(traceToPcap(await probe(spec), resolved, { probe: spec }));
 		} catch (err) {
 			skipped.push(`${f.name}: ${err instanceof Error ? err.message : String(err)}`);
 		}

@@ -203,6 +203,14 @@ export class SimSession {
 		}
 	}
 
+	/** One probe on the current design, not shown (a pcap export's flows). */
+	probe(spec: ProbeSpec): Promise<Trace> {
+		const c = this.client;
+		if (!c) return Promise.reject(new Error('the simulator is not running'));
+		this.flush();
+		return c.trace(spec);
+	}
+
 	/** Runs what the form says. */
 	run() {
 		const r = specOf(this.form);
