@@ -39,7 +39,10 @@ export interface SimClientOptions {
 	 * dead (terminated, crashed without an error event) and is replaced (ms).
 	 * Jobs yield every slice, so a live worker answers between two slices;
 	 * loading a document is one synchronous step, so its allowance grows with
-	 * the text (2 ms per KB).
+	 * the text (2 ms per KB). 4 s by default: a loaded 2-core machine was seen
+	 * to leave a busy worker's pings unanswered for over a second (a long scenario
+	 * on the leaf-spine bench was restarted mid-run at 1 s); a crash with an error
+	 * event is still noticed at once.
 	 */
 	livenessMs?: number;
 }
@@ -81,7 +84,7 @@ export class SimClient {
 	constructor(spawn: () => WorkerLike, events: SimClientEvents = {}, opts: SimClientOptions = {}) {
 		this.#spawn = spawn;
 		this.#events = events;
-		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, livenessMs: 1_000, ...opts };
+		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, livenessMs: 4_000, ...opts };
 		this.#start();
 		if (import.meta.env?.VITE_VNET_TEST_HOOKS === '1') registerTestHooks(this);
 	}
