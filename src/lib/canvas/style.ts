@@ -66,14 +66,15 @@ const VARS: Partial<Record<keyof CanvasColors, string>> = {
 	segInternal: '--canvas-seg-internal'
 };
 
+/** A colour custom property's value as the page's stylesheet sets it now, for drawing on a <canvas>. */
+export function cssColor(name: string, fallback: string, root: Element = document.documentElement): string {
+	return getComputedStyle(root).getPropertyValue(name).trim() || fallback;
+}
+
 /** The colours the page's stylesheet gives the canvas now (cytoscape needs values, not var()). */
 export function canvasColors(root: Element = document.documentElement): CanvasColors {
-	const css = getComputedStyle(root);
 	const out = { ...COLORS };
-	for (const [key, name] of Object.entries(VARS) as [keyof CanvasColors, string][]) {
-		const v = css.getPropertyValue(name).trim();
-		if (v) out[key] = v;
-	}
+	for (const [key, name] of Object.entries(VARS) as [keyof CanvasColors, string][]) out[key] = cssColor(name, COLORS[key], root);
 	return out;
 }
 
