@@ -16,6 +16,7 @@
  */
 import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
 import { OverlayLayer, drawChip, roundRect } from './overlay-layer';
+import { COLORS, cssColor } from './style';
 
 export interface Place {
 	node: string;
@@ -264,7 +265,7 @@ export class PacketOverlay {
 			ctx.restore();
 		}
 
-		if (this.#highlight) this.#ring(this.#highlight, '#e2e8f0', 1, true);
+		if (this.#highlight) this.#ring(this.#highlight, cssColor('--canvas-text', COLORS.text), 1, true);
 		for (const m of this.#markers) this.#pill(m.node, m.label, m.color, 'left');
 
 		const cur = this.#steps[this.#index];

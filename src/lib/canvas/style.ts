@@ -2,17 +2,82 @@
 import type { EdgeSingular, NodeSingular, StylesheetJson } from 'cytoscape';
 import { KINDS } from '../model/types';
 
-export const COLORS = {
+/** The canvas palette: read from the page's --canvas-* custom properties (the light or dark set). */
+export interface CanvasColors {
+	bg: string;
+	grid: string;
+	text: string;
+	muted: string;
+	link: string;
+	trunk: string;
+	down: string;
+	manages: string;
+	accent: string;
+	hypervisorFill: string;
+	hypervisorBorder: string;
+	segmentFill: string;
+	segmentBorder: string;
+	engineFill: string;
+	segNat: string;
+	segBridged: string;
+	segHostOnly: string;
+	segInternal: string;
+}
+
+/** The dark set: what a page without the custom properties (a test, a server render) gets. */
+export const COLORS: CanvasColors = {
 	bg: '#0b1220',
+	grid: 'rgba(148, 163, 184, 0.14)',
 	text: '#e2e8f0',
 	muted: '#94a3b8',
 	link: '#64748b',
+	trunk: '#94a3b8',
 	down: '#f87171',
 	manages: '#f472b6',
 	accent: '#38bdf8',
 	hypervisorFill: '#312e81',
-	hypervisorBorder: '#6366f1'
+	hypervisorBorder: '#6366f1',
+	segmentFill: '#1e293b',
+	segmentBorder: '#475569',
+	engineFill: '#0c2a3a',
+	segNat: '#7dd3fc',
+	segBridged: '#86efac',
+	segHostOnly: '#d8b4fe',
+	segInternal: '#fcd34d'
 };
+
+/** custom property of each canvas colour (the ones not listed stay as in COLORS in both schemes) */
+const VARS: Partial<Record<keyof CanvasColors, string>> = {
+	bg: '--canvas-bg',
+	grid: '--canvas-grid',
+	text: '--canvas-text',
+	muted: '--canvas-muted',
+	link: '--canvas-link',
+	trunk: '--canvas-trunk',
+	accent: '--canvas-accent',
+	hypervisorFill: '--canvas-hypervisor-fill',
+	hypervisorBorder: '--canvas-hypervisor-border',
+	segmentFill: '--canvas-segment-fill',
+	segmentBorder: '--canvas-segment-border',
+	engineFill: '--canvas-engine-fill',
+	segNat: '--canvas-seg-nat',
+	segBridged: '--canvas-seg-bridged',
+	segHostOnly: '--canvas-seg-host-only',
+	segInternal: '--canvas-seg-internal'
+};
+
+/** A colour custom property's value as the page's stylesheet sets it now, for drawing on a <canvas>. */
+export function cssColor(name: string, fallback: string, root: Element = document.documentElement): string {
+	return getComputedStyle(root).getPropertyValue(name).trim() || fallback;
+}
+
+/** The colours the page's stylesheet gives the canvas now (cytoscape needs values, not var()). */
+export function canvasColors(root: Element = document.documentElement): CanvasColors {
+	const out = { ...COLORS };
+	for (const [key, name] of Object.entries(VARS) as [keyof CanvasColors, string][]) out[key] = cssColor(name, COLORS[key], root);
+	return out;
+}
+
 
 const FONT = 'Inter, "Segoe UI", system-ui, -apple-system, sans-serif';
 
@@ -98,7 +163,7 @@ function layers(n: NodeSingular, iconUrl: (kind: string) => string) {
 	return { images, xs, ys, ws, hs };
 }
 
-export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
+export function canvasStyle(iconUrl: (kind: string) => string, colors: CanvasColors = COLORS): StylesheetJson {
 	const style: StylesheetJson = [
 		{
 			selector: 'node',
@@ -111,7 +176,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'background-clip': 'none',
 				'border-width': 0,
 				label: 'data(caption)',
-				color: COLORS.text,
+				color: colors.text,
 				'font-family': FONT,
 				'font-size': 11,
 				'line-height': 1.3,
@@ -120,7 +185,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'text-margin-y': 6,
 				'text-wrap': 'wrap',
 				'text-max-width': '150px',
-				'text-background-color': COLORS.bg,
+				'text-background-color': colors.bg,
 				'text-background-opacity': 0.92,
 				'text-background-padding': '2px',
 				'text-background-shape': 'roundrectangle',
@@ -152,10 +217,10 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			selector: 'node:parent',
 			style: {
 				shape: 'round-rectangle',
-				'background-color': COLORS.hypervisorFill,
+				'background-color': colors.hypervisorFill,
 				'background-opacity': 0.35,
 				'border-width': 1.5,
-				'border-color': COLORS.hypervisorBorder,
+				'border-color': colors.hypervisorBorder,
 				'border-style': 'dashed',
 				padding: '28px',
 				'background-fit': 'none',
@@ -173,26 +238,26 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			selector: 'node:selected',
 			style: {
 				'border-width': 3,
-				'border-color': COLORS.accent,
+				'border-color': colors.accent,
 				'border-style': 'solid',
 				'border-opacity': 1,
-				color: COLORS.accent
+				color: colors.accent
 			}
 		},
 		{
 			selector: 'edge',
 			style: {
 				width: 2,
-				'line-color': COLORS.link,
+				'line-color': colors.link,
 				'curve-style': 'bezier',
 				'font-family': FONT,
 				'font-size': 9,
-				color: COLORS.muted,
+				color: colors.muted,
 				'source-label': 'data(sourceLabel)',
 				'target-label': 'data(targetLabel)',
 				'source-text-offset': 34,
 				'target-text-offset': 34,
-				'text-background-color': COLORS.bg,
+				'text-background-color': colors.bg,
 				'text-background-opacity': 0.9,
 				'text-background-padding': '2px',
 				'text-background-shape': 'roundrectangle',
@@ -211,7 +276,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			style: {
 				'line-style': 'dashed',
 				'line-dash-pattern': [6, 4],
-				'line-color': COLORS.down,
+				'line-color': colors.down,
 				'line-opacity': 0.85
 			}
 		},
@@ -221,10 +286,10 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				width: 1.5,
 				'line-style': 'dashed',
 				'line-dash-pattern': [3, 4],
-				'line-color': COLORS.manages,
+				'line-color': colors.manages,
 				'line-opacity': 0.7,
 				'target-arrow-shape': 'triangle',
-				'target-arrow-color': COLORS.manages,
+				'target-arrow-color': colors.manages,
 				'arrow-scale': 0.8,
 				'source-label': '',
 				'target-label': ''
@@ -240,14 +305,14 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 			style: {
 				label: 'data(vlanLabel)',
 				'font-size': 9,
-				color: COLORS.text,
+				color: colors.text,
 				'text-rotation': 'autorotate',
 				'text-margin-y': -9
 			}
 		},
 		{
 			selector: 'edge[?trunk]',
-			style: { width: 4, 'line-color': '#94a3b8', 'line-style': 'solid' }
+			style: { width: 4, 'line-color': colors.trunk, 'line-style': 'solid' }
 		},
 		{
 			selector: 'edge[problem = "warning"]',
@@ -264,11 +329,11 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				shape: 'round-rectangle',
 				width: (n: NodeSingular) => String(n.data('label') ?? '').length * 5.6 + 14,
 				height: 18,
-				'background-color': '#1e293b',
+				'background-color': colors.segmentFill,
 				'background-opacity': 1,
 				'background-image': 'none',
 				'border-width': 1,
-				'border-color': '#475569',
+				'border-color': colors.segmentBorder,
 				label: 'data(label)',
 				'font-size': 10,
 				'text-valign': 'center',
@@ -276,25 +341,25 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 				'text-margin-y': 0,
 				'text-max-width': '400px',
 				'text-background-opacity': 0,
-				color: COLORS.muted,
+				color: colors.muted,
 				events: 'no'
 			}
 		},
-		{ selector: 'node.segment.nat', style: { 'border-color': '#0ea5e9', color: '#7dd3fc' } },
-		{ selector: 'node.segment.bridged', style: { 'border-color': '#22c55e', color: '#86efac' } },
-		{ selector: 'node.segment.host-only', style: { 'border-color': '#a855f7', color: '#d8b4fe' } },
-		{ selector: 'node.segment.internal', style: { 'border-color': '#f59e0b', color: '#fcd34d' } },
+		{ selector: 'node.segment.nat', style: { 'border-color': '#0ea5e9', color: colors.segNat } },
+		{ selector: 'node.segment.bridged', style: { 'border-color': '#22c55e', color: colors.segBridged } },
+		{ selector: 'node.segment.host-only', style: { 'border-color': '#a855f7', color: colors.segHostOnly } },
+		{ selector: 'node.segment.internal', style: { 'border-color': '#f59e0b', color: colors.segInternal } },
 		{
 			// a product's per-interface user-mode NAT engine (VirtualBox, QEMU): a small private router
 			selector: 'node.segment.engine',
-			style: { shape: 'round-hexagon', 'border-width': 2, 'border-style': 'double', 'background-color': '#0c2a3a', width: (n: NodeSingular) => String(n.data('label') ?? '').length * 5.6 + 26 }
+			style: { shape: 'round-hexagon', 'border-width': 2, 'border-style': 'double', 'background-color': colors.engineFill, width: (n: NodeSingular) => String(n.data('label') ?? '').length * 5.6 + 26 }
 		},
 		{
 			selector: 'edge.attach',
 			style: {
 				width: 1.2,
 				'line-style': 'dotted',
-				'line-color': '#64748b',
+				'line-color': colors.link,
 				'source-label': '',
 				'target-label': '',
 				'curve-style': 'straight',
@@ -307,7 +372,7 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 		{ selector: 'edge.attach.internal', style: { 'line-color': '#f59e0b' } },
 		{
 			selector: 'edge:selected',
-			style: { width: 3.5, 'line-color': COLORS.accent, color: COLORS.accent, 'target-arrow-color': COLORS.accent }
+			style: { width: 3.5, 'line-color': colors.accent, color: colors.accent, 'target-arrow-color': colors.accent }
 		},
 		{
 			// the VLAN filter: everything outside the chosen VLAN fades
@@ -325,15 +390,15 @@ export function canvasStyle(iconUrl: (kind: string) => string): StylesheetJson {
 		},
 		{
 			selector: 'edge.ghost',
-			style: { width: 2.5, 'line-color': COLORS.accent, 'line-style': 'dashed', 'source-label': '', 'target-label': '', 'curve-style': 'straight' }
+			style: { width: 2.5, 'line-color': colors.accent, 'line-style': 'dashed', 'source-label': '', 'target-label': '', 'curve-style': 'straight' }
 		},
 		{
 			selector: 'node.drop-target',
-			style: { 'border-width': 3, 'border-color': COLORS.accent, 'border-style': 'solid', 'background-opacity': 0.5 }
+			style: { 'border-width': 3, 'border-color': colors.accent, 'border-style': 'solid', 'background-opacity': 0.5 }
 		},
 		{
 			selector: 'node.wire-target',
-			style: { 'border-width': 3, 'border-color': COLORS.accent, 'border-style': 'solid', 'border-opacity': 1 }
+			style: { 'border-width': 3, 'border-color': colors.accent, 'border-style': 'solid', 'border-opacity': 1 }
 		}
 	);
 	return style;
