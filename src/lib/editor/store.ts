@@ -22,6 +22,7 @@ import type { Document } from 'yaml';
 import { loadTopology, errorMap, formatPath } from '../model/load';
 import { lintTopology } from '../model/lint';
 import { topologySchema } from '../model/schema';
+import { flattenIssues, type ZodIssueLike } from '../model/edit-rules';
 import { jsonIndex, yamlIndex, type SourceIndex } from '../model/source';
 import type { Diagnostic, Topology } from '../model/types';
 import { LineCounter, parseDocument } from 'yaml';
@@ -260,7 +261,7 @@ export class TopologyStore {
 			if (tx.ops.length === 0) return [];
 			const result = topologySchema.safeParse(doc.toJS({ maxAliasCount: 100 }), { error: errorMap });
 			if (result.success) return [];
-			return flattenIssues(result.error.issues as unknown as ZodIssueLike[], []);
+			return flattenIssues(result.error.issues as unknown as ZodIssueLike[], [], true).map((i) => ({ path: formatPath(i.path), message: i.message }));
 		} catch (err) {
 			return [{ path: '', message: err instanceof Error ? err.message : String(err) }];
 		} finally {
@@ -495,30 +496,3 @@ function hasProtoKey(data: unknown): boolean {
 	return false;
 }
 
-interface ZodIssueLike {
-	code: string;
-	path: PropertyKey[];
-	message: string;
-	keys?: string[];
-	errors?: ZodIssueLike[][];
-}
-
-/** Zod issues as path + message, one per problem (the loader's rules, without positions). */
-function flattenIssues(issues: ZodIssueLike[], base: Path): FieldIssue[] {
-	const out: FieldIssue[] = [];
-	for (const issue of issues) {
-		const path = [...base, ...(issue.path as (string | number)[])];
-		if (issue.code === 'invalid_union' && issue.errors?.length) {
-			const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-			out.push(...flattenIssues(best, path));
-		} else if (issue.code === 'unrecognized_keys' && issue.keys) {
-			const lines = issue.message.split('\n');
-			issue.keys.forEach((key, i) => out.push({ path: formatPath([...path, key]), message: lines[i] ?? lines[0] }));
-		} else {
-			const missing = /^missing required field `([^`]+)`/.exec(issue.message);
-			const at = missing && path[path.length - 1] === missing[1] ? path.slice(0, -1) : path;
-			out.push({ path: formatPath(at), message: issue.message });
-		}
-	}
-	return out;
-}

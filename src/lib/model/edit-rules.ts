@@ -39,7 +39,7 @@ export interface PathIssue {
 	message: string;
 }
 
-interface ZodIssueLike {
+export interface ZodIssueLike {
 	code: string;
 	path: PropertyKey[];
 	message: string;
@@ -47,19 +47,30 @@ interface ZodIssueLike {
 	errors?: ZodIssueLike[][];
 }
 
-function flatten(issues: ZodIssueLike[], base: EditPath, out: PathIssue[]): PathIssue[] {
+/**
+ * Zod issues as path + message, one per problem (the loader's rules, without
+ * positions): a union's closest branch, each unknown key at itself.
+ * `missingAtParent`: a missing required field is reported at the object that
+ * lacks it (where a form shows it), not at the absent field.
+ */
+export function flattenIssues(issues: ZodIssueLike[], base: EditPath = [], missingAtParent = false, out: PathIssue[] = []): PathIssue[] {
 	for (const issue of issues) {
 		const path = [...base, ...(issue.path as EditPath)];
 		if (issue.code === 'invalid_union' && issue.errors?.length) {
-			flatten(
+			flattenIssues(
 				issue.errors.reduce((a, b) => (b.length < a.length ? b : a)),
 				path,
+				missingAtParent,
 				out
 			);
 		} else if (issue.code === 'unrecognized_keys' && issue.keys) {
 			const lines = issue.message.split('\n');
 			issue.keys.forEach((key, i) => out.push({ path: [...path, key], message: lines[i] ?? lines[0] }));
-		} else out.push({ path, message: issue.message });
+		} else {
+			const missing = missingAtParent ? /^missing required field `([^`]+)`/.exec(issue.message) : null;
+			const at = missing && path[path.length - 1] === missing[1] ? path.slice(0, -1) : path;
+			out.push({ path: at, message: issue.message });
+		}
 	}
 	return out;
 }
@@ -67,7 +78,7 @@ function flatten(issues: ZodIssueLike[], base: EditPath, out: PathIssue[]): Path
 /** The format errors of a plain document, each at the path of the field that has it (unknown fields at the field). */
 export function formatIssues(doc: unknown): PathIssue[] {
 	const result = topologySchema.safeParse(doc, { error: errorMap });
-	return result.success ? [] : flatten(result.error.issues as unknown as ZodIssueLike[], [], []);
+	return result.success ? [] : flattenIssues(result.error.issues as unknown as ZodIssueLike[]);
 }
 
 // ---- plain-object paths ---------------------------------------------------------------
