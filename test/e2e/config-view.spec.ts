@@ -1,7 +1,7 @@
 // A node's Config view in the browser: the build commands of the selected node and, after a
 // probe, its tables as ip route / ip neigh / conntrack print them; Copy puts it all on the clipboard.
 import { expect, test } from '@playwright/test';
-import { clickNode, watchConsole } from './editor-helpers';
+import { clickNode, watchConsole, sendWebProbe } from './editor-helpers';
 
 test('a firewall’s config: build commands, tables after the probe, copied', async ({ page, context }) => {
 	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -12,12 +12,7 @@ test('a firewall’s config: build commands, tables after the probe, copied', as
 	// a probe through the edge's port forward and the firewall
 	await page.getByRole('tab', { name: 'Simulate' }).click();
 	await expect(page.getByTestId('simulate-panel')).toHaveAttribute('data-worker', 'ready');
-	const form = page.getByTestId('probe-form');
-	await form.getByLabel('Source node').selectOption('isp');
-	await form.getByLabel('Destination node or address').fill('198.51.100.2');
-	await form.getByRole('radio', { name: 'TCP' }).click();
-	await form.getByLabel('Destination port').fill('443');
-	await form.getByTestId('send-probe').click();
+	await sendWebProbe(page);
 	await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED');
 
 	// select the firewall and open its Config

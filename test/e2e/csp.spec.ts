@@ -3,6 +3,7 @@
 // app, its worker, every export, share links and lesson links work under it: any
 // securitypolicyviolation event or CSP console error fails the test.
 import { expect, test, type Page } from '@playwright/test';
+import { sendWebProbe } from './editor-helpers';
 
 // a shared, loaded machine: generous limits (nothing here asserts a duration)
 test.describe.configure({ timeout: 180_000 });
@@ -45,12 +46,7 @@ test('app, worker, probe, every export, share link and lesson link: no violation
 	// the worker (a module worker from 'self') answers a probe
 	await page.getByRole('tab', { name: 'Simulate' }).click();
 	await expect(page.getByTestId('simulate-panel')).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
-	const form = page.getByTestId('probe-form');
-	await form.getByLabel('Source node').selectOption('isp');
-	await form.getByLabel('Destination node or address').fill('198.51.100.2');
-	await form.getByRole('radio', { name: 'TCP' }).click();
-	await form.getByLabel('Destination port').fill('443');
-	await form.getByTestId('send-probe').click();
+	await sendWebProbe(page);
 	await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED', { timeout: 60_000 });
 
 	for (const [id, files] of [

@@ -109,3 +109,13 @@ export async function setField(page: Page, path: string, value: string) {
 export async function selectField(page: Page, path: string, value: string) {
 	await page.getByTestId(`field-${path}`).locator('select').selectOption(value);
 }
+
+/** three-tier-web's probe through the edge's port forward: isp → 198.51.100.2 tcp/443 (the Simulate panel open) */
+export async function sendWebProbe(page: Page) {
+	const form = page.getByTestId('probe-form');
+	await form.getByLabel('Source node').selectOption('isp');
+	await form.getByLabel('Destination node or address').fill('198.51.100.2');
+	await form.getByRole('radio', { name: 'TCP' }).click();
+	await form.getByLabel('Destination port').fill('443');
+	await form.getByTestId('send-probe').click();
+}

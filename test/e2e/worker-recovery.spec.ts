@@ -2,6 +2,7 @@
 // document, the page says so, and the probe in flight gets an answer. The e2e build
 // sets VITE_VNET_TEST_HOOKS=1, which enables window.__vnetWorker (kill/hang/crash).
 import { expect, test, type Page } from '@playwright/test';
+import { sendWebProbe } from './editor-helpers';
 
 // a shared, loaded machine: generous limits (nothing here asserts a duration)
 test.describe.configure({ timeout: 180_000 });
@@ -17,25 +18,16 @@ async function openSim(page: Page) {
 	return panel;
 }
 
-async function sendProbe(page: Page) {
-	const form = page.getByTestId('probe-form');
-	await form.getByLabel('Source node').selectOption('isp');
-	await form.getByLabel('Destination node or address').fill('198.51.100.2');
-	await form.getByRole('radio', { name: 'TCP' }).click();
-	await form.getByLabel('Destination port').fill('443');
-	await form.getByTestId('send-probe').click();
-}
-
 for (const how of ['kill', 'hang', 'crash'] as const) {
 	test(`a worker that is ${how === 'kill' ? 'killed' : how === 'hang' ? 'hung' : 'crashed'} is replaced; the page says so and probes work again`, async ({ page }) => {
 		const panel = await openSim(page);
 		expect(await page.evaluate(() => typeof (window as HookWindow).__vnetWorker)).toBe('object');
 		await page.evaluate((h) => (window as HookWindow).__vnetWorker![h](), how);
 		// the probe in flight (or the next one) gets an answer: an error that says what happened, then a result
-		await sendProbe(page);
+		await sendWebProbe(page);
 		await expect(page.getByTestId('sim-notice')).toContainText(/restarted with your current document/, { timeout: 60_000 });
 		await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
-		await sendProbe(page);
+		await sendWebProbe(page);
 		await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED', { timeout: 60_000 });
 	});
 }
