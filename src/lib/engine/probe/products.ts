@@ -6,11 +6,11 @@
  * (the host connecting to its own published port appears from the target
  * network's gateway). User-mode NAT is usermode-nat.ts.
  */
-import type { Disposition } from '../model/types';
-import type { CIface, CNode, Net } from './compile';
-import { PROTO_ICMP, PROTO_TCP } from './compile';
-import { u32ToIp } from '../model/net';
-import type { Pkt, Tuple } from './packet';
+import type { Disposition } from '../../model/types';
+import type { CIface, CNode, Net } from '../compile';
+import { PROTO_ICMP, PROTO_TCP } from '../compile';
+import { u32ToIp } from '../../model/net';
+import type { Pkt, Tuple } from '../packet';
 
 /** Which of the node's kernel NAT networks holds `addr`, or -1. */
 export function inNat(node: CNode, addr: number): number {
