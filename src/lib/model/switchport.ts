@@ -50,13 +50,17 @@ export function egressTag(p: PortVlans, vlan: number): number {
 	return (p.vlan || 1) === vlan ? 0 : -1;
 }
 
-/** Every wire channel the port admits (0 = untagged) and the VLAN it joins, tags ascending after untagged. */
+/**
+ * The port's two-way wire channels (0 = untagged) and the VLAN each joins, as
+ * segments see a link: its `trunk` VLANs tagged, its native (or access) VLAN
+ * untagged. A tagged frame of the native VLAN is admitted (ingressVlan) but
+ * never sent (egressTag sends the native untagged), so ARP across it cannot
+ * come back: it is no channel here.
+ */
 export function portChannelVlans(p: PortVlans): [tag: number, vlan: number][] {
 	if (!isTrunkPort(p)) return [[0, p.vlan || 1]];
-	const tags = new Set<number>(p.trunk ?? []);
-	if (p.native) tags.add(p.native);
 	const out: [number, number][] = [];
+	for (const v of p.trunk ?? []) out.push([v, v]);
 	if (p.native) out.push([0, p.native]);
-	for (const v of [...tags].sort((a, b) => a - b)) out.push([v, v]);
 	return out;
 }

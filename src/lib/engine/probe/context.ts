@@ -10,7 +10,7 @@
  * l2.ts, arp.ts, icmp.ts, transmit.ts, forward.ts, products.ts,
  * usermode-*.ts); driver.ts runs a probe through them.
  */
-import type { CIface, CNode, Net } from '../compile';
+import type { CIface, CNode, Net } from '../net-types';
 import type { Hop } from '../trace';
 import type { Pkt, Tuple } from '../packet';
 import { fmtAddr, type Denial } from './wording';

@@ -5,7 +5,7 @@
  * Which VLAN a port admits a frame into and how the frame leaves is the one
  * rule of model/switchport.ts.
  */
-import type { CIface } from '../compile';
+import type { CIface, Net } from '../net-types';
 import type { Hop } from '../trace';
 import { egressTag, ingressVlan } from '../../model/switchport';
 import type { ProbeContext } from './context';
@@ -43,22 +43,34 @@ export interface L2Drop {
 }
 
 /** Which logical interface of an L3 node takes a frame arriving on a physical one. */
-export function demux(ctx: ProbeContext, phys: CIface, tag: number): CIface | null {
+export function demux(net: Net, phys: CIface, tag: number): CIface | null {
 	let logical = phys;
 	if (phys.bond >= 0) {
-		const bond = ctx.iface(phys.bond);
+		const bond = net.ifaces[phys.bond];
 		if (bond.bondActive !== phys.idx || bond.down) return null; // active-backup: only the active member receives
 		logical = bond;
 	}
 	if (tag) {
 		const sub = logical.subByTag?.get(tag);
 		if (sub === undefined) return null;
-		logical = ctx.iface(sub);
+		logical = net.ifaces[sub];
 		if (logical.down) return null;
 		return logical;
 	}
 	if (logical.implicitParent) return null;
 	return logical;
+}
+
+/** The physical interface and wire tag a logical interface sends on (its parent's for a subinterface, a bond's active member). */
+export function egressOf(net: Net, from: CIface): { phys: CIface; tag: number } {
+	let phys = from;
+	let tag = 0;
+	if (from.parent >= 0) {
+		phys = net.ifaces[from.parent];
+		tag = from.tag;
+	}
+	if (phys.bond < 0 && phys.bondActive >= 0) phys = net.ifaces[phys.bondActive];
+	return { phys, tag };
 }
 
 /**
@@ -78,13 +90,7 @@ export function l2Send(
 	const bcast = dstMac === BROADCAST;
 	const maxSize = frags ? Math.max(...frags) : size;
 	const totalWire = (tags: number) => (frags ? frags.reduce((a, f) => a + wireBytes(f, tags), 0) : wireBytes(size, tags));
-	let phys = from;
-	let tag = 0;
-	if (from.parent >= 0) {
-		phys = ctx.iface(from.parent);
-		tag = from.tag;
-	}
-	if (phys.bond < 0 && phys.bondActive >= 0) phys = ctx.iface(phys.bondActive);
+	const { phys, tag } = egressOf(ctx.net, from);
 	const arrivals: { iface: CIface; t: number; hops: Hop[] }[] = [];
 	let drop: L2Drop | null = null;
 	const visited = new Set<number>();
@@ -102,7 +108,7 @@ export function l2Send(
 		if (peer.down) continue;
 		const pn = ctx.node(peer.node);
 		if (!pn.isSwitch) {
-			const logical = demux(ctx, peer, cur.tag);
+			const logical = demux(ctx.net, peer, cur.tag);
 			if (!logical) continue;
 			if (!bcast && dstMac !== logical.mac && dstMac !== logical.vmac) continue;
 			if (maxSize > logical.mtu + 4) {

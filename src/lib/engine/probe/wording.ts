@@ -5,8 +5,8 @@
  * rewording here changes the trace text and nothing else. The wording is
  * part of the golden traces (test/golden/): change it on purpose only.
  */
-import { PROTO_ICMP, PROTO_TCP } from '../compile';
-import type { CNode } from '../compile';
+import { PROTO_ICMP, PROTO_TCP } from '../net-types';
+import type { CNode } from '../net-types';
 import { u32ToIp } from '../../model/net';
 import type { Hop, ProbeSpec, Trace } from '../trace';
 import type { Pkt } from '../packet';
