@@ -43,12 +43,9 @@ export function addrOf(endpoint: string | undefined): string | undefined {
 	return endpoint?.split(':')[0];
 }
 
-/** The next hop of a decision such as "route 0.0.0.0/0 via 10.18.1.1 dev eth0": the gateway, or the destination when connected. */
+/** The next hop a node sent to: the address it resolved with ARP (the route's gateway, or the destination when connected). */
 export function nextHopOf(hop: Hop): string | undefined {
-	const routes = [...(hop.detail ?? '').matchAll(/route \S+ (?:via (\d+\.\d+\.\d+\.\d+) )?dev /g)];
-	const last = routes.at(-1);
-	if (last?.[1]) return last[1];
-	return addrOf(hop.dst);
+	return hop.arp?.target ?? addrOf(hop.dst);
 }
 
 function placeIn(h: Hop): Place {
@@ -58,9 +55,9 @@ function placeOut(h: Hop): Place {
 	return { node: h.node, iface: h.out ?? h.in };
 }
 
-/** The last row of an unanswered ARP (the engine's "who-has X tell Y: no answer"). */
+/** The last row of an unanswered ARP: the one whose `arp` found no MAC. */
 function isArpGiveUp(h: Hop): boolean {
-	return h.action === 'ARP' && / no answer$/.test(h.detail ?? '');
+	return h.action === 'ARP' && h.arp?.mac === null;
 }
 
 export function buildSteps(trace: Trace): SimStep[] {
