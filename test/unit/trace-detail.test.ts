@@ -44,6 +44,20 @@ describe('nothing parses a hop detail', () => {
 		expect(found).toEqual([]);
 	});
 
+	it('the probe stages write no detail text themselves: it comes from the wording module', () => {
+		const dir = path.join(src, 'lib/engine/probe');
+		const found: string[] = [];
+		for (const f of readdirSync(dir)) {
+			if (f === 'wording.ts') continue;
+			readFileSync(path.join(dir, f), 'utf8')
+				.split('\n')
+				.forEach((line, i) => {
+					if (/\bdetail\s*[:=]\s*[`'"]/.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+				});
+		}
+		expect(found).toEqual([]);
+	});
+
 	it('the check catches the habit it forbids', () => {
 		expect(PARSES.test(`const m = /^VLAN (\\d+)/.exec(h.detail ?? '');`)).toBe(true);
 		expect(PARSES.test(`return h.action === 'ARP' && / no answer$/.test(h.detail ?? '');`)).toBe(true);

@@ -7,10 +7,10 @@
  */
 import type { CIface, CNode } from '../compile';
 import { PROTO_ICMP } from '../compile';
-import { u32ToIp } from '../../model/net';
 import type { LegEnd, Pkt } from '../packet';
 import type { ProbeContext } from './context';
 import { ctFind } from './conntrack';
+import { umEchoGatewayOnlyDetail, umNoIcmpErrorsDetail, umOnlyNewDetail } from './wording';
 
 /** A packet arrives at a NAT engine. */
 export function engineReceive(ctx: ProbeContext, engine: CNode, inIf: CIface, p: Pkt): { kind: 'end'; end: LegEnd } {
@@ -23,16 +23,16 @@ export function engineReceive(ctx: ProbeContext, engine: CNode, inIf: CIface, p:
 		ctx.hop({ ...base, action: 'DROPPED', ...ctx.pktFields(p), detail });
 		return end({ kind: 'dropped', node: engine, disposition: 'DROPPED', reason, local: false });
 	};
-	if (p.kind === 'icmp-err') return drop(`${e.name} does not pass ICMP errors`, `${e.name} does not pass ICMP errors`);
+	if (p.kind === 'icmp-err') return drop(umNoIcmpErrorsDetail(e.name), `${e.name} does not pass ICMP errors`);
 	if (engine.local.has(p.dst)) {
 		if (p.proto !== PROTO_ICMP && p.dst === e.gateway) return end({ kind: 'proxied', node: engine, pkt: p, reason: 'user-mode NAT', px: { kind: 'loopback', engine, pkt: p } });
 		// Echo (and DNS on the DNS address) is answered by the engine itself.
 		return end({ kind: 'arrived', node: engine, iface: inIf, pkt: p, established: false });
 	}
 	if (p.kind !== 'echo-req' && p.kind !== 'syn' && p.kind !== 'udp')
-		return drop(`${e.name} carries only new TCP, UDP and ICMP echo from the guest`, `${e.name} has no connection for this packet`);
+		return drop(umOnlyNewDetail(e.name), `${e.name} has no connection for this packet`);
 	if (p.kind === 'echo-req' && !e.echoBeyond)
-		return drop(`${e.name} answers ICMP echo only for its gateway ${u32ToIp(e.gateway)}: pings beyond it get no answer`, `${e.name} carries ICMP echo only to its gateway`);
+		return drop(umEchoGatewayOnlyDetail(e.name, e.gateway), `${e.name} carries ICMP echo only to its gateway`);
 	return end({ kind: 'proxied', node: engine, pkt: p, reason: 'user-mode NAT', px: { kind: 'out', engine, pkt: p } });
 }
 

@@ -30,7 +30,7 @@ import type { ProbeContext } from './context';
 import { runLeg } from './forward';
 import { inputFilter } from './filter';
 import { answer } from './icmp';
-import { denialDetail, fmtAddr, howOf } from './wording';
+import { LOOPBACK_ANSWER_DETAIL, LOOPBACK_DETAIL, denialDetail, fmtAddr, howOf, umForwardDetail, umLoopbackDetail, umOpenedDetail, umAnsweredDetail } from './wording';
 
 export type { ProxyStart } from '../packet';
 
@@ -81,7 +81,7 @@ export function proxy(ctx: ProbeContext, px: ProxyStart): ProxyResult {
 			out: null,
 			action: 'NAT',
 			...ctx.pktFields(req),
-			detail: `${name}: port forward ${px.fwd.text} on every address of ${px.hv.id}: new connection into the guest from ${fmtAddr(src, p.sport, p.proto)}${px.fromHost ? ` (the hypervisor itself appears as the gateway ${u32ToIp(src)})` : ' (the client keeps its own address)'}`,
+			detail: umForwardDetail(name, px.fwd.text, px.hv.id, fmtAddr(src, p.sport, p.proto), px.fromHost, src),
 			ref: px.fwd.path
 		});
 		const inner = exchange(ctx, px.engine, req);
@@ -96,7 +96,7 @@ export function proxy(ctx: ProbeContext, px: ProxyStart): ProxyResult {
 			out: null,
 			action: 'NAT',
 			...ctx.pktFields(req),
-			detail: `${name}: ${fmtAddr(p.dst, p.dport, p.proto)} is the gateway, which stands for ${hv.id} itself: a new connection to its loopback on behalf of ${fmtAddr(p.src, p.sport, p.proto)}`
+			detail: umLoopbackDetail(name, fmtAddr(p.dst, p.dport, p.proto), hv.id, fmtAddr(p.src, p.sport, p.proto))
 		});
 		const inner = local(ctx, hv, req);
 		return toRequester(inner, px.engine, p, name);
@@ -116,10 +116,7 @@ export function proxy(ctx: ProbeContext, px: ProxyStart): ProxyResult {
 		out: null,
 		action: 'NAT',
 		...ctx.pktFields(req),
-		detail:
-			p.proto === PROTO_ICMP
-				? `${name} sent its own ICMP echo from ${u32ToIp(src)} on behalf of ${u32ToIp(p.src)}`
-				: `${name} opened a new connection from ${fmtAddr(src, sport, p.proto)} on behalf of ${fmtAddr(p.src, p.sport, p.proto)}`
+		detail: umOpenedDetail(name, p, src, sport)
 	});
 	return toRequester(exchange(ctx, hv, req), px.engine, p, name);
 }
@@ -159,7 +156,7 @@ function toRequester(inner: Inner, sender: CNode, p: Pkt, name: string): ProxyRe
 
 /** A connection from a node to its own loopback. */
 function local(ctx: ProbeContext, node: CNode, req: Pkt): Inner {
-	ctx.hop({ node: node.id, in: 'lo', out: null, action: 'LOCAL', ...ctx.pktFields(req), detail: 'addressed to this node itself (loopback)' });
+	ctx.hop({ node: node.id, in: 'lo', out: null, action: 'LOCAL', ...ctx.pktFields(req), detail: LOOPBACK_DETAIL });
 	const lo = { ...ctx.net.ifaces[node.ifaces[0]], name: 'lo' };
 	const filt = inputFilter(node, lo, req, false);
 	if (filt.action !== 'allow') {
@@ -168,7 +165,7 @@ function local(ctx: ProbeContext, node: CNode, req: Pkt): Inner {
 		return { kind: 'failed', disposition: 'DENIED', reason: `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${node.id}`, leg: 'request', seen: req };
 	}
 	const ans = answer(ctx, node, req);
-	ctx.hop({ node: node.id, in: 'lo', out: null, action: ans && (ans.kind === 'rst' || ans.kind === 'icmp-err') ? 'REFUSED' : 'DELIVERED', ...ctx.pktFields(req), detail: 'answered over loopback' });
+	ctx.hop({ node: node.id, in: 'lo', out: null, action: ans && (ans.kind === 'rst' || ans.kind === 'icmp-err') ? 'REFUSED' : 'DELIVERED', ...ctx.pktFields(req), detail: LOOPBACK_ANSWER_DETAIL });
 	if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: 'no answer', leg: 'reply', seen: req };
 	return { kind: 'answered', ans, seen: req, dnode: node };
 }
@@ -211,7 +208,7 @@ function exchange(ctx: ProbeContext, start: CNode, req: Pkt): Inner {
 			out: null,
 			action: ans && (ans.kind === 'rst' || ans.kind === 'icmp-err') ? 'REFUSED' : 'DELIVERED',
 			...ctx.pktFields(seen),
-			detail: ans ? `answered with ${ans.kind === 'icmp-err' ? 'ICMP port unreachable' : ans.kind === 'rst' ? 'RST' : ans.kind}` : 'delivered'
+			detail: umAnsweredDetail(ans)
 		});
 		sender = dnode;
 	}

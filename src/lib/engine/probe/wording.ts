@@ -174,6 +174,60 @@ export function hypervisorNoForwardDetail(node: string): string {
 	return `${node} is a hypervisor, not a router: its forward filter passes only connections its NAT guests open and its port forwards, and drops the rest`;
 }
 
+// --------------------------------------------------------------- products
+
+export function dockerProxyDetail(product: string | null, node: string, proto: string, port: number, to: number, toPort: number, gateway: number): string {
+	return `${product === 'podman' ? 'the port forwarder' : 'docker-proxy'}: ${node} connects to its own published port ${proto}/${port}, so the connection to ${u32ToIp(to)}:${toPort} comes from the network's gateway ${u32ToIp(gateway)}`;
+}
+
+/** libvirt's firewall: a connection from outside `into` one of its networks, or out `from` an isolated one. */
+export function libvirtRejectDetail(into: { net: number; len: number; name: string } | null, from: { net: number; len: number; name: string } | null): string {
+	const what = into
+		? `libvirt's firewall rejects connections from outside into its network ${u32ToIp(into.net)}/${into.len} (${into.name})`
+		: `libvirt's isolated network ${u32ToIp(from!.net)}/${from!.len} (${from!.name}) reaches nothing beyond the host`;
+	return `${what}: ICMP port unreachable`;
+}
+
+export function containerIsolationDetail(name: string, inIf: string, outIf: string): string {
+	return `${name} isolates its networks from each other: ${inIf} → ${outIf} is dropped (DOCKER-ISOLATION); they meet only through published ports`;
+}
+
+// --------------------------------------------------------- user-mode NAT
+
+export function umNoIcmpErrorsDetail(engine: string): string {
+	return `${engine} does not pass ICMP errors`;
+}
+
+export function umOnlyNewDetail(engine: string): string {
+	return `${engine} carries only new TCP, UDP and ICMP echo from the guest`;
+}
+
+export function umEchoGatewayOnlyDetail(engine: string, gateway: number): string {
+	return `${engine} answers ICMP echo only for its gateway ${u32ToIp(gateway)}: pings beyond it get no answer`;
+}
+
+export function umForwardDetail(engine: string, fwd: string, hv: string, from: string, fromHost: boolean, src: number): string {
+	return `${engine}: port forward ${fwd} on every address of ${hv}: new connection into the guest from ${from}${fromHost ? ` (the hypervisor itself appears as the gateway ${u32ToIp(src)})` : ' (the client keeps its own address)'}`;
+}
+
+export function umLoopbackDetail(engine: string, gateway: string, hv: string, onBehalfOf: string): string {
+	return `${engine}: ${gateway} is the gateway, which stands for ${hv} itself: a new connection to its loopback on behalf of ${onBehalfOf}`;
+}
+
+export function umOpenedDetail(engine: string, p: Pkt, src: number, sport: number): string {
+	return p.proto === PROTO_ICMP
+		? `${engine} sent its own ICMP echo from ${u32ToIp(src)} on behalf of ${u32ToIp(p.src)}`
+		: `${engine} opened a new connection from ${fmtAddr(src, sport, p.proto)} on behalf of ${fmtAddr(p.src, p.sport, p.proto)}`;
+}
+
+export const LOOPBACK_DETAIL = 'addressed to this node itself (loopback)';
+export const LOOPBACK_ANSWER_DETAIL = 'answered over loopback';
+
+/** What the far end of a hypervisor's own connection did. */
+export function umAnsweredDetail(ans: Pkt | null): string {
+	return ans ? `answered with ${ans.kind === 'icmp-err' ? 'ICMP port unreachable' : ans.kind === 'rst' ? 'RST' : ans.kind}` : 'delivered';
+}
+
 // ------------------------------------------------------------ answers
 
 export function answerDetail(node: CNode, p: Pkt, ans: Pkt | null): string {
