@@ -13,10 +13,10 @@ import { ipToU32, isIpv4 } from '../../model/net';
 import { ingressVlan } from '../../model/switchport';
 import { ProbeEngine, wireBytes } from '../probe';
 import { egressOf } from '../probe/l2';
-import type { Hop, ProbeSpec, Trace } from '../trace';
+import type { Hop, HopAction, ProbeSpec, Trace } from '../trace';
 
 /** Hop actions that put the packet on a wire. */
-const CROSSING = new Set(['SENT', 'FORWARDED', 'NAT', 'FRAGMENTED', 'SWITCHED']);
+const CROSSING: ReadonlySet<HopAction> = new Set(['SENT', 'FORWARDED', 'NAT', 'FRAGMENTED', 'SWITCHED']);
 const ARP_L3 = 28;
 
 export interface GlobalLink {

@@ -9,7 +9,7 @@
  * target of a request learns the sender, so the answer needs no ARP back.
  */
 import type { Disposition } from '$lib/model/types';
-import type { Hop, Trace } from '$lib/engine/trace';
+import type { Hop, HopAction, Trace } from '$lib/engine/trace';
 
 /** Where a packet is: a node (or a hypervisor's virtual switch "hv:nat") and the interface it is on. */
 export interface Place {
@@ -116,21 +116,20 @@ export function buildSteps(trace: Trace): SimStep[] {
 	return steps;
 }
 
-/** Action → what the panel calls it, in a word or two. */
-export const ACTION_LABEL: Record<string, string> = {
+/** Action → what the panel calls it, in a word or two (one for every action the engine records). */
+export const ACTION_LABEL: Record<HopAction, string> = {
 	SENT: 'sent',
 	ARP: 'ARP',
 	SWITCHED: 'switched',
 	FORWARDED: 'routed',
 	NAT: 'NAT',
 	FRAGMENTED: 'fragmented',
-	ACCEPTED: 'accepted',
 	DENIED: 'denied',
 	DROPPED: 'dropped',
 	DELIVERED: 'delivered',
+	REFUSED: 'refused',
+	RECEIVED: 'received',
 	EXITS_NETWORK: 'exits network',
-	ANSWERED: 'answered',
-	ICMP_ERROR: 'ICMP error',
 	NO_ROUTE: 'no route',
 	NULL_ROUTED: 'null-routed',
 	TTL_EXCEEDED: 'TTL exceeded',
@@ -138,8 +137,10 @@ export const ACTION_LABEL: Record<string, string> = {
 	LOCAL: 'local'
 };
 
-export function isFailureAction(action: string): boolean {
-	return ['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED'].includes(action);
+const FAILURE_ACTIONS: ReadonlySet<HopAction> = new Set(['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED']);
+
+export function isFailureAction(action: HopAction): boolean {
+	return FAILURE_ACTIONS.has(action);
 }
 
 export const SUCCESS: ReadonlySet<Disposition> = new Set(['DELIVERED', 'EXITS_NETWORK']);
