@@ -12,6 +12,7 @@ import { NO_HOP, type ProbeContext } from './context';
 import { ctAdd, ctFind, ctTranslate } from './conntrack';
 import { matchRule, ruleOrPolicy } from './filter';
 import { makeError, makeRst } from './icmp';
+import { fromCalledAddress } from './error-source';
 import { transmit, txFailure } from './transmit';
 import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
@@ -99,9 +100,10 @@ function originate(ctx: ProbeContext, node: CNode, p: Pkt): Step {
 			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `outbound rule ${rule.index + 1} on ${node.id}`, local: true } };
 		}
 	}
-	// Masquerade (POSTROUTING) also rewrites what the node itself sends out of that interface.
+	// Masquerade (POSTROUTING) also rewrites what the node itself sends out of that interface:
+	// new connections only, never an error or a reset (they belong to the connection they answer).
 	let masqNote = '';
-	if (!ct && node.masquerade.has(egress.name) && egress.hasAddr && p.src !== egress.addr) {
+	if (!ct && p.kind !== 'icmp-err' && p.kind !== 'rst' && node.masquerade.has(egress.name) && egress.hasAddr && p.src !== egress.addr) {
 		const orig: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
 		p.src = egress.addr;
 		ctAdd(ctx, node, orig, p);
@@ -154,6 +156,8 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 			break;
 		}
 	}
+	// What this node says about a packet it DNATed comes from the address the client called.
+	const called = dnat ? origTuple : null;
 	if (!ct && node.umForwards.length && p.kind !== 'icmp-err' && node.local.has(p.dst)) {
 		const px = forwardIn(ctx, node, p, false);
 		if (px) return { kind: 'end', end: px };
@@ -193,7 +197,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	const r = lookup(node, p.dst);
 	if (!r) {
 		ctx.hop({ ...base, action: 'NO_ROUTE', ...ctx.pktFields(p), detail: noRouteDetail(p.dst, false) });
-		return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: makeError(ctx, node, p, 3, 0, 0, false), reason: `no route at ${node.id}`, local: false, mtu: null } };
+		return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: fromCalledAddress(makeError(ctx, node, p, 3, 0, 0, false), called), reason: `no route at ${node.id}`, local: false, mtu: null } };
 	}
 	if (r.blackhole) {
 		ctx.hop({ ...base, action: 'NULL_ROUTED', ...ctx.pktFields(p), detail: r.text, ref: r.path });
@@ -203,7 +207,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	// 3. TTL
 	if (p.ttl <= 1) {
 		ctx.hop({ ...base, out: egress.name, action: 'TTL_EXCEEDED', ...ctx.pktFields(p), detail: TTL_DETAIL });
-		return { kind: 'end', end: { kind: 'error', node, disposition: 'TTL_EXCEEDED', err: makeError(ctx, node, p, 11, 0, 0, false), reason: `TTL exceeded at ${node.id}`, local: false, mtu: null } };
+		return { kind: 'end', end: { kind: 'error', node, disposition: 'TTL_EXCEEDED', err: fromCalledAddress(makeError(ctx, node, p, 11, 0, 0, false), called), reason: `TTL exceeded at ${node.id}`, local: false, mtu: null } };
 	}
 	// 4. DF and egress MTU
 	const size = p.frags ? Math.max(...p.frags) : p.size;
@@ -211,14 +215,14 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		ctx.hop({ ...base, out: egress.name, action: 'FRAGMENTATION_NEEDED', ...ctx.pktFields(p), detail: dfTooBigDetail(size, egress.name, egress.mtu, false) });
 		return {
 			kind: 'end',
-			end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: makeError(ctx, node, p, 3, 4, egress.mtu, false), reason: `MTU ${egress.mtu} at ${node.id}`, local: false, mtu: egress.mtu }
+			end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: fromCalledAddress(makeError(ctx, node, p, 3, 4, egress.mtu, false), called), reason: `MTU ${egress.mtu} at ${node.id}`, local: false, mtu: egress.mtu }
 		};
 	}
 	const block = node.product ? productBlock(ctx.net, node, inIf, egress, p, { hvNoForward, viaHypervisorNat, tracked: !!ct, dnat }) : null;
 	if (block) {
 		ctx.hop({ ...base, out: egress.name, action: block.disposition === 'DENIED' ? 'DENIED' : 'DROPPED', ...ctx.pktFields(p), detail: block.detail });
 		if (block.reject) {
-			const err = p.kind === 'icmp-err' ? null : makeError(ctx, node, p, 3, 3, 0, false);
+			const err = p.kind === 'icmp-err' ? null : fromCalledAddress(makeError(ctx, node, p, 3, 3, 0, false), called);
 			return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: block.reason, local: false, mtu: null } };
 		}
 		return { kind: 'end', end: { kind: 'dropped', node, disposition: block.disposition, reason: block.reason, local: false } };
@@ -245,7 +249,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 				} else hop.ref = `nodes.${node.id}.policy`;
 				ctx.denied(hop, denial);
 				if (action === 'reject') {
-					const err = p.proto === PROTO_TCP && p.kind !== 'icmp-err' ? makeRst(p, node.id) : p.kind === 'icmp-err' ? null : makeError(ctx, node, p, 3, 13, 0, false);
+					const err = fromCalledAddress(p.proto === PROTO_TCP && p.kind !== 'icmp-err' ? makeRst(p, node.id) : p.kind === 'icmp-err' ? null : makeError(ctx, node, p, 3, 13, 0, false), called);
 					return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: `rejected by ${what} on ${node.id}`, local: false, mtu: null } };
 				}
 				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `denied by ${what} on ${node.id}`, local: false } };
@@ -268,5 +272,5 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	const tx = transmit(ctx, node, egress, nextHop, p, ctx.record ? { ...base, action: natNote ? 'NAT' : 'FORWARDED', detail: notes, ref: base.ref ?? r.path } : base);
 	if (tx.kind === 'rx') return tx;
 	p.ttl += 1;
-	return { kind: 'end', end: txFailure(ctx, node, tx, p, preSnatSrc, false) };
+	return { kind: 'end', end: txFailure(ctx, node, tx, p, preSnatSrc, false, called) };
 }

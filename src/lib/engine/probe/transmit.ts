@@ -5,12 +5,13 @@
  */
 import type { CIface, CNode } from '../compile';
 import type { Hop } from '../trace';
-import type { LegEnd, Pkt } from '../packet';
+import type { LegEnd, Pkt, Tuple } from '../packet';
 import { u32ToIp } from '../../model/net';
 import type { ProbeContext } from './context';
 import { l2Send, type Flood } from './l2';
 import { arpResolve, arpSender, ownMacFor, unansweredArp } from './arp';
 import { makeError } from './icmp';
+import { fromCalledAddress } from './error-source';
 import { STORM_DETAIL, fragmentedNote, frameLost, joinNotes } from './wording';
 
 export type TxFail = { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode };
@@ -71,8 +72,8 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 	return { kind: 'drop', node, reason: frameLost(node.id, egress.name, nextHop) };
 }
 
-/** The leg's end when transmit failed at node. */
-export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, offenderSrc: number | null, local: boolean): LegEnd {
+/** The leg's end when transmit failed at node; `called` is the tuple before this node's DNAT, if any (error-source.ts). */
+export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, offenderSrc: number | null, local: boolean, called: Tuple | null = null): LegEnd {
 	if (tx.kind === 'storm') {
 		ctx.hop({ node: node.id, in: null, out: null, action: 'DROPPED', detail: STORM_DETAIL });
 		return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'storm', local };
@@ -87,7 +88,7 @@ export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, of
 	// Already masqueraded: Linux sends the error to the packet's (own, masquerade) source
 	// address, so from that address, and conntrack then translates it back to the sender.
 	if (err && offenderSrc !== null && offenderSrc !== p.src && node.local.has(p.src)) err.src = p.src;
-	return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err, reason: `ARP failed at ${node.id}`, local: false, mtu: null };
+	return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: fromCalledAddress(err, called), reason: `ARP failed at ${node.id}`, local: false, mtu: null };
 }
 
 /** Fragment sizes (L3 bytes, 20-byte headers) of datagrams of `sizes` bytes for an MTU. */
