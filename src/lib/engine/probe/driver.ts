@@ -15,6 +15,7 @@ import { inputFilter, type FilterVerdict } from './filter';
 import { answer, makeError, makeRst } from './icmp';
 import { runLeg } from './forward';
 import { proxy } from './usermode-nat';
+import { probeSource } from './source-address';
 import { answerDetail, closedPortReason, denialDetail, fmtAddr, howOf, replyDetail, verdict } from './wording';
 
 const MAX_TTL = 255;
@@ -83,7 +84,7 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 	const sport = spec.sport ?? 40000;
 	const req: Pkt = {
 		kind: proto === PROTO_ICMP ? 'echo-req' : proto === PROTO_TCP ? 'syn' : 'udp',
-		src: src.firstAddr,
+		src: probeSource(ctx.net, src, dst),
 		dst,
 		proto,
 		sport: proto === PROTO_ICMP ? 40000 : sport,

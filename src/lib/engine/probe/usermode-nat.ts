@@ -23,7 +23,8 @@
  */
 import type { Disposition } from '../../model/types';
 import type { CNode } from '../compile';
-import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup } from '../compile';
+import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../compile';
+import { routeSource } from './source-address';
 import { u32ToIp } from '../../model/net';
 import type { Pkt, ProxyStart } from '../packet';
 import type { ProbeContext } from './context';
@@ -102,12 +103,7 @@ export function proxy(ctx: ProbeContext, px: ProxyStart): ProxyResult {
 		return toRequester(inner, px.engine, p, name);
 	}
 	// out: the hypervisor's own socket, from the address its route to the destination picks.
-	let src = hv.firstAddr;
-	if (hv.local.has(p.dst)) src = p.dst;
-	else {
-		const r = lookup(hv, p.dst);
-		if (r && !r.blackhole && r.iface >= 0 && ctx.net.ifaces[r.iface].hasAddr) src = ctx.net.ifaces[r.iface].addr;
-	}
+	const src = hv.local.has(p.dst) ? p.dst : (routeSource(ctx.net, hv, p.dst) ?? hv.firstAddr);
 	const sport = p.proto === PROTO_ICMP ? p.sport : allocPort(ctx, hv);
 	const req: Pkt = { ...p, src, sport, ttl: 64, df: false, frags: null, inner: null };
 	ctx.hop({
