@@ -28,6 +28,21 @@ const PARSES = /\bdetail\b[^;\n]*?\.(?:exec|match|matchAll|test|replace|replaceA
  */
 const BUILDS_REASON = /\b(?:reason|verdict)\s*[:=]\s*[`'"]|\breason\b.*`|`.*\breason\b|\bdrop\([^,]*,\s*[`'"]/;
 
+/** The lines of the probe stages (every module of engine/probe but the wording) that match `pattern`. */
+function stageLinesMatching(pattern: RegExp): string[] {
+	const dir = path.join(src, 'lib/engine/probe');
+	const found: string[] = [];
+	for (const f of readdirSync(dir)) {
+		if (f === 'wording.ts') continue;
+		readFileSync(path.join(dir, f), 'utf8')
+			.split('\n')
+			.forEach((line, i) => {
+				if (pattern.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+			});
+	}
+	return found;
+}
+
 /** Where reading a detail's text is the point, each with why. */
 const ALLOWED: { file: string; line: RegExp; why: string }[] = [
 	// a lesson step may ask for a phrase of a hop's text (lesson format `detail:`): a teacher's substring, no fact derived from it
@@ -52,31 +67,11 @@ describe('nothing parses a hop detail', () => {
 	});
 
 	it('the probe stages write no detail text themselves: it comes from the wording module', () => {
-		const dir = path.join(src, 'lib/engine/probe');
-		const found: string[] = [];
-		for (const f of readdirSync(dir)) {
-			if (f === 'wording.ts') continue;
-			readFileSync(path.join(dir, f), 'utf8')
-				.split('\n')
-				.forEach((line, i) => {
-					if (/\bdetail\s*[:=]\s*[`'"]/.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
-				});
-		}
-		expect(found).toEqual([]);
+		expect(stageLinesMatching(/\bdetail\s*[:=]\s*[`'"]/)).toEqual([]);
 	});
 
 	it('the probe stages write no reason text themselves: every trace reason comes from the wording module', () => {
-		const dir = path.join(src, 'lib/engine/probe');
-		const found: string[] = [];
-		for (const f of readdirSync(dir)) {
-			if (f === 'wording.ts') continue;
-			readFileSync(path.join(dir, f), 'utf8')
-				.split('\n')
-				.forEach((line, i) => {
-					if (BUILDS_REASON.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
-				});
-		}
-		expect(found).toEqual([]);
+		expect(stageLinesMatching(BUILDS_REASON)).toEqual([]);
 	});
 
 	it('the reason check catches the habit it forbids', () => {
