@@ -103,6 +103,7 @@ export function compile(rt: ResolvedTopology): Net {
 				sdnBlocked: false,
 				l2bit: ri.l2bit ?? 0,
 				l2deny: ri.l2deny ?? 0,
+				vxlan: ri.vxlan ?? null,
 				path: ri.path
 			};
 			ifaceIndex.set(`${rn.id}\0${ri.name}`, iface.idx);

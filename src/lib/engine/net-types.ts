@@ -42,6 +42,8 @@ export interface CIface {
 	/** virtual switch port isolation (macvlan/macvtap): no frame from a port whose l2deny has a bit of this port's l2bit */
 	l2bit: number;
 	l2deny: number;
+	/** an overlay bridge's VXLAN port: frames sent out of it are tunnelled (probe/vxlan.ts) */
+	vxlan: { vni: number; segment: string; host: string; local: string } | null;
 	path: string | null;
 }
 

@@ -15,6 +15,7 @@ import type { Net, CRoute } from './compile';
 import type { ProbeSpec, Trace } from './trace';
 import { ProbeContext, type Conn } from './probe/context';
 import { destinationAddress, run } from './probe/driver';
+import { tunnel } from './probe/vxlan';
 
 export type { LegEnd, Pkt, Tuple } from './packet';
 export type { Conn } from './probe/context';
@@ -33,6 +34,7 @@ export class ProbeEngine {
 
 	constructor(net: Net) {
 		this.ctx = new ProbeContext(net);
+		this.ctx.tunnel = tunnel;
 	}
 
 	run(spec: ProbeSpec, opts: { hops?: boolean; record?: boolean } = {}): Trace {

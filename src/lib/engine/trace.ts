@@ -36,7 +36,11 @@ export type HopAction =
 	| 'TTL_EXCEEDED'
 	| 'FRAGMENTATION_NEEDED'
 	/** left the network through an internet node */
-	| 'EXITS_NETWORK';
+	| 'EXITS_NETWORK'
+	/** a VTEP wrapped the frame in VXLAN (`vxlan`: VNI and outer addresses); the underlay hops follow */
+	| 'ENCAPSULATED'
+	/** the far VTEP unwrapped it onto its bridge of the segment (`vxlan`) */
+	| 'DECAPSULATED';
 
 export interface Hop {
 	node: string;
@@ -71,6 +75,10 @@ export interface Hop {
 	arp?: { target: string; sender?: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number };
 	/** simulated time at this hop, ms since the probe started */
 	tMs?: number;
+	/** ENCAPSULATED / DECAPSULATED: the tunnel, its outer addresses, and whether the outer header has DF */
+	vxlan?: { vni: number; outerSrc: string; outerDst: string; df: boolean };
+	/** a hop of the underlay carrying a VXLAN packet of this VNI: src/dst/size are the outer header's */
+	underlay?: number;
 }
 
 export interface IcmpInfo {

@@ -20,6 +20,7 @@ import type { Node, Topology, Interface } from './types';
 import { deriveMac, ipToU32, u32ToIp, cidrOf, maskOf, splitEndpoint } from './net';
 import { resolveProduct } from './products-resolve';
 import { DEFAULT_SUBNETS, FORWARDING_KINDS, genericNatFirstDhcp, genericNatSubnet } from './kinds';
+import { resolveOverlay } from './overlay';
 import { DEFAULT_BANDWIDTH, DEFAULT_DELAY, DEFAULT_LATENCY, DEFAULT_MTU, DEFAULT_POLICY, DEFAULT_QUEUE, DEFAULT_STATEFUL, addPort, forwardTarget, sortedIds, virtualLink, virtualSwitch, type RIface, type RLink, type RNode, type RRoute, type ResolvedTopology } from './resolved';
 
 export * from './resolved';
@@ -168,6 +169,7 @@ export function resolveTopology(t: Topology): ResolvedTopology {
 
 	const privateAddresses = new Set<string>();
 	resolveHypervisors(t, nodes, links, privateAddresses);
+	resolveOverlay(t, nodes, links);
 
 	// Node-level extras: NAT blocks, vips.
 	for (const n of nodes.values()) {

@@ -43,6 +43,8 @@ export interface RIface {
 	/** virtual switch ports: port isolation (macvlan/macvtap): a frame entering a port whose l2deny has a bit of the egress port's l2bit is not sent there */
 	l2bit?: number;
 	l2deny?: number;
+	/** an overlay bridge's VXLAN port (model/overlay.ts): its VNI, segment, host and local VTEP address */
+	vxlan?: { vni: number; segment: string; host: string; local: string };
 	bond?: Required<Omit<Bond, 'miimon'>> & { miimon: number };
 	/** this interface is a member of that bond */
 	bondOf?: string;

@@ -125,7 +125,8 @@ const guestShape = {
 	...addressed,
 	attach: oneOf(ALL_ATTACH_MODES).optional(),
 	network: name('a network name').optional(),
-	uplink: ifaceName.optional()
+	uplink: ifaceName.optional(),
+	segment: name('a segment name').optional()
 };
 const routedShape = {
 	...addressed,
@@ -141,6 +142,7 @@ const IFACE_FIELD_HOME: Record<string, string> = {
 	attach: 'only vm and container interfaces have it',
 	network: 'only vm and container interfaces have it (with `attach: internal`)',
 	uplink: 'only vm and container interfaces have it (with `attach: bridged`)',
+	segment: 'only vm and container interfaces join an overlay segment',
 	vrrp: 'only router, firewall and nat-gateway interfaces have it',
 	cost: 'only router, firewall and nat-gateway interfaces have it (OSPF)',
 	ip: 'switch ports have no address',
@@ -178,6 +180,8 @@ export const guestInterface = strict(guestShape, 'an interface', ifaceFieldHome)
 		ctx.addIssue({ code: 'custom', path: ['attach'], message: `\`attach: ${iface.attach}\` needs \`network: <name>\`` });
 	if (iface.network !== undefined && (iface.attach === undefined || !NETWORK_MODES.has(iface.attach)))
 		ctx.addIssue({ code: 'custom', path: ['network'], message: `\`network\` is only for ${listOf([...NETWORK_MODES].map((x) => `\`attach: ${x}\``))}` });
+	if (iface.segment !== undefined && iface.attach !== undefined)
+		ctx.addIssue({ code: 'custom', path: ['segment'], message: 'an interface joins an overlay `segment` or is attached with `attach`, not both' });
 	if (iface.uplink !== undefined && (iface.attach === undefined || !UPLINK_MODES.has(iface.attach)))
 		ctx.addIssue({ code: 'custom', path: ['uplink'], message: `\`uplink\` is only for ${listOf([...UPLINK_MODES].map((x) => `\`attach: ${x}\``))}` });
 }).meta({ id: 'GuestInterface', description: 'An interface of a vm or container: linked to a switch, or attached through its hypervisor.' });

@@ -17,6 +17,7 @@ import { parentIface } from './net';
 import { z } from 'zod';
 import { DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
 import { productIssues } from './products-check';
+import { overlayIssues } from './overlay';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	bandwidth,
@@ -99,6 +100,7 @@ const hypervisorFields = {
 	nat: hypervisorNat.optional(),
 	ha: strict({ restart: duration(), to: nodeId }, 'an ha block').optional(),
 	product: oneOf(PRODUCT_NAMES).optional(),
+	vtep: strict({ interface: ifaceName }, 'a vtep block ({ interface: <underlay interface> })').optional(),
 	networks: map(name('a network name'), strict({ subnet: ipv4Network }, 'a network'), 'a mapping of network name to { subnet }').optional(),
 	portgroups: map(
 		name('a port group name'),
@@ -357,7 +359,17 @@ const document = strict(
 		nodes: map(nodeId, node, 'a mapping of node id to node'),
 		links: list(link, 'a list of links').default([]),
 		scenarios: map(name('a scenario name'), scenario, 'a mapping of scenario name to scenario').prefault({}),
-		checks: list(check, 'a list of checks').default([])
+		checks: list(check, 'a list of checks').default([]),
+		overlay: strict(
+			{
+				segments: map(
+					name('a segment name'),
+					strict({ vni: integer('a VNI (1–16777215)', 1, 16777215), subnet: ipv4Network.optional() }, 'a segment ({ vni, subnet })'),
+					'a mapping of segment name to { vni, subnet }'
+				)
+			},
+			'an overlay block ({ segments })'
+		).optional()
 	},
 	'a vnet topology'
 );
@@ -365,6 +377,7 @@ const document = strict(
 /** Checks between nodes that still make a file invalid (not mere design mistakes): products (products-check.ts). */
 function checkProducts(topology: z.output<typeof document>, ctx: z.RefinementCtx) {
 	for (const issue of productIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+	for (const issue of overlayIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 export const topologySchema = document.superRefine(checkProducts);

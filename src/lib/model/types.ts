@@ -63,6 +63,8 @@ export interface Interface {
 	attach?: AnyAttachMode;
 	network?: string;
 	uplink?: string;
+	/** vm/container: the overlay segment (logical switch) this interface joins, by name (docs/overlays.md) */
+	segment?: string;
 	bond?: Bond;
 	vrrp?: Vrrp;
 	down?: boolean;
@@ -164,6 +166,8 @@ export interface Node {
 	networks?: Record<string, { subnet: string }>;
 	/** esxi: port groups of its standard vSwitch; vlan 0 (untagged), 1-4094 (tagged on the uplink), 4095 (guest tagging) */
 	portgroups?: Record<string, { vlan: number; uplink?: string }>;
+	/** hypervisor: its VXLAN tunnel endpoint, the address of this underlay interface (docs/overlays.md) */
+	vtep?: { interface: string };
 }
 
 export interface Link {
@@ -239,6 +243,19 @@ export interface Topology {
 	links: Link[];
 	scenarios: Record<string, Scenario>;
 	checks: Check[];
+	/** logical switches carried in VXLAN between hypervisors (docs/overlays.md) */
+	overlay?: Overlay;
+}
+
+export interface OverlaySegment {
+	/** VXLAN network identifier, 1–16777215 */
+	vni: number;
+	/** informational: the subnet its guests use (lint checks their addresses against it) */
+	subnet?: string;
+}
+
+export interface Overlay {
+	segments: Record<string, OverlaySegment>;
 }
 
 /** A problem found in a file, located precisely. */

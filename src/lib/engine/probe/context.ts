@@ -14,6 +14,7 @@ import type { CIface, CNode, Net } from '../net-types';
 import type { Hop } from '../trace';
 import type { Pkt, Tuple } from '../packet';
 import { fmtAddr, type Denial } from './wording';
+import type { TunnelResult } from './tunnel-types';
 
 /** A connection tracked on one node. */
 export interface Conn {
@@ -51,6 +52,9 @@ export class ProbeContext {
 	denials = new Map<Hop, Denial>();
 	/** MAC → small integer for the packed MAC-table keys (kept across probes) */
 	macIds = new Map<string, number>();
+
+	/** the VXLAN stage (vxlan.ts), set by the probe facade; null: VXLAN ports carry nothing */
+	tunnel: ((ctx: ProbeContext, out: CIface, dstMac: string, innerSize: number, df: boolean, hopsSoFar: Hop[]) => TunnelResult) | null = null;
 
 	constructor(readonly net: Net) {}
 

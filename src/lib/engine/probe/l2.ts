@@ -40,6 +40,10 @@ export interface L2Drop {
 	reason: string;
 	hops: Hop[];
 	t: number;
+	/** lost in a VXLAN tunnel's underlay (vxlan.ts), not to an MTU */
+	underlay?: boolean;
+	/** the source VTEP refused an inner DF packet: ICMP fragmentation-needed with this MTU */
+	pmtu?: number;
 }
 
 /** Which logical interface of an L3 node takes a frame arriving on a physical one. */
@@ -85,7 +89,8 @@ export function l2Send(
 	srcMac: string,
 	size: number,
 	frags: number[] | null,
-	floods?: Flood[]
+	floods?: Flood[],
+	df = false
 ): { arrivals: { iface: CIface; t: number; hops: Hop[] }[]; drop: L2Drop | null; storm: boolean } {
 	const bcast = dstMac === BROADCAST;
 	const maxSize = frags ? Math.max(...frags) : size;
@@ -97,14 +102,26 @@ export function l2Send(
 	let storm = false;
 	const t0 = ctx.t;
 	// Explicit stack: (physical egress, wire tag, time, hops so far)
-	const stack: { out: CIface; tag: number; t: number; hops: Hop[] }[] = [{ out: phys, tag, t: t0, hops: [] }];
+	// `enter`: a far VTEP's VXLAN port the frame comes out of (vxlan.ts) instead of a cable's far end
+	const stack: { out: CIface; tag: number; t: number; hops: Hop[]; enter?: CIface }[] = [{ out: phys, tag, t: t0, hops: [] }];
 	while (stack.length) {
 		const cur = stack.pop()!;
 		ctx.t = cur.t;
-		const link = cur.out.link >= 0 ? ctx.net.links[cur.out.link] : null;
-		if (!link || link.down || cur.out.down) continue;
-		ctx.t += Math.round((totalWire(cur.tag ? 1 : 0) * 8 * 1e9) / link.bandwidth) + link.latency;
-		const peer = ctx.iface(link.a === cur.out.idx ? link.b : link.a);
+		if (cur.out.vxlan && !cur.enter) {
+			if (!ctx.tunnel) continue;
+			const tun = ctx.tunnel(ctx, cur.out, dstMac, maxSize, df, cur.hops);
+			for (let k = tun.arrivals.length - 1; k >= 0; k--) stack.push({ out: cur.out, tag: 0, ...tun.arrivals[k] });
+			if (tun.pmtu) drop = { ...tun.pmtu, in: null, out: null, reason: '', pmtu: tun.pmtu.mtu };
+			else if (tun.lost) drop = { ...tun.lost, in: cur.out.name, out: null, underlay: true };
+			continue;
+		}
+		let peer = cur.enter;
+		if (!peer) {
+			const link = cur.out.link >= 0 ? ctx.net.links[cur.out.link] : null;
+			if (!link || link.down || cur.out.down) continue;
+			ctx.t += Math.round((totalWire(cur.tag ? 1 : 0) * 8 * 1e9) / link.bandwidth) + link.latency;
+			peer = ctx.iface(link.a === cur.out.idx ? link.b : link.a);
+		}
 		if (peer.down) continue;
 		const pn = ctx.node(peer.node);
 		if (!pn.isSwitch) {
@@ -143,7 +160,7 @@ export function l2Send(
 			for (const pi of pn.ifaces) {
 				if (pi === peer.idx) continue;
 				const port = ctx.iface(pi);
-				if (port.down || port.link < 0 || port.sdnBlocked) continue;
+				if (port.down || (port.link < 0 && !port.vxlan) || port.sdnBlocked) continue;
 				if (egressTag(port, vlan) >= 0 && !(peer.l2deny & port.l2bit)) outs.push(port);
 			}
 		}

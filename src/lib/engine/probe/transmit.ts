@@ -12,9 +12,13 @@ import { l2Send, type Flood } from './l2';
 import { arpResolve, arpSender, ownMacFor, unansweredArp } from './arp';
 import { makeError } from './icmp';
 import { fromCalledAddress } from './error-source';
-import { STORM_DETAIL, STORM_REASON, arpFailedReason, fragmentedNote, frameLost, joinNotes, mtuBlackHoleReason } from './wording';
+import { STORM_DETAIL, STORM_REASON, arpFailedReason, fragmentedNote, frameLost, joinNotes, mtuBlackHoleReason, vxlanPathMtuReason } from './wording';
 
-export type TxFail = { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode };
+export type TxFail =
+	| { kind: 'arp-fail' }
+	| { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null; underlay?: boolean }
+	| { kind: 'storm'; node: CNode }
+	| { kind: 'pmtu'; mtu: number };
 
 /**
  * Puts a packet on the wire towards nextHop (after ARP): fragments if
@@ -56,18 +60,19 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 		}
 		ctx.hop(base);
 	}
-	const res = l2Send(ctx, egress, arp.mac, srcMac, p.size, p.frags);
+	const res = l2Send(ctx, egress, arp.mac, srcMac, p.size, p.frags, undefined, p.df);
 	if (res.storm) return { kind: 'storm', node };
 	const rx = res.arrivals[0];
 	if (rx) {
-		if (ctx.record) for (const h of rx.hops) ctx.hop({ ...h, ...ctx.pktFields(p), vlan: h.vlan });
+		if (ctx.record) for (const h of rx.hops) ctx.hop(h.underlay !== undefined ? h : { ...h, ...ctx.pktFields(p), vlan: h.vlan });
 		ctx.t = rx.t;
 		return { kind: 'rx', iface: rx.iface };
 	}
 	if (res.drop) {
-		for (const h of res.drop.hops) ctx.hop({ ...h, ...ctx.pktFields(p) });
+		for (const h of res.drop.hops) ctx.hop(h.underlay !== undefined ? h : { ...h, ...ctx.pktFields(p) });
 		ctx.t = res.drop.t;
-		return { kind: 'drop', node: ctx.node(ctx.net.nodeIndex.get(res.drop.node)!), reason: res.drop.reason, in: res.drop.in, out: res.drop.out };
+		if (res.drop.pmtu) return { kind: 'pmtu', mtu: res.drop.pmtu };
+		return { kind: 'drop', node: ctx.node(ctx.net.nodeIndex.get(res.drop.node)!), reason: res.drop.reason, in: res.drop.in, out: res.drop.out, underlay: res.drop.underlay };
 	}
 	return { kind: 'drop', node, reason: frameLost(node.id, egress.name, nextHop) };
 }
@@ -80,8 +85,10 @@ export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, of
 	}
 	if (tx.kind === 'drop') {
 		ctx.hop({ node: tx.node.id, in: tx.in ?? null, out: tx.out ?? null, action: 'DROPPED', ...ctx.pktFields(p), detail: tx.reason });
-		return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: mtuBlackHoleReason(tx.reason), local: false };
+		return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: tx.underlay ? tx.reason : mtuBlackHoleReason(tx.reason), local: false };
 	}
+	// The source VTEP's fragmentation-needed (vxlan.ts) comes from the inner destination's address.
+	if (tx.kind === 'pmtu') return { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: makeError(ctx, node, p, 3, 4, tx.mtu, true), reason: vxlanPathMtuReason(tx.mtu), local: false, mtu: tx.mtu };
 	// ARP failure
 	if (local) return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: null, reason: arpFailedReason(node.id), local: true, mtu: null };
 	const err = makeError(ctx, node, p, 3, 1, 0, false, offenderSrc ?? p.src);

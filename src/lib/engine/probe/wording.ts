@@ -96,6 +96,24 @@ export function switchedDetail(vlan: number, how: SwitchLookup): string {
 	return `VLAN ${vlan}: ${what}`;
 }
 
+// -------------------------------------------------------------------- VXLAN (vxlan.ts)
+
+export function encapDetail(vni: number, local: string, remote: string, inner: number): string {
+	return `VXLAN VNI ${vni}: encapsulated ${local} → ${remote} UDP 4789 (outer ${inner + 50} bytes, DF clear: the underlay may fragment it)`;
+}
+
+export function decapDetail(vni: number, local: string, remote: string): string {
+	return `VXLAN VNI ${vni}: decapsulated (outer ${local} → ${remote}) onto the segment's bridge`;
+}
+
+export function pmtuDetail(inner: number, vni: number, remote: string, mtu: number): string {
+	return `VXLAN VNI ${vni}: a ${inner}-byte packet with DF does not fit the tunnel to ${remote} (path MTU ${mtu + 50} - 50 = ${mtu}): the VTEP answers fragmentation-needed, mtu ${mtu}`;
+}
+
+export function underlayLostReason(vni: number, remote: string, why: string): string {
+	return `VXLAN VNI ${vni} to VTEP ${remote} lost in the underlay: ${why}`;
+}
+
 export const STORM_DETAIL = 'broadcast storm: the frame was flooded into a loop of switches';
 
 export function frameLost(node: string, iface: string, nextHop: number): string {
@@ -325,6 +343,11 @@ export function arpFailedReason(node: string): string {
 /** A frame dropped for its size on the way: nothing tells the sender (the verdict reads the `mtu: ` prefix). */
 export function mtuBlackHoleReason(drop: string): string {
 	return `mtu: ${drop}`;
+}
+
+/** The source VTEP's fragmentation-needed: the inner packet with DF does not fit the tunnel. */
+export function vxlanPathMtuReason(mtu: number): string {
+	return `VXLAN path MTU ${mtu} at the VTEP`;
 }
 
 export function outboundRuleReason(index: number, node: string): string {

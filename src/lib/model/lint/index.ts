@@ -20,6 +20,7 @@ import { lintMacs, lintRouting, lintSegments } from './addressing';
 import { lintAttachments, lintConnectivity, lintHypervisors, lintNat } from './nodes';
 import { lintMisc, lintRules, lintVrrpAndLb } from './features';
 import { lintChecksAndScenarios } from './checks';
+import { lintOverlay } from './overlay';
 
 export { LINT_RULES } from './rules';
 export type { LintContext } from '../findings';
@@ -41,6 +42,7 @@ const RULES = [
 	lintRules,
 	lintVrrpAndLb,
 	lintMisc,
+	lintOverlay,
 	lintChecksAndScenarios
 ];
 

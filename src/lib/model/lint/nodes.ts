@@ -49,7 +49,7 @@ export function lintConnectivity(L: Linter): void {
 	for (const [id, n] of Object.entries(L.nodes)) {
 		if (!n || n.kind === 'sdn-controller') continue;
 		const itfs = n.interfaces ?? {};
-		const attached = Object.values(itfs).some((i) => i?.attach);
+		const attached = Object.values(itfs).some((i) => i?.attach || i?.segment);
 		if (!L.linkedNodes.has(id) && !attached && !hasGuests.has(id)) {
 			L.warn('node-isolated', ['nodes', id], `${id} is in no link${n.on !== undefined ? ' and has no attached interface' : ''}: it is connected to nothing. Link one of its interfaces${isGuestKind(n.kind) ? ' or attach it to its hypervisor' : ''}, or remove it.`);
 			continue;
@@ -58,7 +58,7 @@ export function lintConnectivity(L: Linter): void {
 		const members = new Map<string, string>();
 		for (const [b, itf] of Object.entries(itfs)) for (const m of itf?.bond?.members ?? []) members.set(m, b);
 		for (const [name, itf] of Object.entries(itfs)) {
-			if (!itf || (!itf.ip && !itf.dhcp) || itf.attach) continue;
+			if (!itf || (!itf.ip && !itf.dhcp) || itf.attach || itf.segment) continue;
 			const sub = splitSubinterface(name);
 			const phys = sub ? sub.parent : name;
 			const cables = itfs[phys]?.bond ? (itfs[phys].bond!.members ?? []) : [phys];

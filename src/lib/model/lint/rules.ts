@@ -35,6 +35,7 @@ export const LINT_RULES: Record<string, { severity: 'error' | 'warning'; summary
 	'vlan-not-carried': { severity: 'warning', summary: 'a VLAN is used on two switches (or by a tagged interface) but not carried between them' },
 	'native-vlan-mismatch': { severity: 'warning', summary: 'the untagged VLAN differs between the two ends of a switch-to-switch link' },
 	'untagged-on-trunk': { severity: 'warning', summary: 'an untagged interface is linked to a trunk port without a native VLAN' },
+	'overlay-mtu': { severity: 'warning', summary: "a segment's guest MTU + 50 bytes of VXLAN exceeds the underlay MTU between two of its VTEPs" },
 	'l2-loop': { severity: 'warning', summary: 'switches form a loop (broadcast storm)' },
 	'sdn-standalone-loop': { severity: 'warning', summary: 'managed switches form a loop that storms if the controller is lost (fail-mode standalone)' },
 	'interface-unconnected': { severity: 'warning', summary: 'an addressed interface is in no link and not attached' },

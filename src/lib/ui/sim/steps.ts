@@ -134,7 +134,9 @@ export const ACTION_LABEL: Record<HopAction, string> = {
 	NULL_ROUTED: 'null-routed',
 	TTL_EXCEEDED: 'TTL exceeded',
 	FRAGMENTATION_NEEDED: 'frag. needed',
-	LOCAL: 'local'
+	LOCAL: 'local',
+	ENCAPSULATED: 'VXLAN encap',
+	DECAPSULATED: 'VXLAN decap'
 };
 
 const FAILURE_ACTIONS: ReadonlySet<HopAction> = new Set(['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED']);
