@@ -9,7 +9,7 @@ import type { CIface, Net } from '../net-types';
 import type { Hop } from '../trace';
 import { egressTag, ingressVlan } from '../../model/switchport';
 import type { ProbeContext } from './context';
-import { frameTooBig, switchedDetail } from './wording';
+import { frameTooBig, switchedDetail, vxlanPathMtuReason } from './wording';
 
 export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 
@@ -111,7 +111,7 @@ export function l2Send(
 			if (!ctx.tunnel) continue;
 			const tun = ctx.tunnel(ctx, cur.out, dstMac, maxSize, df, cur.hops);
 			for (let k = tun.arrivals.length - 1; k >= 0; k--) stack.push({ out: cur.out, tag: 0, ...tun.arrivals[k] });
-			if (tun.pmtu) drop = { ...tun.pmtu, in: null, out: null, reason: '', pmtu: tun.pmtu.mtu };
+			if (tun.pmtu) drop = { ...tun.pmtu, in: null, out: null, reason: vxlanPathMtuReason(tun.pmtu.mtu), pmtu: tun.pmtu.mtu };
 			else if (tun.lost) drop = { ...tun.lost, in: cur.out.name, out: null, underlay: true };
 			continue;
 		}

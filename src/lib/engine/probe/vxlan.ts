@@ -23,7 +23,7 @@ import { VXLAN_OVERHEAD, VXLAN_PORT } from '../../model/overlay';
 import type { ProbeContext } from './context';
 import { inputFilter } from './filter';
 import { runLeg } from './forward';
-import { decapDetail, encapDetail, pmtuDetail, underlayLostReason } from './wording';
+import { decapDetail, encapDetail, pmtuDetail, underlayEndedElsewhere, underlayFilteredAt, underlayLostReason } from './wording';
 
 interface OverlayIndex {
 	/** VNI → its VXLAN ports (one per host) */
@@ -133,13 +133,13 @@ export function tunnel(ctx: ProbeContext, out: CIface, dstMac: string, innerSize
 		const farHost = ctx.node(ctx.net.nodeIndex.get(far.vxlan!.host)!);
 		const hops = ctx.record ? [...hopsSoFar, encap, ...under] : hopsSoFar;
 		if (end.kind !== 'arrived' || end.node.idx !== farHost.idx) {
-			const why = end.kind === 'arrived' || end.kind === 'exits' ? `it reached ${end.node.id}` : end.reason;
+			const why = end.kind === 'arrived' || end.kind === 'exits' ? underlayEndedElsewhere(end.node.id) : end.reason;
 			res.lost = { node: host.id, reason: underlayLostReason(vx.vni, far.vxlan!.local, why), hops, t: ctx.t };
 			continue;
 		}
 		const filt = inputFilter(farHost, end.iface, end.pkt, end.established);
 		if (filt.action !== 'allow') {
-			res.lost = { node: farHost.id, reason: underlayLostReason(vx.vni, far.vxlan!.local, `${filt.what} on ${farHost.id}`), hops, t: ctx.t };
+			res.lost = { node: farHost.id, reason: underlayLostReason(vx.vni, far.vxlan!.local, underlayFilteredAt(filt.what, farHost.id)), hops, t: ctx.t };
 			continue;
 		}
 		const decap: Hop = {

@@ -114,6 +114,16 @@ export function underlayLostReason(vni: number, remote: string, why: string): st
 	return `VXLAN VNI ${vni} to VTEP ${remote} lost in the underlay: ${why}`;
 }
 
+/** Why an outer packet did not end at the far VTEP: where it ended instead, or the engine's own reason. */
+export function underlayEndedElsewhere(node: string): string {
+	return `it reached ${node}`;
+}
+
+/** The far host's own filter took the outer packet. */
+export function underlayFilteredAt(what: string, host: string): string {
+	return `${what} on ${host}`;
+}
+
 export const STORM_DETAIL = 'broadcast storm: the frame was flooded into a loop of switches';
 
 export function frameLost(node: string, iface: string, nextHop: number): string {
