@@ -17,6 +17,7 @@ import { parentIface } from './net';
 import { z } from 'zod';
 import { DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
 import { productIssues } from './products-check';
+import { kubeIssues, kubernetesSection } from './kube';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	bandwidth,
@@ -357,14 +358,15 @@ const document = strict(
 		nodes: map(nodeId, node, 'a mapping of node id to node'),
 		links: list(link, 'a list of links').default([]),
 		scenarios: map(name('a scenario name'), scenario, 'a mapping of scenario name to scenario').prefault({}),
-		checks: list(check, 'a list of checks').default([])
+		checks: list(check, 'a list of checks').default([]),
+		kubernetes: kubernetesSection.optional()
 	},
 	'a vnet topology'
 );
 
 /** Checks between nodes that still make a file invalid (not mere design mistakes): products (products-check.ts). */
 function checkProducts(topology: z.output<typeof document>, ctx: z.RefinementCtx) {
-	for (const issue of productIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+	for (const issue of [...productIssues(topology as unknown as Topology), ...kubeIssues(topology as unknown as Topology)]) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 export const topologySchema = document.superRefine(checkProducts);

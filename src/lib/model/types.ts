@@ -250,6 +250,8 @@ export interface Topology {
 	links: Link[];
 	scenarios: Record<string, Scenario>;
 	checks: Check[];
+	/** optional: which nodes and containers form a Kubernetes cluster (model/kube.ts) */
+	kubernetes?: import('./kube').KubernetesSection;
 }
 
 /** A problem found in a file, located precisely. */

@@ -15,6 +15,7 @@ import { makeError, makeRst } from './icmp';
 import { transmit, txFailure } from './transmit';
 import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
+import { kubeProxy, kubeReject } from './kube-proxy';
 import {
 	LOCAL_DETAIL,
 	TTL_DETAIL,
@@ -124,8 +125,13 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	let dnat = false;
 	const origTuple: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
 	let lbSnat = false;
+	const kube = ct ? null : kubeProxy(ctx, node, p);
 	if (ct) natNote = ctTranslate(ctx, p, ct);
-	else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
+	else if (kube?.kind === 'dnat') {
+		natNote = kube.note;
+		if (ctx.record) base.ref = kube.ref;
+		dnat = true;
+	} else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
 		// Backend = (client address + client port) mod healthy backends, in pool order.
 		const lb = node.lb;
 		const b = lb.backends[(p.src + p.sport) % lb.backends.length];
@@ -223,6 +229,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		}
 		return { kind: 'end', end: { kind: 'dropped', node, disposition: block.disposition, reason: block.reason, local: false } };
 	}
+	if (kube?.kind === 'reject') return { kind: 'end', end: kubeReject(ctx, node, egress, p, base, kube) };
 	if (hvNoForward) {
 		ctx.hop({ ...base, out: egress.name, action: 'DROPPED', ...ctx.pktFields(p), detail: hypervisorNoForwardDetail(node.id) });
 		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} is a hypervisor, not a router (it forwards only its NAT guests' own connections and its port forwards)`, local: false } };
