@@ -8,27 +8,9 @@ import { readyEndpoints } from '../model/kube';
 import { ipToU32 } from '../model/net';
 import type { Topology } from '../model/types';
 import { PROTO_NUM, type CNode } from './net-types';
+import type { KubeNet, KubeServicePortC } from './kube-types';
 
-export interface KubeEndpoint {
-	pod: string;
-	addr: number;
-	port: number;
-}
-
-export interface KubeServicePortC {
-	/** "namespace/name" */
-	service: string;
-	/** document path of the Service, for the trace's ref */
-	path: string;
-	endpoints: KubeEndpoint[];
-}
-
-export interface KubeNet {
-	/** node indexes that run kube-proxy */
-	proxyNodes: Set<number>;
-	/** `${proto}/${clusterIP u32}/${port}` → the Service port */
-	ports: Map<string, KubeServicePortC>;
-}
+export type { KubeEndpoint, KubeNet, KubeServicePortC } from './kube-types';
 
 export function kubeKey(proto: number, addr: number, port: number): string {
 	return `${proto}/${addr}/${port}`;

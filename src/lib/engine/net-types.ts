@@ -151,5 +151,5 @@ export interface Net {
 	owned: Map<number, string>;
 	resolved: ResolvedTopology;
 	/** the `kubernetes:` section compiled for kube-proxy (kube.ts), or null */
-	kube: import('./kube').KubeNet | null;
+	kube: import('./kube-types').KubeNet | null;
 }

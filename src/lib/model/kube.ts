@@ -10,35 +10,9 @@ import { boolean, ipv4, ipv4Network, nodeId, oneOf, port, string } from './field
 import { list, map, name, strict } from './schema-parts';
 import { cidrOf, inCidr, ipToU32 } from './net';
 import type { Topology } from './types';
+import type { Labels, KubeServiceSpec, KubernetesSection } from './kube-types';
 
-export type Labels = Record<string, string>;
-
-export interface KubeNodeSpec {
-	pod_cidr?: string;
-}
-export interface KubePodSpec {
-	node: string;
-	namespace: string;
-	labels: Labels;
-	ready: boolean;
-}
-export interface KubeServicePort {
-	port: number;
-	target_port: number;
-	protocol: 'tcp' | 'udp';
-}
-export interface KubeServiceSpec {
-	namespace: string;
-	cluster_ip: string;
-	selector: Labels;
-	ports: KubeServicePort[];
-}
-export interface KubernetesSection {
-	service_cidr?: string;
-	nodes: Record<string, KubeNodeSpec>;
-	pods: Record<string, KubePodSpec>;
-	services: Record<string, KubeServiceSpec>;
-}
+export type { Labels, KubeNodeSpec, KubePodSpec, KubeServicePort, KubeServiceSpec, KubernetesSection } from './kube-types';
 
 const labels = map(string('a label key'), string('a label value'), 'a mapping of label key to value');
 

@@ -251,7 +251,7 @@ export interface Topology {
 	scenarios: Record<string, Scenario>;
 	checks: Check[];
 	/** optional: which nodes and containers form a Kubernetes cluster (model/kube.ts) */
-	kubernetes?: import('./kube').KubernetesSection;
+	kubernetes?: import('./kube-types').KubernetesSection;
 }
 
 /** A problem found in a file, located precisely. */
