@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { endpointIndex, readyEndpoints, selectorMatches, tupleHash, type KubernetesSection } from '../../src/lib/model/kube';
 import { loadTopology } from '../../src/lib/model/load';
+import { topologyToYaml } from '../../src/lib/interchange/vnet-yaml';
 import { ipToU32 } from '../../src/lib/model/net';
 import { probe, topo } from './engine-helpers';
 
@@ -89,5 +90,13 @@ describe('format', () => {
 		const r = loadTopology(CLUSTER.replace('labels: { app: client }', 'label: { app: client }'), 'k.vnet.yaml');
 		expect(r.ok).toBe(false);
 		if (!r.ok) expect(r.errors[0].message).toMatch(/unknown field `label`/);
+	});
+});
+
+describe('writing the document back', () => {
+	it('keeps the kubernetes section', () => {
+		const t = topo(CLUSTER);
+		const again = topo(topologyToYaml(t));
+		expect(JSON.parse(JSON.stringify(again.kubernetes))).toEqual(JSON.parse(JSON.stringify(t.kubernetes)));
 	});
 });

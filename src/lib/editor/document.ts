@@ -236,7 +236,7 @@ export function assertNever(x: never): never {
 // ---- writing with a record -------------------------------------------------------------
 
 /** The order the spec writes keys in: a new key goes before the first later key already there. */
-const TOP_KEYS = ['vnet', 'name', 'description', 'nodes', 'links', 'scenarios', 'checks'];
+const TOP_KEYS = ['vnet', 'name', 'description', 'nodes', 'links', 'scenarios', 'checks', 'kubernetes'];
 const NODE_KEYS = [
 	'kind', 'label', 'position', 'on', 'vcpu', 'memory', 'overcommit', 'product', 'interfaces', 'routes', 'services', 'rules',
 	'policy', 'stateful', 'nat', 'ha', 'ospf', 'vip', 'pool', 'port', 'health', 'snat', 'manages', 'mode', 'fail-mode',
