@@ -236,13 +236,13 @@ export function assertNever(x: never): never {
 // ---- writing with a record -------------------------------------------------------------
 
 /** The order the spec writes keys in: a new key goes before the first later key already there. */
-const TOP_KEYS = ['vnet', 'name', 'description', 'nodes', 'links', 'scenarios', 'checks'];
+const TOP_KEYS = ['vnet', 'name', 'description', 'nodes', 'links', 'scenarios', 'checks', 'overlay', 'kubernetes'];
 const NODE_KEYS = [
 	'kind', 'label', 'position', 'on', 'vcpu', 'memory', 'overcommit', 'product', 'interfaces', 'routes', 'services', 'rules',
 	'policy', 'stateful', 'nat', 'ha', 'ospf', 'vip', 'pool', 'port', 'health', 'snat', 'manages', 'mode', 'fail-mode',
-	'fast-failover', 'channel', 'delay'
+	'fast-failover', 'channel', 'delay', 'vtep'
 ];
-const IFACE_KEYS = ['ip', 'gateway', 'dhcp', 'mac', 'mtu', 'vlan', 'trunk', 'native', 'attach', 'network', 'uplink', 'bond', 'vrrp', 'down', 'cost'];
+const IFACE_KEYS = ['ip', 'gateway', 'dhcp', 'mac', 'mtu', 'vlan', 'trunk', 'native', 'attach', 'segment', 'network', 'uplink', 'bond', 'vrrp', 'down', 'cost'];
 const LINK_KEYS = ['a', 'b', 'latency', 'bandwidth', 'loss', 'down', 'queue'];
 const RULE_KEYS = ['action', 'proto', 'from', 'to', 'port', 'sport', 'in', 'out', 'direction'];
 const CHECK_KEYS = ['from', 'to', 'proto', 'port', 'sport', 'size', 'df', 'ttl', 'expect', 'seen-source', 'icmp-from', 'mtu', 'hops'];

@@ -152,4 +152,6 @@ export interface Net {
 	/** address → node id for addresses that exist outside private hypervisor segments */
 	owned: Map<number, string>;
 	resolved: ResolvedTopology;
+	/** the `kubernetes:` section compiled for kube-proxy (kube.ts), or null */
+	kube: import('./kube-types').KubeNet | null;
 }

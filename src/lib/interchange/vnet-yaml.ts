@@ -157,7 +157,10 @@ export function topologyToPlain(t: Topology): Plain {
 					if ('min-goodput' in c && c['min-goodput'] !== undefined) x['min-goodput'] = bw(c['min-goodput']);
 					return compact(x);
 				})
-			: undefined
+			: undefined,
+		// plain data already (defaults filled in): the same section, copied out of its null-prototype maps
+		overlay: t.overlay ? (JSON.parse(JSON.stringify(t.overlay)) as Plain) : undefined,
+		kubernetes: t.kubernetes ? (JSON.parse(JSON.stringify(t.kubernetes)) as Plain) : undefined
 	});
 }
 

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { DISPOSITIONS, KINDS, type Kind, type Topology } from './types';
 import { productIssues } from './products-check';
 import { overlayIssues } from './overlay';
+import { kubeIssues, kubernetesSection } from './kube';
 import { describeValue, didYouMean, listOf } from './messages';
 import {
 	bandwidth,
@@ -369,7 +370,8 @@ const document = strict(
 				)
 			},
 			'an overlay block ({ segments })'
-		).optional()
+		).optional(),
+		kubernetes: kubernetesSection.optional()
 	},
 	'a vnet topology'
 );
@@ -378,6 +380,7 @@ const document = strict(
 function checkProducts(topology: z.output<typeof document>, ctx: z.RefinementCtx) {
 	for (const issue of productIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 	for (const issue of overlayIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+	for (const issue of kubeIssues(topology as unknown as Topology)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 }
 
 export const topologySchema = document.superRefine(checkProducts);

@@ -245,6 +245,8 @@ export interface Topology {
 	checks: Check[];
 	/** logical switches carried in VXLAN between hypervisors (docs/overlays.md) */
 	overlay?: Overlay;
+	/** optional: which nodes and containers form a Kubernetes cluster (model/kube.ts) */
+	kubernetes?: import('./kube-types').KubernetesSection;
 }
 
 export interface OverlaySegment {

@@ -16,6 +16,7 @@ import { fromCalledAddress } from './error-source';
 import { transmit, txFailure } from './transmit';
 import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
+import { kubeProxy, kubeReject } from './kube-proxy';
 import {
 	FORWARDING_LOOP_REASON,
 	LOCAL_DETAIL,
@@ -137,8 +138,13 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	let dnat = false;
 	const origTuple: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
 	let lbSnat = false;
+	const kube = ct ? null : kubeProxy(ctx, node, p);
 	if (ct) natNote = ctTranslate(ctx, p, ct);
-	else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
+	else if (kube?.kind === 'dnat') {
+		natNote = kube.note;
+		if (ctx.record) base.ref = kube.ref;
+		dnat = true;
+	} else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
 		// Backend = (client address + client port) mod healthy backends, in pool order.
 		const lb = node.lb;
 		const b = lb.backends[(p.src + p.sport) % lb.backends.length];
@@ -238,6 +244,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		}
 		return { kind: 'end', end: { kind: 'dropped', node, disposition: block.disposition, reason: block.reason, local: false } };
 	}
+	if (kube?.kind === 'reject') return { kind: 'end', end: kubeReject(ctx, node, egress, p, base, kube) };
 	if (hvNoForward) {
 		ctx.hop({ ...base, out: egress.name, action: 'DROPPED', ...ctx.pktFields(p), detail: hypervisorNoForwardDetail(node.id) });
 		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: hypervisorNoForwardReason(node.id), local: false } };

@@ -503,3 +503,18 @@ export function verdict(t: Trace, spec: ProbeSpec, denials: ReadonlyMap<Hop, Den
 			return `Dropped${t.leg === 'reply' ? ' on the way back' : ''}: ${(t.reason ?? 'lost').replace(/^reply: /, '').replace(/^mtu: (.*)$/, '$1, and nothing tells the sender (an MTU black hole)')}.`;
 	}
 }
+
+// ------------------------------------------------------------- kube-proxy
+
+/** "kube-proxy: Service shop/web 10.96.0.10:80 → pod web-b 10.244.2.5:8080 (endpoint 2 of 3, by 5-tuple hash)" */
+export function kubeDnatNote(service: string, before: string, pod: string, after: string, index: number, count: number): string {
+	return `kube-proxy: Service ${service} ${before} → pod ${pod} ${after} (endpoint ${index + 1} of ${count}, by 5-tuple hash)`;
+}
+
+export function kubeRejectDetail(service: string): string {
+	return `rejected by kube-proxy's REJECT rule: Service ${service} has no ready endpoints (ICMP port unreachable)`;
+}
+
+export function kubeRejectReason(service: string, node: string): string {
+	return `kube-proxy on ${node} rejected the connection: Service ${service} has no ready endpoints`;
+}
