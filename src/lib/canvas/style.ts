@@ -138,14 +138,15 @@ function attachWidth(mode: string): number {
  * box (cytoscape clips images to it). A guest with an attachment is a taller
  * box: the icon on top, the attachment pill under it.
  */
-function layers(n: NodeSingular, iconUrl: (kind: string) => string) {
+function layers(n: NodeSingular, iconUrl: (kind: string) => string, box = false) {
 	const problem = n.data('problem') as string | undefined;
-	const attach = n.data('attach') as string | undefined;
+	const attach = box ? undefined : (n.data('attach') as string | undefined);
 	const images = [iconUrl(n.data('kind'))];
-	const xs = ['50%'];
-	const ys = [attach ? '0%' : '50%'];
-	const ws = [attach ? '48px' : '100%'];
-	const hs = [attach ? '48px' : '100%'];
+	// a hypervisor drawn as a box round its guests: its icon in the top left corner, the badge in the top right
+	const xs = [box ? '4px' : '50%'];
+	const ys = [box ? '4px' : attach ? '0%' : '50%'];
+	const ws = [box ? '20px' : attach ? '48px' : '100%'];
+	const hs = [box ? '20px' : attach ? '48px' : '100%'];
 	if (attach) {
 		images.push(attachImage(attach));
 		xs.push('50%');
@@ -222,16 +223,28 @@ export function canvasStyle(iconUrl: (kind: string) => string, colors: CanvasCol
 				'border-width': 1.5,
 				'border-color': colors.hypervisorBorder,
 				'border-style': 'dashed',
+				// the icon (and a badge) fit in the padding: they never reach a guest
 				padding: '28px',
 				'background-fit': 'none',
-				'background-width': '24px',
-				'background-height': '24px',
-				'background-position-x': '8px',
-				'background-position-y': '8px',
+				'background-width': '20px',
+				'background-height': '20px',
+				'background-position-x': '4px',
+				'background-position-y': '4px',
 				'text-valign': 'top',
 				'text-halign': 'center',
 				'text-margin-y': -6,
 				'font-weight': 'bold'
+			}
+		},
+		{
+			// every layer placed (a layer without a position would be drawn in the middle of the box, over a guest)
+			selector: 'node:parent[problem]',
+			style: {
+				'background-image': ((n: NodeSingular) => layers(n, iconUrl, true).images) as unknown as string,
+				'background-position-x': ((n: NodeSingular) => layers(n, iconUrl, true).xs) as unknown as string,
+				'background-position-y': ((n: NodeSingular) => layers(n, iconUrl, true).ys) as unknown as string,
+				'background-width': ((n: NodeSingular) => layers(n, iconUrl, true).ws) as unknown as string,
+				'background-height': ((n: NodeSingular) => layers(n, iconUrl, true).hs) as unknown as string
 			}
 		},
 		{
@@ -261,16 +274,21 @@ export function canvasStyle(iconUrl: (kind: string) => string, colors: CanvasCol
 				'text-background-opacity': 0.9,
 				'text-background-padding': '2px',
 				'text-background-shape': 'roundrectangle',
+				// level of detail: zoomed out, cable text too small to read is not drawn
+				'min-zoomed-font-size': 6,
 				'overlay-opacity': 0
 			}
 		},
 		{
+			// where cable-labels.ts put the labels so that none covers another (labels without room are left out)
 			selector: 'edge[sOff]',
 			style: {
 				'source-text-offset': (e: EdgeSingular) => e.data('sOff') as number,
 				'target-text-offset': (e: EdgeSingular) => e.data('tOff') as number
 			}
 		},
+		{ selector: 'edge[?sHide]', style: { 'source-label': '' } },
+		{ selector: 'edge[?tHide]', style: { 'target-label': '' } },
 		{
 			selector: 'edge.down',
 			style: {
@@ -301,15 +319,17 @@ export function canvasStyle(iconUrl: (kind: string) => string, colors: CanvasCol
 			style: { 'line-color': (e: EdgeSingular) => e.data('vlanColor') as string }
 		},
 		{
+			// level, on the cable (its background hides the line behind it), slid along it clear of other labels
 			selector: 'edge[vlanLabel]',
 			style: {
 				label: 'data(vlanLabel)',
 				'font-size': 9,
 				color: colors.text,
-				'text-rotation': 'autorotate',
-				'text-margin-y': -9
+				'text-margin-x': (e: EdgeSingular) => (e.data('mx') as number | undefined) ?? 0,
+				'text-margin-y': (e: EdgeSingular) => (e.data('my') as number | undefined) ?? 0
 			}
 		},
+		{ selector: 'edge[vlanLabel][?midHide]', style: { label: '' } },
 		{
 			selector: 'edge[?trunk]',
 			style: { width: 4, 'line-color': colors.trunk, 'line-style': 'solid' }

@@ -6,6 +6,7 @@
  */
 import type cytoscape from 'cytoscape';
 import type { ElementDefinition } from 'cytoscape';
+import { PLACEMENT_KEYS } from './label-layout';
 
 export interface SyncResult {
 	added: cytoscape.CollectionReturnValue;
@@ -14,9 +15,13 @@ export interface SyncResult {
 	moved: number;
 	movedNodes: cytoscape.CollectionReturnValue;
 	changed: number;
+	/** elements whose data or classes changed */
+	changedElements: cytoscape.CollectionReturnValue;
 }
 
 const GHOST = 'ghost';
+/** the label placement's data (cable-labels.ts), not the diagram's: kept */
+const PLACED = new Set<string>(PLACEMENT_KEYS);
 
 function sameValue(a: unknown, b: unknown): boolean {
 	if (a === b) return true;
@@ -38,7 +43,7 @@ function updateData(ele: cytoscape.SingularElementReturnValue, def: ElementDefin
 	}
 	const stale: string[] = [];
 	for (const key of Object.keys(current)) {
-		if (key === 'parent' || key === 'source' || key === 'target' || key === 'id' || key === 'sOff' || key === 'tOff') continue;
+		if (key === 'parent' || key === 'source' || key === 'target' || key === 'id' || PLACED.has(key)) continue;
 		if (!(key in next)) stale.push(key);
 	}
 	if (changed) ele.data(patch);
@@ -68,6 +73,7 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 	let changed = 0;
 	let added = cy.collection();
 	let movedNodes = cy.collection();
+	let changedElements = cy.collection();
 
 	cy.batch(() => {
 		// gone, or edges whose ends changed (re-added below)
@@ -99,7 +105,10 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 			if (def.group === 'nodes') {
 				const filePos = def.data.filePos as string | undefined;
 				const fileMoved = def.position && filePos !== ele.data('filePos');
-				if (updateData(ele, def)) changed++;
+				if (updateData(ele, def)) {
+					changed++;
+					changedElements = changedElements.union(ele);
+				}
 				const parent = (def.data.parent as string | undefined) ?? null;
 				const hasParent = (ele.data('parent') as string | undefined) ?? null;
 				if (parent !== hasParent && (parent === null || !cy.getElementById(parent).empty())) {
@@ -111,7 +120,10 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 					movedNodes = movedNodes.union(n);
 					moved++;
 				}
-			} else if (updateData(ele, def)) changed++;
+			} else if (updateData(ele, def)) {
+				changed++;
+				changedElements = changedElements.union(ele);
+			}
 		}
 
 		// parents before children
@@ -133,5 +145,5 @@ export function syncElements(cy: cytoscape.Core, defs: ElementDefinition[], plac
 		const edgeDefs = newEdges.filter((d) => !cy.getElementById(d.data.source as string).empty() && !cy.getElementById(d.data.target as string).empty());
 		if (edgeDefs.length) added = added.union(cy.add(edgeDefs));
 	});
-	return { added, removed: removedCount, moved, movedNodes, changed };
+	return { added, removed: removedCount, moved, movedNodes, changed, changedElements };
 }

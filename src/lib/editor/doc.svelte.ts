@@ -7,16 +7,9 @@
 import type { Diagnostic, Topology } from '../model/types';
 import { lintInWorker, type Linter } from '../worker/lint-client';
 import { TopologyStore, type Change } from './store';
+import { EMPTY_SELECTION, type Selection } from '../model/selection';
 
-export interface Selection {
-	nodes: string[];
-	/** link indices into topology.links */
-	links: number[];
-	/** a focused sub-path of the one selected element ("rules[3]", "interfaces.eth0"), from reveal */
-	focus?: string;
-}
-
-export const EMPTY_SELECTION: Selection = { nodes: [], links: [] };
+export { EMPTY_SELECTION, type Selection };
 
 /** The canvas viewport of a document (kept per tab, restored after a reload). */
 export interface View {

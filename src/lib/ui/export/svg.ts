@@ -42,7 +42,15 @@ function color(el: cytoscape.SingularElementArgument, name: string, fallback: st
 
 /** Inlines an icon URL as a data: URL (same-origin static files); data: URLs pass through. */
 async function inline(url: string, cache: Map<string, Promise<string | null>>): Promise<string | null> {
-	if (url.startsWith('data:')) return url;
+	if (url.startsWith('data:')) {
+		// the canvas's own badges are utf8 SVG data URLs: the file takes base64 only
+		const utf8 = /^data:(image\/[a-z0-9.+-]+);utf8,(.*)$/s.exec(url);
+		if (!utf8) return url;
+		const bytes = new TextEncoder().encode(decodeURIComponent(utf8[2]));
+		let bin = '';
+		for (const byte of bytes) bin += String.fromCharCode(byte);
+		return `data:${utf8[1]};base64,${btoa(bin)}`;
+	}
 	if (!cache.has(url)) {
 		cache.set(
 			url,
@@ -86,6 +94,48 @@ function textLines(x: number, y: number, text: string, opts: { size: number; fil
 	return out + '</text>';
 }
 
+/** A node's background layers (icon, badges) as <image>s, placed as cytoscape places them in the box x1, y1, nw × nh. */
+async function layerImages(n: cytoscape.NodeSingular, x1: number, y1: number, nw: number, nh: number, cache: Map<string, Promise<string | null>>): Promise<string> {
+	let out = '';
+	const images = ps(n, 'background-image')?.value;
+	const urls = (Array.isArray(images) ? images : [images]).filter((u): u is string => typeof u === 'string' && u !== 'none' && u !== '');
+	const bw = ps(n, 'background-width');
+	const bh = ps(n, 'background-height');
+	const bx = ps(n, 'background-position-x');
+	const by = ps(n, 'background-position-y');
+	for (let i = 0; i < urls.length; i++) {
+		const href = await inline(urls[i], cache);
+		// only inlined images: no external or javascript: reference ever reaches the file
+		if (!href || !/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]*$/.test(href)) continue;
+		const iw = layerSize(at(bw?.value, i), at(bw?.units, i), nw) ?? nw;
+		const ih = layerSize(at(bh?.value, i), at(bh?.units, i), nh) ?? nh;
+		const px = layerSize(at(bx?.value, i), at(bx?.units, i), 1) ?? 0.5;
+		const py = layerSize(at(by?.value, i), at(by?.units, i), 1) ?? 0.5;
+		// percentages place the layer like CSS background-position; pixels are offsets
+		const ix = at(bx?.units, i) === 'px' ? x1 + px : x1 + (nw - iw) * px;
+		const iy = at(by?.units, i) === 'px' ? y1 + py : y1 + (nh - ih) * py;
+		out += `<image href="${xmlEscape(href)}" x="${ix.toFixed(1)}" y="${iy.toFixed(1)}" width="${iw.toFixed(1)}" height="${ih.toFixed(1)}" preserveAspectRatio="xMidYMid meet"/>`;
+	}
+	return out;
+}
+
+/** Where a cable leaves its nodes: as the renderer drew it, or (a core without one) where the straight line leaves each node's box. */
+function endpoints(e: cytoscape.EdgeSingular): { s: cytoscape.Position; t: cytoscape.Position } {
+	try {
+		return { s: e.sourceEndpoint(), t: e.targetEndpoint() };
+	} catch {
+		const a = e.source().position();
+		const b = e.target().position();
+		const exit = (n: cytoscape.NodeSingular, from: cytoscape.Position, to: cytoscape.Position) => {
+			const dx = to.x - from.x;
+			const dy = to.y - from.y;
+			const k = Math.min(dx ? n.width() / 2 / Math.abs(dx) : Infinity, dy ? n.height() / 2 / Math.abs(dy) : Infinity, 1);
+			return { x: from.x + dx * k, y: from.y + dy * k };
+		};
+		return { s: exit(e.source(), a, b), t: exit(e.target(), b, a) };
+	}
+}
+
 /** The whole diagram (not just the viewport), in model coordinates. */
 export async function canvasSvg(cy: cytoscape.Core, opts: { bg: string; font?: string }): Promise<string> {
 	const font = opts.font ?? 'Inter, "Segoe UI", system-ui, sans-serif';
@@ -101,20 +151,21 @@ export async function canvasSvg(cy: cytoscape.Core, opts: { bg: string; font?: s
 
 	// hypervisor boxes first (compound parents, outermost first), then edges, then nodes
 	const parents = cy.nodes(':parent:visible').sort((a, b) => a.ancestors().length - b.ancestors().length);
-	parents.forEach((n) => {
+	for (const n of parents.toArray() as cytoscape.NodeSingular[]) {
 		const b = n.boundingBox({ includeLabels: false, includeOverlays: false });
 		const bw = num(n, 'border-width', 0);
 		const dash = str(n, 'border-style') === 'dashed' ? ' stroke-dasharray="6 4"' : '';
 		parts.push(
 			`<rect x="${b.x1.toFixed(1)}" y="${b.y1.toFixed(1)}" width="${b.w.toFixed(1)}" height="${b.h.toFixed(1)}" rx="8" fill="${color(n, 'background-color', '#312e81')}" fill-opacity="${num(n, 'background-opacity', 0.35)}" stroke="${color(n, 'border-color', '#6366f1')}" stroke-width="${bw}"${dash} opacity="${num(n, 'opacity', 1)}"/>`
 		);
+		// its icon and badges, in the corners of the box
+		parts.push(await layerImages(n, b.x1, b.y1, b.w, b.h, cache));
 		const label = str(n, 'label');
 		if (label) parts.push(textLines((b.x1 + b.x2) / 2, b.y1 - 6, label, { size: num(n, 'font-size', 11), fill: color(n, 'color', '#e2e8f0'), weight: str(n, 'font-weight', 'bold'), anchor: 'middle' }));
-	});
+	}
 
 	cy.edges(':visible').forEach((e) => {
-		const s = e.sourceEndpoint();
-		const t = e.targetEndpoint();
+		const { s, t } = endpoints(e);
 		if (![s.x, s.y, t.x, t.y].every(Number.isFinite)) return;
 		const stroke = color(e, 'line-color', '#64748b');
 		const width = num(e, 'width', 2);
@@ -148,8 +199,11 @@ export async function canvasSvg(cy: cytoscape.Core, opts: { bg: string; font?: s
 		end(str(e, 'target-label'), t, -1, num(e, 'target-text-offset', 24));
 		const mid = str(e, 'label');
 		if (mid) {
-			const m = e.midpoint();
-			parts.push(textLines(m.x, m.y + size / 3, mid, { size, fill, weight: 'normal', anchor: 'middle', bg }));
+			// the canvas slides a mid label along its cable (text margins) clear of the other labels
+			const m = { x: (s.x + t.x) / 2, y: (s.y + t.y) / 2 };
+			const mx = num(e, 'text-margin-x', 0);
+			const my = num(e, 'text-margin-y', 0);
+			parts.push(textLines(m.x + mx, m.y + my + size / 3, mid, { size, fill, weight: 'normal', anchor: 'middle', bg }));
 		}
 	});
 
@@ -166,25 +220,7 @@ export async function canvasSvg(cy: cytoscape.Core, opts: { bg: string; font?: s
 		if (num(n, 'background-opacity', 0) > 0) {
 			g += `<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${nw.toFixed(1)}" height="${nh.toFixed(1)}" rx="${Math.min(8, nh / 2).toFixed(1)}" fill="${color(n, 'background-color', '#1e293b')}" fill-opacity="${num(n, 'background-opacity', 1)}"/>`;
 		}
-		const images = ps(n, 'background-image')?.value;
-		const urls = (Array.isArray(images) ? images : [images]).filter((u): u is string => typeof u === 'string' && u !== 'none' && u !== '');
-		const bw = ps(n, 'background-width');
-		const bh = ps(n, 'background-height');
-		const bx = ps(n, 'background-position-x');
-		const by = ps(n, 'background-position-y');
-		for (let i = 0; i < urls.length; i++) {
-			const href = await inline(urls[i], cache);
-			// only inlined images: no external or javascript: reference ever reaches the file
-			if (!href || !/^data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]*$/.test(href)) continue;
-			const iw = layerSize(at(bw?.value, i), at(bw?.units, i), nw) ?? nw;
-			const ih = layerSize(at(bh?.value, i), at(bh?.units, i), nh) ?? nh;
-			const px = layerSize(at(bx?.value, i), at(bx?.units, i), 1) ?? 0.5;
-			const py = layerSize(at(by?.value, i), at(by?.units, i), 1) ?? 0.5;
-			// percentages place the layer like CSS background-position; pixels are offsets
-			const ix = at(bx?.units, i) === 'px' ? x1 + px : x1 + (nw - iw) * px;
-			const iy = at(by?.units, i) === 'px' ? y1 + py : y1 + (nh - ih) * py;
-			g += `<image href="${xmlEscape(href)}" x="${ix.toFixed(1)}" y="${iy.toFixed(1)}" width="${iw.toFixed(1)}" height="${ih.toFixed(1)}" preserveAspectRatio="xMidYMid meet"/>`;
-		}
+		g += await layerImages(n, x1, y1, nw, nh, cache);
 		if (num(n, 'border-width', 0) > 0) {
 			g += `<rect x="${x1.toFixed(1)}" y="${y1.toFixed(1)}" width="${nw.toFixed(1)}" height="${nh.toFixed(1)}" rx="6" fill="none" stroke="${color(n, 'border-color', '#38bdf8')}" stroke-width="${num(n, 'border-width', 1)}"/>`;
 		}

@@ -92,7 +92,7 @@ export class ScenarioOverlay {
 		ctx.restore();
 		for (const l of s.links) {
 			const e = this.#edge(l);
-			if (e) this.#cross(e.renderedMidpoint());
+			if (e) this.#cross(clearSpotOn(e));
 		}
 		// interfaces down: a red dot where the cable meets the node
 		for (const end of s.ifaces) {
@@ -150,14 +150,16 @@ export class ScenarioOverlay {
 	#ring(id: string, color: string, alpha: number, width: number, dashed = false) {
 		const n = this.#node(id);
 		if (!n) return;
-		const bb = n.renderedBoundingBox({ includeLabels: false });
+		// around the caption too: a frame through a node's name hides it
+		const bb = n.renderedBoundingBox({ includeLabels: true, includeOverlays: false });
 		const ctx = this.#ctx;
 		ctx.save();
 		ctx.globalAlpha = alpha;
 		ctx.strokeStyle = color;
 		ctx.lineWidth = width;
 		if (dashed) ctx.setLineDash([6, 4]);
-		const pad = 6;
+		// inside the room the canvas keeps clear round a node (cable-labels.ts): the frame crosses no cable label
+		const pad = 3;
 		ctx.beginPath();
 		ctx.roundRect(bb.x1 - pad, bb.y1 - pad, bb.x2 - bb.x1 + 2 * pad, bb.y2 - bb.y1 + 2 * pad, 12);
 		ctx.stroke();
@@ -167,9 +169,41 @@ export class ScenarioOverlay {
 	#chip(id: string, text: string, color: string, where: 'above' | 'below') {
 		const n = this.#node(id);
 		if (!n) return;
-		const bb = n.renderedBoundingBox({ includeLabels: where === 'below' || n.isParent() });
+		// outside the node's frame (#ring: 3 px around icon and caption), on the side no cable label is
+		const bb = n.renderedBoundingBox({ includeLabels: true, includeOverlays: false });
 		const x = (bb.x1 + bb.x2) / 2;
-		const y = where === 'above' ? bb.y1 - 16 : bb.y2 + 14;
+		const above = bb.y1 - 15;
+		const below = bb.y2 + 15;
+		const labels = cableLabelBoxes(n);
+		const clear = (y: number) => !labels.some((b) => b.y1 < y + 10 && b.y2 > y - 10 && b.x1 < x + 40 && b.x2 > x - 40);
+		const y = where === 'above' ? (clear(above) || !clear(below) ? above : below) : clear(below) || !clear(above) ? below : above;
 		drawChip(this.#ctx, text, x, y, color, 'center');
 	}
+}
+
+type Box = { x1: number; y1: number; x2: number; y2: number };
+
+/** Rendered boxes of the labels (middle and ends) of a node's cables. */
+function cableLabelBoxes(n: NodeSingular): Box[] {
+	const out: Box[] = [];
+	n.connectedEdges().forEach((e) => {
+		for (const part of ['includeMainLabels', 'includeSourceLabels', 'includeTargetLabels']) {
+			const b = e.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: false, includeSourceLabels: false, includeTargetLabels: false, [part]: true } as object);
+			if (Number.isFinite(b.x1) && b.w > 0) out.push(b);
+		}
+	});
+	return out;
+}
+
+/** Where on a dead cable its cross goes: the middle, or the nearest point along it clear of the cable's labels. */
+function clearSpotOn(e: EdgeSingular): { x: number; y: number } {
+	const a = e.renderedSourceEndpoint();
+	const b = e.renderedTargetEndpoint();
+	const labels = [e.source(), e.target()].flatMap((n) => cableLabelBoxes(n));
+	const r = 10;
+	for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+		const p = { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+		if (!labels.some((l) => l.x1 < p.x + r && l.x2 > p.x - r && l.y1 < p.y + r && l.y2 > p.y - r)) return p;
+	}
+	return e.renderedMidpoint();
 }
