@@ -21,6 +21,28 @@ function walk(dir: string, out: string[] = []): string[] {
 /** A string or regex operation applied to a detail, or a regex applied to one. */
 const PARSES = /\bdetail\b[^;\n]*?\.(?:exec|match|matchAll|test|replace|replaceAll|split|startsWith|endsWith|includes|indexOf|lastIndexOf|search|slice|substring)\(|\.(?:exec|test|match|matchAll)\([^)\n]*\bdetail\b/;
 
+/**
+ * A trace's reason or verdict written in place: a string or template literal
+ * given to `reason`/`verdict`, or passed where a stage's drop takes its reason
+ * (any template literal on a line that names a reason).
+ */
+const BUILDS_REASON = /\b(?:reason|verdict)\s*[:=]\s*[`'"]|\breason\b.*`|`.*\breason\b|\bdrop\([^,]*,\s*[`'"]/;
+
+/** The lines of the probe stages (every module of engine/probe but the wording) that match `pattern`. */
+function stageLinesMatching(pattern: RegExp): string[] {
+	const dir = path.join(src, 'lib/engine/probe');
+	const found: string[] = [];
+	for (const f of readdirSync(dir)) {
+		if (f === 'wording.ts') continue;
+		readFileSync(path.join(dir, f), 'utf8')
+			.split('\n')
+			.forEach((line, i) => {
+				if (pattern.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+			});
+	}
+	return found;
+}
+
 /** Where reading a detail's text is the point, each with why. */
 const ALLOWED: { file: string; line: RegExp; why: string }[] = [
 	// a lesson step may ask for a phrase of a hop's text (lesson format `detail:`): a teacher's substring, no fact derived from it
@@ -45,17 +67,20 @@ describe('nothing parses a hop detail', () => {
 	});
 
 	it('the probe stages write no detail text themselves: it comes from the wording module', () => {
-		const dir = path.join(src, 'lib/engine/probe');
-		const found: string[] = [];
-		for (const f of readdirSync(dir)) {
-			if (f === 'wording.ts') continue;
-			readFileSync(path.join(dir, f), 'utf8')
-				.split('\n')
-				.forEach((line, i) => {
-					if (/\bdetail\s*[:=]\s*[`'"]/.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
-				});
-		}
-		expect(found).toEqual([]);
+		expect(stageLinesMatching(/\bdetail\s*[:=]\s*[`'"]/)).toEqual([]);
+	});
+
+	it('the probe stages write no reason text themselves: every trace reason comes from the wording module', () => {
+		expect(stageLinesMatching(BUILDS_REASON)).toEqual([]);
+	});
+
+	it('the reason check catches the habit it forbids', () => {
+		expect(BUILDS_REASON.test("return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'storm', local };")).toBe(true);
+		expect(BUILDS_REASON.test('trace.reason = `reply: ${back.reason}`;')).toBe(true);
+		expect(BUILDS_REASON.test('trace.verdict = `${src.id} has no IP address to send from.`;')).toBe(true);
+		expect(BUILDS_REASON.test("return drop(umOnlyNewDetail(e.name), `${e.name} has no connection for this packet`);")).toBe(true);
+		expect(BUILDS_REASON.test('trace.reason = replyReason(back.reason);')).toBe(false);
+		expect(BUILDS_REASON.test("return { kind: 'failed', disposition: end.disposition, reason: end.reason, leg: 'request', seen: null };")).toBe(false);
 	});
 
 	it('the check catches the habit it forbids', () => {

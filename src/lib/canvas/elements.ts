@@ -11,7 +11,7 @@
  */
 import { elementOfPath } from '../model/paths';
 import { splitEndpoint } from '../model/net';
-import { LEAF_ENDPOINT_KINDS } from '../model/kinds';
+import { DEFAULT_SUBNETS, LEAF_ENDPOINT_KINDS, genericNatSubnet, isGuestKind } from '../model/kinds';
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
 import { productHypervisors, productSegmentElements } from './product-segments';
@@ -116,7 +116,7 @@ export interface ManagesData {
 
 /** The hypervisor a node is drawn inside, if any. */
 export function parentOf(topology: Topology, node: Node): string | undefined {
-	if ((node.kind !== 'vm' && node.kind !== 'container') || !node.on) return undefined;
+	if (!isGuestKind(node.kind) || !node.on) return undefined;
 	const host = topology.nodes[node.on];
 	return host && host.kind === 'hypervisor' ? node.on : undefined;
 }
@@ -260,8 +260,6 @@ export interface SegmentData {
 	mode: string;
 }
 
-const DEFAULT_SUBNET: Record<string, string> = { nat: '10.0.2.0/24', 'host-only': '192.168.56.0/24' };
-
 function segmentElements(topology: Topology): ElementDefinition[] {
 	// a product hypervisor's segments are drawn as the product has them (product-segments.ts)
 	const products = productHypervisors(topology);
@@ -282,8 +280,8 @@ function segmentElements(topology: Topology): ElementDefinition[] {
 				let label: string;
 				if (mode === 'nat') {
 					const containersOnly = Object.values(topology.nodes).every((n) => n.on !== hv || n.kind !== 'vm');
-					label = `NAT ${host.nat?.subnet ?? (containersOnly ? '172.17.0.0/16' : DEFAULT_SUBNET.nat)}`;
-				} else if (mode === 'host-only') label = `host-only ${DEFAULT_SUBNET['host-only']}`;
+					label = `NAT ${host.nat?.subnet ?? genericNatSubnet(containersOnly)}`;
+				} else if (mode === 'host-only') label = `host-only ${DEFAULT_SUBNETS.genericHostOnly}`;
 				else if (mode === 'internal') label = `internal ${iface.network ?? ''}`;
 				else label = `bridged → ${iface.uplink ?? Object.keys(host.interfaces ?? {})[0] ?? 'uplink'}`;
 				const data: SegmentData = { id: segId, parent: hv, label, segment: true, mode };

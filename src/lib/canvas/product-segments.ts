@@ -11,6 +11,7 @@ import type { Topology } from '../model/types';
 import { resolveTopology, type RLinkEnd, type RNode } from '../model/resolve';
 import { productMode } from '../model/products';
 import { cidrOf, u32ToIp } from '../model/net';
+import { isGuestKind } from '../model/kinds';
 
 /** The segment pills of a product hypervisor (the generic ones are `SegmentData` in elements.ts). */
 export interface ProductSegmentData {
@@ -31,7 +32,7 @@ export interface ProductSegmentData {
 export function productHypervisors(topology: Topology): Set<string> {
 	const out = new Set<string>();
 	for (const n of Object.values(topology.nodes)) {
-		if ((n.kind !== 'vm' && n.kind !== 'container') || !n.on) continue;
+		if (!isGuestKind(n.kind) || !n.on) continue;
 		const hv = topology.nodes[n.on];
 		if (hv?.kind === 'hypervisor' && hv.product !== undefined && hv.product !== 'generic') out.add(n.on);
 	}

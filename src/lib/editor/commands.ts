@@ -9,6 +9,7 @@ import type { Path, Transaction } from './document';
 import { ID_STEM, nextFreeInterface, uniqueId, usedInterfaces, type RawInterface } from './ids';
 import type { TopologyStore } from './store';
 import { repairInTransaction } from './valid-edits';
+import { isGuestKind } from '../model/kinds';
 
 type RawNode = Record<string, unknown> & { kind?: string; on?: string; interfaces?: Record<string, RawInterface | null> };
 type RawLink = { a?: string; b?: string; [key: string]: unknown };
@@ -17,8 +18,6 @@ export interface Point {
 	x: number;
 	y: number;
 }
-
-const GUESTS: ReadonlySet<string> = new Set(['vm', 'container']);
 
 function round(p: Point): Point {
 	return { x: Math.round(p.x), y: Math.round(p.y) };
@@ -56,7 +55,7 @@ export function addNode(store: TopologyStore, kind: Kind, at: Point, options: Ad
 	const ok = store.apply(`Add ${kind}`, (tx) => {
 		id = options.id && !tx.has(['nodes', options.id]) ? options.id : uniqueId(ID_STEM[kind], (c) => tx.has(['nodes', c]));
 		const value: RawNode = { kind };
-		const guestOn = GUESTS.has(kind) && options.on && node(tx, options.on)?.kind === 'hypervisor' ? options.on : undefined;
+		const guestOn = isGuestKind(kind) && options.on && node(tx, options.on)?.kind === 'hypervisor' ? options.on : undefined;
 		value.position = round(at);
 		if (guestOn) value.on = guestOn;
 		if (kind === 'switch') value.interfaces = { p1: {} };
@@ -87,7 +86,7 @@ export function moveNodes(store: TopologyStore, moves: { id: string; x: number; 
 export function setHost(store: TopologyStore, id: string, host: string | null, at?: Point): boolean {
 	return store.apply(host ? `Move ${id} into ${host}` : `Move ${id} out of its hypervisor`, (tx) => {
 		const n = node(tx, id);
-		if (!n || !GUESTS.has(String(n.kind))) return;
+		if (!n || !isGuestKind(String(n.kind))) return;
 		if (at) tx.set(['nodes', id, 'position'], round(at));
 		if (host) {
 			if (node(tx, host)?.kind !== 'hypervisor' || n.on === host) return;

@@ -16,7 +16,7 @@ import type { Interface, Link, Node, Route, Rule, Topology } from '../model/type
 import { KINDS, type Kind } from '../model/types';
 import { parseDuration, parseBandwidth } from '../model/units';
 import { ipToU32, cidrOf, u32ToIp } from '../model/net';
-import { FORWARDING_KINDS } from '../model/kinds';
+import { DEFAULT_SUBNETS, ENDPOINT_KINDS, FORWARDING_KINDS } from '../model/kinds';
 import { arr, field, isObject, num, parseJsonSafe, parseYamlSafe, quote, str, InputError, type Json, type JsonObject } from './safe';
 import { IdAllocator, cleanLabel, isIfaceName, labelDecode, renamedNode, sanitizeIfaceName } from './ids';
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';
@@ -205,7 +205,7 @@ const sameMatch = (a: ParsedRule, b: ParsedRule) =>
 /** Filtering rules, policy and state from iptables lines, as vnet sees them. */
 function filterOf(n: ClabNode, kind: Kind, facts: NodeFacts, names: IfaceNames, w: Warnings, node: Node): void {
 	const forwarding = FORWARDING_KINDS.has(kind);
-	const isEndpoint = ['host', 'vm', 'container', 'hypervisor', 'internet'].includes(kind);
+	const isEndpoint = ENDPOINT_KINDS.has(kind);
 	const chains = forwarding ? ['FORWARD'] : isEndpoint ? ['INPUT', 'OUTPUT'] : [];
 	const rules: Rule[] = [];
 	const list = facts.rules;
@@ -535,7 +535,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 					if (/^(nat0|docker0)$/.test(a.dev) && !n.labels.has('vnet.nat-subnet') && !n.labels.has('vnet.product')) {
 						const c = cidrOf(a.cidr);
 						const subnet = `${u32ToIp(c.net)}/${c.len}`;
-						if (subnet !== '10.0.2.0/24' && subnet !== '172.17.0.0/16') node.nat = { ...(node.nat ?? {}), subnet };
+						if (subnet !== DEFAULT_SUBNETS.genericNat && subnet !== DEFAULT_SUBNETS.genericNatContainers) node.nat = { ...(node.nat ?? {}), subnet };
 					}
 					continue;
 				}
@@ -613,7 +613,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			if (Object.keys(ifaces).length) node.interfaces = ifaces;
 			// Services.
 			if (facts.services.length) {
-				if (['host', 'vm', 'container', 'hypervisor', 'internet'].includes(kind)) node.services = facts.services;
+				if (ENDPOINT_KINDS.has(kind)) node.services = facts.services;
 				else w.add(n.path, `listeners on a ${kind} are not vnet services; ignored`);
 			}
 			filterOf(n, kind, facts, names, w, node);

@@ -11,6 +11,7 @@ import { resolveTopology } from '../model/resolve';
 import { guestAttachments } from './ports';
 import { trunkText } from './vnet-yaml';
 import { vlanColor } from '../model/vlan-colors';
+import { HOST_LIKE_KINDS } from '../model/kinds';
 
 /** The canvas's VLAN palette (model/vlan-colors.ts), so a diagram's VLANs match the app's. */
 export { vlanColor };
@@ -116,7 +117,7 @@ export function toDot(t: Topology, opts: DiagramOptions = {}): string {
 		if (opts.addresses !== false) lines.push(...addressLines(n));
 		const attrs = [`label=${dotString(lines.join('\n'))}`, `shape=${DOT_SHAPES[n.kind] ?? 'box'}`];
 		const style = ['filled'];
-		if (n.kind === 'vm' || n.kind === 'container' || n.kind === 'host') style.push('rounded');
+		if (HOST_LIKE_KINDS.has(n.kind)) style.push('rounded');
 		if (n.kind === 'internet') style.push('dashed');
 		attrs.push(`style=${dotString(style.join(','))}`);
 		attrs.push(`fillcolor=${dotString(FILL[n.kind] ?? '#ffffff')}`);

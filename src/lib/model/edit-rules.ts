@@ -14,6 +14,7 @@ import { errorMap, formatPath } from './load';
 import { PRODUCTS, productOf, type ProductMode } from './products';
 import { topologySchema } from './schema';
 import { u32ToIp, parseCidr, parseIp } from './net';
+import { isGuestKind } from './kinds';
 
 export type EditPath = (string | number)[];
 
@@ -212,7 +213,7 @@ function completeAttach(draft: unknown, ifacePath: EditPath): EditStep[] {
 function isGuestAttach(draft: unknown, path: EditPath): boolean {
 	if (path.length !== 5 || path[0] !== 'nodes' || path[2] !== 'interfaces' || path[4] !== 'attach') return false;
 	const kind = getAt(draft, ['nodes', path[1], 'kind']);
-	return kind === 'vm' || kind === 'container';
+	return typeof kind === 'string' && isGuestKind(kind);
 }
 
 // ---- planning ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
  */
 import type { Topology } from './types';
 import { PRODUCTS, modeError, productOf, type ProductId } from './products';
+import { isGuestKind } from './kinds';
 
 export interface ProductIssue {
 	path: (string | number)[];
@@ -40,7 +41,7 @@ export function productIssues(t: Topology): ProductIssue[] {
 					out.push({ path: ['nodes', id, 'portgroups', pg, 'uplink'], message: `${id} has no interface "${def.uplink}"` });
 			continue;
 		}
-		if ((n.kind !== 'vm' && n.kind !== 'container') || n.on === undefined) continue;
+		if (!isGuestKind(n.kind) || n.on === undefined) continue;
 		const found = Object.hasOwn(nodes, n.on) ? nodes[n.on] : undefined;
 		// `on` naming no hypervisor is lint's business; its modes are the generic ones meanwhile.
 		const hv = found?.kind === 'hypervisor' ? found : { kind: 'hypervisor' as const, product: undefined, portgroups: undefined };

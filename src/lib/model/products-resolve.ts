@@ -21,7 +21,8 @@
 import type { Interface, Topology } from './types';
 import type { RIface, RLink, RNode } from './resolved';
 import { addPort, DEFAULT_MTU, forwardTarget, sortedIds, virtualLink, virtualSwitch } from './resolved';
-import { DEFAULT_SUBNETS, productOf, type ProductId } from './products';
+import { productOf, type ProductId } from './products';
+import { DEFAULT_SUBNETS } from './kinds';
 import { deriveMac, ipToU32, maskOf, cidrOf, u32ToIp } from './net';
 
 interface GI {

@@ -9,6 +9,8 @@
  * shows `name` and each mode's `label`.
  */
 
+import { DEFAULT_SUBNETS as S } from './kinds';
+
 export const PRODUCT_IDS = ['generic', 'virtualbox', 'vmware', 'libvirt', 'qemu', 'hyper-v', 'docker', 'podman', 'lxc', 'esxi'] as const;
 export type ProductId = (typeof PRODUCT_IDS)[number];
 
@@ -109,8 +111,8 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 		takesPortgroups: false,
 		modes: [
 			bridged(),
-			m('nat', 'NAT', "the hypervisor's NAT network (10.0.2.0/24; 172.17.0.0/16 for containers only), kernel NAT", { dhcp: true, nat: 'kernel' }),
-			m('host-only', 'Host-only', 'a private segment with the hypervisor (192.168.56.0/24)'),
+			m('nat', 'NAT', `the hypervisor's NAT network (${S.genericNat}; ${S.genericNatContainers} for containers only), kernel NAT`, { dhcp: true, nat: 'kernel' }),
+			m('host-only', 'Host-only', `a private segment with the hypervisor (${S.genericHostOnly})`),
 			m('internal', 'Internal', 'a private segment among guests with the same network name', { network: 'required' })
 		]
 	},
@@ -122,14 +124,14 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 		takesPortgroups: false,
 		modes: [
 			m('nat', 'NAT', 'a private user-mode NAT engine per adapter: 10.0.(k+2).0/24, gateway .2, DNS .3, guest .15', { dhcp: true, nat: 'user' }),
-			m('nat-network', 'NAT Network', 'a shared user-mode NAT segment (default 10.0.2.0/24, gateway .1, guests from .4)', {
+			m('nat-network', 'NAT Network', `a shared user-mode NAT segment (default ${S.virtualboxNatNetwork}, gateway .1, guests from .4)`, {
 				dhcp: true,
 				nat: 'user',
 				network: 'optional',
 				defaultNetwork: 'NatNetwork'
 			}),
 			bridged('Bridged Adapter'),
-			m('host-only', 'Host-only Adapter', 'vboxnet0: 192.168.56.0/24, host .1, DHCP from .101; no outside access', { dhcp: true }),
+			m('host-only', 'Host-only Adapter', `vboxnet0: ${S.virtualboxHostOnly}, host .1, DHCP from .101; no outside access`, { dhcp: true }),
 			m('internal', 'Internal Network', 'a segment among guests with the same network name', { network: 'required' }),
 			m('none', 'Not attached', 'the adapter has no link')
 		]
@@ -141,8 +143,8 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 		takesNetworks: true,
 		takesPortgroups: false,
 		modes: [
-			m('nat', 'NAT (VMnet8)', 'shared NAT segment (default 192.168.80.0/24): host .1, NAT device .2, DHCP from .128', { dhcp: true, nat: 'kernel' }),
-			m('host-only', 'Host-only (VMnet1)', 'default 192.168.81.0/24: host .1, DHCP from .128; no outside access', { dhcp: true }),
+			m('nat', 'NAT (VMnet8)', `shared NAT segment (default ${S.vmwareNat}): host .1, NAT device .2, DHCP from .128`, { dhcp: true, nat: 'kernel' }),
+			m('host-only', 'Host-only (VMnet1)', `default ${S.vmwareHostOnly}: host .1, DHCP from .128; no outside access`, { dhcp: true }),
 			bridged('Bridged'),
 			m('custom', 'Custom (VMnet2…)', 'a named virtual network among guests', { network: 'required' })
 		]
@@ -154,8 +156,8 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 		takesNetworks: true,
 		takesPortgroups: false,
 		modes: [
-			m('nat', 'NAT (default network, virbr0)', '192.168.122.0/24, gateway .1, DHCP .2–.254; outside connections rejected', { dhcp: true, nat: 'kernel' }),
-			m('isolated', 'Isolated network', 'host and guests only (192.168.123.0/24 and up), DHCP from .2', {
+			m('nat', 'NAT (default network, virbr0)', `${S.libvirtNat}, gateway .1, DHCP .2–.254; outside connections rejected`, { dhcp: true, nat: 'kernel' }),
+			m('isolated', 'Isolated network', `host and guests only (${S.libvirtIsolated(0)} and up), DHCP from .2`, {
 				dhcp: true,
 				network: 'optional',
 				defaultNetwork: 'isolated'
@@ -171,7 +173,7 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 		takesNetworks: false,
 		takesPortgroups: false,
 		modes: [
-			m('nat', 'user (SLIRP)', 'user-mode NAT per adapter: 10.0.2.0/24, gateway .2, DNS .3, guest .15; ping only to the gateway', { dhcp: true, nat: 'user' }),
+			m('nat', 'user (SLIRP)', `user-mode NAT per adapter: ${S.qemuNat}, gateway .2, DNS .3, guest .15; ping only to the gateway`, { dhcp: true, nat: 'user' }),
 			bridged('bridge (tap)')
 		]
 	},
@@ -185,11 +187,11 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 			m('external', 'External', 'bridged to a physical adapter', { uplink: true }),
 			m('internal', 'Internal', 'a switch shared by the host (.1 of networks.NAME.subnet) and guests; no DHCP', { network: 'required' }),
 			m('private', 'Private', 'a switch among guests only', { network: 'required' }),
-			m('default-switch', 'Default Switch', 'kernel NAT with DHCP (default 172.20.0.0/20, gateway .1)', { dhcp: true, nat: 'kernel' })
+			m('default-switch', 'Default Switch', `kernel NAT with DHCP (default ${S.hypervDefault}, gateway .1)`, { dhcp: true, nat: 'kernel' })
 		]
 	},
-	docker: containerEngine('docker', 'Docker', 'docker0: 172.17.0.0/16', 'bridge', '172.18.0.0/16, 172.19.0.0/16'),
-	podman: containerEngine('podman', 'Podman', 'podman: 10.88.0.0/16', 'network', '10.89.0.0/24, 10.89.1.0/24'),
+	docker: containerEngine('docker', 'Docker', `docker0: ${S.dockerBridge}`, 'bridge', `${S.dockerNetwork(0)}, ${S.dockerNetwork(1)}`),
+	podman: containerEngine('podman', 'Podman', `podman: ${S.podmanBridge}`, 'network', `${S.podmanNetwork(0)}, ${S.podmanNetwork(1)}`),
 	lxc: {
 		id: 'lxc',
 		name: 'LXC',
@@ -197,7 +199,7 @@ export const PRODUCTS: Record<ProductId, ProductInfo> = {
 		takesNetworks: true,
 		takesPortgroups: false,
 		modes: [
-			m('nat', 'lxcbr0 (NAT)', '10.0.3.0/24, gateway .1, DHCP .2–.254, kernel NAT', { dhcp: true, nat: 'kernel' }),
+			m('nat', 'lxcbr0 (NAT)', `${S.lxcNat}, gateway .1, DHCP .2–.254, kernel NAT`, { dhcp: true, nat: 'kernel' }),
 			bridged('bridged (veth on a host bridge)'),
 			m('macvlan', 'macvlan', 'a LAN peer like bridged; host and container cannot reach each other', { uplink: true })
 		]
@@ -255,23 +257,8 @@ export function modeError(product: string | undefined, mode: string): string {
 
 // ---- defaults (presets.md) -------------------------------------------------------------
 
-/** Default subnets of the products' named segments. */
-export const DEFAULT_SUBNETS = {
-	virtualboxNat: (k: number) => `10.0.${k + 2}.0/24`,
-	virtualboxNatNetwork: '10.0.2.0/24',
-	virtualboxHostOnly: '192.168.56.0/24',
-	qemuNat: '10.0.2.0/24',
-	vmwareNat: '192.168.80.0/24',
-	vmwareHostOnly: '192.168.81.0/24',
-	libvirtNat: '192.168.122.0/24',
-	libvirtIsolated: (k: number) => `192.168.${123 + k}.0/24`,
-	hypervDefault: '172.20.0.0/20',
-	dockerBridge: '172.17.0.0/16',
-	dockerNetwork: (k: number) => `172.${18 + k}.0.0/16`,
-	podmanBridge: '10.88.0.0/16',
-	podmanNetwork: (k: number) => `10.89.${k}.0/24`,
-	lxcNat: '10.0.3.0/24'
-} as const;
+/** Default subnets of the products' named segments: one table with the generic ones, in kinds.ts. */
+export { DEFAULT_SUBNETS } from './kinds';
 
 /** Names of the products' built-in networks, for `networks:` overrides. */
 export const BUILTIN_NETWORKS: Partial<Record<ProductId, Record<string, string>>> = {

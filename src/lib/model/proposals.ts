@@ -7,10 +7,10 @@
 import type { Interface, Kind, Node, Topology } from './types';
 import { u32ToIp, parseCidr, type Cidr } from './net';
 import { freeAddress } from './edit-rules';
+import { FORWARDING_KINDS } from './kinds';
 
 export type Proposal = { value: Record<string, unknown> } | { value: null; hint: string };
 
-const FORWARDERS: ReadonlySet<Kind> = new Set(['router', 'firewall', 'nat-gateway', 'load-balancer']);
 
 function interfaces(n: Node | undefined): [string, Interface][] {
 	return Object.entries(n?.interfaces ?? {}).filter((e): e is [string, Interface] => e[1] !== null && e[1] !== undefined);
@@ -46,14 +46,14 @@ export function neighbours(t: Topology, id: string): Neighbour[] {
 			if (vip && vipOwn && !out.some((x) => x.address === u32ToIp(vip.addr))) out.push({ node: other, kind: n.kind, address: u32ToIp(vip.addr), via: vipOwn.name });
 		}
 	}
-	const rank = (k: Kind) => (FORWARDERS.has(k) ? 0 : k === 'internet' ? 1 : 2);
+	const rank = (k: Kind) => (FORWARDING_KINDS.has(k) ? 0 : k === 'internet' ? 1 : 2);
 	return out.sort((a, b) => rank(a.kind) - rank(b.kind));
 }
 
 /** A route via an existing neighbour: the default route first, then a subnet of the design this node does not reach yet. */
 export function proposeRoute(t: Topology, id: string): Proposal {
 	const n = t.nodes[id];
-	const hops = neighbours(t, id).filter((h) => FORWARDERS.has(h.kind) || h.kind === 'internet');
+	const hops = neighbours(t, id).filter((h) => FORWARDING_KINDS.has(h.kind) || h.kind === 'internet');
 	if (hops.length === 0)
 		return { value: null, hint: subnets(n).length ? 'no router on this node’s subnets to route via' : 'give an interface an address first (a route goes via a neighbour)' };
 	const routes = n.routes ?? [];
@@ -74,7 +74,7 @@ export function proposeRule(t: Topology, id: string): Proposal {
 	const service = (n.services ?? [])[0] ?? firstServiceBehind(t, id);
 	const rule: Record<string, unknown> = { action: 'allow', proto: service?.proto ?? 'icmp' };
 	if (service) rule.port = service.port;
-	if (FORWARDERS.has(n.kind)) {
+	if (FORWARDING_KINDS.has(n.kind)) {
 		const ifName = interfaces(n).map(([name]) => name)[0];
 		if (ifName) rule.in = ifName;
 	}

@@ -19,7 +19,7 @@
 import type { Node, Topology, Interface } from './types';
 import { deriveMac, ipToU32, u32ToIp, cidrOf, maskOf, splitEndpoint } from './net';
 import { resolveProduct } from './products-resolve';
-import { FORWARDING_KINDS } from './kinds';
+import { DEFAULT_SUBNETS, FORWARDING_KINDS, genericNatFirstDhcp, genericNatSubnet } from './kinds';
 import { DEFAULT_BANDWIDTH, DEFAULT_DELAY, DEFAULT_LATENCY, DEFAULT_MTU, DEFAULT_POLICY, DEFAULT_QUEUE, DEFAULT_STATEFUL, addPort, forwardTarget, sortedIds, virtualLink, virtualSwitch, type RIface, type RLink, type RNode, type RRoute, type ResolvedTopology } from './resolved';
 
 export * from './resolved';
@@ -257,7 +257,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 		if (natGuests.length > 0 || hvSrc.nat) {
 			const hasVm = natGuests.some((g) => g.node.kind !== 'container');
 			const onlyContainers = natGuests.length > 0 && !hasVm;
-			const subnet = hvSrc.nat?.subnet ?? (onlyContainers ? '172.17.0.0/16' : '10.0.2.0/24');
+			const subnet = hvSrc.nat?.subnet ?? genericNatSubnet(onlyContainers);
 			const c = cidrOf(subnet);
 			const gw = u32ToIp(c.net + 1);
 			const gwName = onlyContainers ? 'docker0' : 'nat0';
@@ -272,7 +272,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 			const bcast = (c.net | (~maskOf(c.len) >>> 0)) >>> 0;
 			for (const g of natGuests) {
 				if (g.src.dhcp && !g.iface.ip) {
-					let a = c.net + (onlyContainers ? 2 : 15); // a Docker-style network starts at .2, a VM NAT network at .15
+					let a = c.net + genericNatFirstDhcp(onlyContainers);
 					while (taken.has(a) && a < bcast) a++;
 					taken.add(a);
 					g.iface.ip = u32ToIp(a);
@@ -296,7 +296,7 @@ function resolveHypervisors(t: Topology, nodes: Map<string, RNode>, links: RLink
 		// Host-only network
 		const hoGuests = byMode('host-only');
 		if (hoGuests.length > 0) {
-			const c = cidrOf('192.168.56.0/24');
+			const c = cidrOf(DEFAULT_SUBNETS.genericHostOnly);
 			const addr = u32ToIp(c.net + 1);
 			hv.interfaces.push({ name: 'hostonly0', ip: addr, prefixLen: c.len, mac: deriveMac(hvId, 'hostonly0'), mtu: DEFAULT_MTU, down: false, implicit: 'host-only', cost: 10, path: null });
 			privateAddresses.add(addr);

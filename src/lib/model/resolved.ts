@@ -3,32 +3,17 @@
  * product presets (products-resolve.ts) share, apart from resolve.ts so the two
  * need not import each other.
  */
-import type { Bond, Interface, Kind, NatForward, Node, Rule, Service, Topology, Vrrp } from './types';
+import { KINDS, type Bond, type Interface, type Kind, type NatForward, type Node, type Rule, type Service, type Topology, type Vrrp } from './types';
 import { deriveMac } from './net';
 
+import { KIND_TRAITS } from './kinds';
 export { ENDPOINT_KINDS, FORWARDING_KINDS } from './kinds';
 
 const US = 1000;
-export const DEFAULT_DELAY: Record<Kind, number> = {
-	host: 10 * US,
-	vm: 10 * US,
-	container: 10 * US,
-	hypervisor: 10 * US,
-	internet: 10 * US,
-	switch: 5 * US,
-	router: 20 * US,
-	firewall: 50 * US,
-	'nat-gateway': 50 * US,
-	'load-balancer': 50 * US,
-	'sdn-controller': 50 * US
-};
-
-export const DEFAULT_POLICY: Partial<Record<Kind, 'allow' | 'deny'>> = { firewall: 'deny' };
-export const DEFAULT_STATEFUL: Partial<Record<Kind, boolean>> = {
-	firewall: true,
-	'nat-gateway': true,
-	'load-balancer': true
-};
+/** Kind defaults, from the kind table (kinds.ts). */
+export const DEFAULT_DELAY = Object.fromEntries(KINDS.map((k) => [k, KIND_TRAITS[k].delay])) as Record<Kind, number>;
+export const DEFAULT_POLICY = Object.fromEntries(KINDS.map((k) => [k, KIND_TRAITS[k].policy])) as Record<Kind, 'allow' | 'deny'>;
+export const DEFAULT_STATEFUL = Object.fromEntries(KINDS.map((k) => [k, KIND_TRAITS[k].stateful])) as Record<Kind, boolean>;
 
 export const DEFAULT_MTU = 1500;
 export const DEFAULT_LATENCY = 50 * US; // 50us

@@ -28,8 +28,9 @@
  */
 import type { Interface, Node, Topology } from './types';
 import { resolveTopology, type RNode, type ResolvedTopology } from './resolve';
-import { type Cidr, compressVlans, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
+import { type Cidr, cidrOf, compressVlans, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
 import { portChannelVlans } from './switchport';
+import { DEFAULT_SUBNETS, genericNatSubnet } from './kinds';
 
 // ---------------------------------------------------------------- interface helpers
 
@@ -152,10 +153,8 @@ export function natSubnetOf(t: Topology, hvId: string, guests?: readonly string[
 			}
 		}
 	}
-	return parseCidr(!vm && ct ? '172.17.0.0/16' : '10.0.2.0/24');
+	return parseCidr(genericNatSubnet(!vm && ct));
 }
-
-export const HOST_ONLY_SUBNET = '192.168.56.0/24';
 
 /** The hypervisor interface a bridged guest interface joins (`uplink`, else the first interface). */
 export function uplinkOf(hv: Node, itf: Interface): string | undefined {
@@ -547,7 +546,8 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 						const sn = natSubnetOf(t, pk.hv, guests.get(pk.hv) ?? []);
 						if (sn) seg.implicit.push({ node: pk.hv, ip: `${u32ToIp(sn.net + 1)}/${sn.len}`, role: 'nat-gateway' });
 					} else if (pk.kind === 'host-only') {
-						seg.implicit.push({ node: pk.hv, ip: '192.168.56.1/24', role: 'host-only' });
+						const ho = cidrOf(DEFAULT_SUBNETS.genericHostOnly);
+						seg.implicit.push({ node: pk.hv, ip: `${u32ToIp(ho.net + 1)}/${ho.len}`, role: 'host-only' });
 					}
 				}
 			}

@@ -7,20 +7,9 @@
  * so the document still says what the file says.
  */
 
-export const KINDS = [
-	'host',
-	'vm',
-	'container',
-	'hypervisor',
-	'switch',
-	'router',
-	'firewall',
-	'nat-gateway',
-	'load-balancer',
-	'sdn-controller',
-	'internet'
-] as const;
-export type Kind = (typeof KINDS)[number];
+/** The node kinds, with their traits, are kinds.ts's table. */
+export { KINDS, type Kind } from './kinds';
+import type { Kind } from './kinds';
 
 /** The generic hypervisor's modes; products have more (products.ts, presets.md). */
 export const ATTACH_MODES = ['bridged', 'nat', 'host-only', 'internal'] as const;

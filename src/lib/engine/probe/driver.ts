@@ -15,7 +15,27 @@ import { inputFilter, type FilterVerdict } from './filter';
 import { answer, makeError, makeRst } from './icmp';
 import { runLeg } from './forward';
 import { proxy } from './usermode-nat';
-import { answerDetail, closedPortReason, denialDetail, fmtAddr, howOf, replyDetail, verdict } from './wording';
+import { probeSource } from './source-address';
+import {
+	answerDetail,
+	closedPortReason,
+	denialDetail,
+	errorFilteredReason,
+	errorLostReason,
+	filteredReason,
+	fmtAddr,
+	howOf,
+	localErrorFilteredReason,
+	noAddressReason,
+	noAddressVerdict,
+	replyDetail,
+	replyExitsReason,
+	replyFilteredReason,
+	replyMisdeliveredReason,
+	replyReason,
+	verdict,
+	wrongSourceReason
+} from './wording';
 
 const MAX_TTL = 255;
 
@@ -60,8 +80,8 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 	const src = ctx.node(srcIdx);
 	if (!src.hasFirstAddr) {
 		trace.disposition = 'NO_ROUTE';
-		trace.reason = `${src.id} has no address`;
-		trace.verdict = `${src.id} has no IP address to send from.`;
+		trace.reason = noAddressReason(src.id);
+		trace.verdict = noAddressVerdict(src.id, 'from');
 		return trace;
 	}
 	let dst: number;
@@ -71,8 +91,8 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 		if (di === undefined) throw new Error(`unknown node "${spec.to}"`);
 		if (!ctx.node(di).hasFirstAddr) {
 			trace.disposition = 'NO_ROUTE';
-			trace.reason = `${spec.to} has no address`;
-			trace.verdict = `${spec.to} has no IP address to send to.`;
+			trace.reason = noAddressReason(spec.to);
+			trace.verdict = noAddressVerdict(spec.to, 'to');
 			return trace;
 		}
 		dst = ctx.node(di).firstAddr;
@@ -83,7 +103,7 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 	const sport = spec.sport ?? 40000;
 	const req: Pkt = {
 		kind: proto === PROTO_ICMP ? 'echo-req' : proto === PROTO_TCP ? 'syn' : 'udp',
-		src: src.firstAddr,
+		src: probeSource(ctx.net, src, dst),
 		dst,
 		proto,
 		sport: proto === PROTO_ICMP ? 40000 : sport,
@@ -156,7 +176,7 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 					if (filt.action !== 'allow') {
 						trace.disposition = 'DENIED';
 						trace.leg = 'reply';
-						trace.reason = `the local host-unreachable error was ${howOf(filt.action)} by ${filt.what} on ${src.id}`;
+						trace.reason = localErrorFilteredReason(howOf(filt.action), filt.what, src.id);
 					}
 				}
 			}
@@ -169,7 +189,7 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 				deniedHop(ctx, src, back.iface.name, back.pkt, filt);
 				trace.disposition = 'DENIED';
 				trace.leg = 'reply';
-				trace.reason = `${end.reason}; the answer was ${howOf(filt.action)} by ${filt.what} on ${src.id}`;
+				trace.reason = errorFilteredReason(end.reason, howOf(filt.action), filt.what, src.id);
 				return finish();
 			}
 			trace.rttMs = ctx.t / 1e6;
@@ -183,7 +203,7 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 			// No ICMP error reached the requester: all it sees is a time-out.
 			trace.leg = 'reply';
 			trace.disposition = back && (back.kind === 'dropped' || back.kind === 'error') && back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED';
-			trace.reason = `${end.reason}; ${back && back.kind !== 'arrived' && back.kind !== 'exits' ? `its ICMP error was lost: ${back.reason}` : 'no ICMP error came back'}`;
+			trace.reason = errorLostReason(end.reason, back && back.kind !== 'arrived' && back.kind !== 'exits' ? back.reason : null);
 		}
 		return finish();
 	}
@@ -196,7 +216,7 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 		deniedHop(ctx, dnode, end.iface.name, p, filt);
 		ctx.hops = [];
 		trace.disposition = 'DENIED';
-		trace.reason = `${howOf(filt.action)} by ${filt.what} on ${dnode.id}`;
+		trace.reason = filteredReason(howOf(filt.action), filt.what, dnode.id);
 		if (filt.action === 'reject') {
 			const rej = p.proto === PROTO_TCP ? makeRst(p, dnode.id) : makeError(ctx, dnode, p, 3, 13, 0, true);
 			if (rej) {
@@ -238,7 +258,7 @@ function replyLeg(ctx: ProbeContext, trace: Trace, src: CNode, req: Pkt, asSent:
 		// A TCP/UDP socket only takes answers from the address and port it sent to.
 		trace.leg = 'reply';
 		trace.disposition = 'DROPPED';
-		trace.reason = `the answer came from ${fmtAddr(back.pkt.src, back.pkt.sport, back.pkt.proto)}, not from ${fmtAddr(asSent.dst, asSent.dport, req.proto)}: the requester ignores it`;
+		trace.reason = wrongSourceReason(fmtAddr(back.pkt.src, back.pkt.sport, back.pkt.proto), fmtAddr(asSent.dst, asSent.dport, req.proto));
 		return finish();
 	}
 	if (back.kind === 'arrived' && back.node.idx === src.idx) {
@@ -247,7 +267,7 @@ function replyLeg(ctx: ProbeContext, trace: Trace, src: CNode, req: Pkt, asSent:
 			deniedHop(ctx, src, back.iface.name, back.pkt, filtBack);
 			trace.disposition = 'DENIED';
 			trace.leg = 'reply';
-			trace.reason = `reply denied by ${filtBack.what} on ${src.id}`;
+			trace.reason = replyFilteredReason('denied', filtBack.what, src.id);
 			return finish();
 		}
 		trace.rttMs = ctx.t / 1e6;
@@ -267,13 +287,13 @@ function replyLeg(ctx: ProbeContext, trace: Trace, src: CNode, req: Pkt, asSent:
 	trace.leg = 'reply';
 	if (back.kind === 'dropped' || back.kind === 'error') {
 		trace.disposition = back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED';
-		trace.reason = `reply: ${back.reason}`;
+		trace.reason = replyReason(back.reason);
 	} else if (back.kind === 'exits') {
 		trace.disposition = 'DROPPED';
-		trace.reason = `reply left the network through ${back.node.id}`;
+		trace.reason = replyExitsReason(back.node.id);
 	} else {
 		trace.disposition = 'DROPPED';
-		trace.reason = `reply was delivered to ${back.node.id} instead of ${src.id}`;
+		trace.reason = replyMisdeliveredReason(back.node.id, src.id);
 	}
 	return finish();
 }

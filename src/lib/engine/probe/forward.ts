@@ -12,10 +12,12 @@ import { NO_HOP, type ProbeContext } from './context';
 import { ctAdd, ctFind, ctTranslate } from './conntrack';
 import { matchRule, ruleOrPolicy } from './filter';
 import { makeError, makeRst } from './icmp';
+import { fromCalledAddress } from './error-source';
 import { transmit, txFailure } from './transmit';
 import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
 import {
+	FORWARDING_LOOP_REASON,
 	LOCAL_DETAIL,
 	TTL_DETAIL,
 	acceptedByStateDetail,
@@ -34,7 +36,17 @@ import {
 	notOutsideDetail,
 	outboundDeniedDetail,
 	portForwardNote,
-	routeNote
+	routeNote,
+	blackholeReason,
+	filteredReason,
+	hypervisorNoForwardReason,
+	localMtuReason,
+	mtuReason,
+	noRouteReason,
+	notForwardingReason,
+	notOutsideReason,
+	outboundRuleReason,
+	ttlReason
 } from './wording';
 
 type Step = { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd };
@@ -54,7 +66,7 @@ export function runLeg(ctx: ProbeContext, start: CNode, p: Pkt): LegEnd {
 		node = ctx.node(step.iface.node);
 		inIf = step.iface;
 	}
-	return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'forwarding did not terminate', local: false };
+	return { kind: 'dropped', node, disposition: 'DROPPED', reason: FORWARDING_LOOP_REASON, local: false };
 }
 
 function originate(ctx: ProbeContext, node: CNode, p: Pkt): Step {
@@ -79,16 +91,16 @@ function originate(ctx: ProbeContext, node: CNode, p: Pkt): Step {
 	const r = lookup(node, p.dst);
 	if (!r) {
 		ctx.hop({ node: node.id, in: null, out: null, action: 'NO_ROUTE', ...ctx.pktFields(p), detail: noRouteDetail(p.dst, true) });
-		return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: null, reason: `no route at ${node.id}`, local: true, mtu: null } };
+		return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: null, reason: noRouteReason(node.id), local: true, mtu: null } };
 	}
 	if (r.blackhole) {
 		ctx.hop({ node: node.id, in: null, out: null, action: 'NULL_ROUTED', ...ctx.pktFields(p), detail: r.text, ref: r.path });
-		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'NULL_ROUTED', reason: `blackhole route at ${node.id}`, local: true } };
+		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'NULL_ROUTED', reason: blackholeReason(node.id), local: true } };
 	}
 	const egress = ctx.iface(r.iface);
 	if (p.df && p.size > egress.mtu) {
 		ctx.hop({ node: node.id, in: null, out: egress.name, action: 'FRAGMENTATION_NEEDED', ...ctx.pktFields(p), detail: dfTooBigDetail(p.size, egress.name, egress.mtu, true) });
-		return { kind: 'end', end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: null, reason: `local MTU ${egress.mtu}`, local: true, mtu: egress.mtu } };
+		return { kind: 'end', end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: null, reason: localMtuReason(egress.mtu), local: true, mtu: egress.mtu } };
 	}
 	// Outbound rules of an endpoint (direction: out), after connection state.
 	const ct = ctFind(ctx, node, p);
@@ -96,12 +108,13 @@ function originate(ctx: ProbeContext, node: CNode, p: Pkt): Step {
 		const rule = matchRule(node, p, null, egress, true);
 		if (rule && rule.action !== 'allow') {
 			ctx.hop({ node: node.id, in: null, out: egress.name, action: 'DENIED', ...ctx.pktFields(p), detail: outboundDeniedDetail(rule.index, rule.text), rule: rule.index, ref: rule.path });
-			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `outbound rule ${rule.index + 1} on ${node.id}`, local: true } };
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: outboundRuleReason(rule.index, node.id), local: true } };
 		}
 	}
-	// Masquerade (POSTROUTING) also rewrites what the node itself sends out of that interface.
+	// Masquerade (POSTROUTING) also rewrites what the node itself sends out of that interface:
+	// new connections only, never an error or a reset (they belong to the connection they answer).
 	let masqNote = '';
-	if (!ct && node.masquerade.has(egress.name) && egress.hasAddr && p.src !== egress.addr) {
+	if (!ct && p.kind !== 'icmp-err' && p.kind !== 'rst' && node.masquerade.has(egress.name) && egress.hasAddr && p.src !== egress.addr) {
 		const orig: Tuple = { src: p.src, dst: p.dst, proto: p.proto, sport: p.sport, dport: p.dport };
 		p.src = egress.addr;
 		ctAdd(ctx, node, orig, p);
@@ -154,6 +167,8 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 			break;
 		}
 	}
+	// What this node says about a packet it DNATed comes from the address the client called.
+	const called = dnat ? origTuple : null;
 	if (!ct && node.umForwards.length && p.kind !== 'icmp-err' && node.local.has(p.dst)) {
 		const px = forwardIn(ctx, node, p, false);
 		if (px) return { kind: 'end', end: px };
@@ -170,7 +185,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		const owner = ctx.net.owned.get(p.dst);
 		if (owner !== undefined) {
 			ctx.hop({ ...base, action: 'DROPPED', ...ctx.pktFields(p), detail: notOutsideDetail(p.dst, owner) });
-			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `the internet does not route to ${owner}'s address`, local: false } };
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: notOutsideReason(owner), local: false } };
 		}
 		ctx.hop({ ...base, action: 'EXITS_NETWORK', ...ctx.pktFields(p), detail: exitsDetail(p.dst, node.id) });
 		return { kind: 'end', end: { kind: 'exits', node, pkt: p } };
@@ -186,24 +201,24 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		else if (node.kind === 'hypervisor' && (node.natIface >= 0 || node.product === 'libvirt')) hvNoForward = true;
 		else {
 			ctx.hop({ ...base, action: 'DROPPED', ...ctx.pktFields(p), detail: notForwardingDetail(node.id, node.kind) });
-			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} does not forward (non-forwarding node)`, local: false } };
+			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: notForwardingReason(node.id), local: false } };
 		}
 	}
 	// 2. route lookup
 	const r = lookup(node, p.dst);
 	if (!r) {
 		ctx.hop({ ...base, action: 'NO_ROUTE', ...ctx.pktFields(p), detail: noRouteDetail(p.dst, false) });
-		return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: makeError(ctx, node, p, 3, 0, 0, false), reason: `no route at ${node.id}`, local: false, mtu: null } };
+		return { kind: 'end', end: { kind: 'error', node, disposition: 'NO_ROUTE', err: fromCalledAddress(makeError(ctx, node, p, 3, 0, 0, false), called), reason: noRouteReason(node.id), local: false, mtu: null } };
 	}
 	if (r.blackhole) {
 		ctx.hop({ ...base, action: 'NULL_ROUTED', ...ctx.pktFields(p), detail: r.text, ref: r.path });
-		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'NULL_ROUTED', reason: `blackhole route at ${node.id}`, local: false } };
+		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'NULL_ROUTED', reason: blackholeReason(node.id), local: false } };
 	}
 	const egress = ctx.iface(r.iface);
 	// 3. TTL
 	if (p.ttl <= 1) {
 		ctx.hop({ ...base, out: egress.name, action: 'TTL_EXCEEDED', ...ctx.pktFields(p), detail: TTL_DETAIL });
-		return { kind: 'end', end: { kind: 'error', node, disposition: 'TTL_EXCEEDED', err: makeError(ctx, node, p, 11, 0, 0, false), reason: `TTL exceeded at ${node.id}`, local: false, mtu: null } };
+		return { kind: 'end', end: { kind: 'error', node, disposition: 'TTL_EXCEEDED', err: fromCalledAddress(makeError(ctx, node, p, 11, 0, 0, false), called), reason: ttlReason(node.id), local: false, mtu: null } };
 	}
 	// 4. DF and egress MTU
 	const size = p.frags ? Math.max(...p.frags) : p.size;
@@ -211,21 +226,21 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		ctx.hop({ ...base, out: egress.name, action: 'FRAGMENTATION_NEEDED', ...ctx.pktFields(p), detail: dfTooBigDetail(size, egress.name, egress.mtu, false) });
 		return {
 			kind: 'end',
-			end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: makeError(ctx, node, p, 3, 4, egress.mtu, false), reason: `MTU ${egress.mtu} at ${node.id}`, local: false, mtu: egress.mtu }
+			end: { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: fromCalledAddress(makeError(ctx, node, p, 3, 4, egress.mtu, false), called), reason: mtuReason(egress.mtu, node.id), local: false, mtu: egress.mtu }
 		};
 	}
 	const block = node.product ? productBlock(ctx.net, node, inIf, egress, p, { hvNoForward, viaHypervisorNat, tracked: !!ct, dnat }) : null;
 	if (block) {
 		ctx.hop({ ...base, out: egress.name, action: block.disposition === 'DENIED' ? 'DENIED' : 'DROPPED', ...ctx.pktFields(p), detail: block.detail });
 		if (block.reject) {
-			const err = p.kind === 'icmp-err' ? null : makeError(ctx, node, p, 3, 3, 0, false);
+			const err = p.kind === 'icmp-err' ? null : fromCalledAddress(makeError(ctx, node, p, 3, 3, 0, false), called);
 			return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: block.reason, local: false, mtu: null } };
 		}
 		return { kind: 'end', end: { kind: 'dropped', node, disposition: block.disposition, reason: block.reason, local: false } };
 	}
 	if (hvNoForward) {
 		ctx.hop({ ...base, out: egress.name, action: 'DROPPED', ...ctx.pktFields(p), detail: hypervisorNoForwardDetail(node.id) });
-		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: `${node.id} is a hypervisor, not a router (it forwards only its NAT guests' own connections and its port forwards)`, local: false } };
+		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DROPPED', reason: hypervisorNoForwardReason(node.id), local: false } };
 	}
 	// 5. rules (state first if stateful)
 	let ruleNote: string | null = null;
@@ -245,10 +260,10 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 				} else hop.ref = `nodes.${node.id}.policy`;
 				ctx.denied(hop, denial);
 				if (action === 'reject') {
-					const err = p.proto === PROTO_TCP && p.kind !== 'icmp-err' ? makeRst(p, node.id) : p.kind === 'icmp-err' ? null : makeError(ctx, node, p, 3, 13, 0, false);
-					return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: `rejected by ${what} on ${node.id}`, local: false, mtu: null } };
+					const err = fromCalledAddress(p.proto === PROTO_TCP && p.kind !== 'icmp-err' ? makeRst(p, node.id) : p.kind === 'icmp-err' ? null : makeError(ctx, node, p, 3, 13, 0, false), called);
+					return { kind: 'end', end: { kind: 'error', node, disposition: 'DENIED', err, reason: filteredReason('rejected', what, node.id), local: false, mtu: null } };
 				}
-				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: `denied by ${what} on ${node.id}`, local: false } };
+				return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: filteredReason('denied', what, node.id), local: false } };
 			}
 			if (ctx.record && (node.rules.length || node.policy !== 'allow')) ruleNote = allowedDetail(what);
 		}
@@ -268,5 +283,5 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	const tx = transmit(ctx, node, egress, nextHop, p, ctx.record ? { ...base, action: natNote ? 'NAT' : 'FORWARDED', detail: notes, ref: base.ref ?? r.path } : base);
 	if (tx.kind === 'rx') return tx;
 	p.ttl += 1;
-	return { kind: 'end', end: txFailure(ctx, node, tx, p, preSnatSrc, false) };
+	return { kind: 'end', end: txFailure(ctx, node, tx, p, preSnatSrc, false, called) };
 }

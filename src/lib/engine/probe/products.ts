@@ -10,7 +10,7 @@ import type { Disposition } from '../../model/types';
 import type { CIface, CNode, Net } from '../compile';
 import { PROTO_ICMP, PROTO_TCP } from '../compile';
 import type { Pkt, Tuple } from '../packet';
-import { containerIsolationDetail, dockerProxyDetail, libvirtRejectDetail } from './wording';
+import { containerIsolationDetail, containerIsolationReason, dockerProxyDetail, libvirtRejectDetail, libvirtRejectReason } from './wording';
 
 /** Which of the node's kernel NAT networks holds `addr`, or -1. */
 export function inNat(node: CNode, addr: number): number {
@@ -85,7 +85,7 @@ export function productBlock(
 		const into = ownNetwork(net, node, p.dst);
 		const from = inIf.path === null ? ownNetwork(net, node, p.src) : null;
 		if (into || from) {
-			return { reject: p.proto !== PROTO_ICMP || p.kind === 'echo-req', disposition: 'DENIED', detail: libvirtRejectDetail(into, from), reason: `rejected by libvirt's firewall on ${node.id}` };
+			return { reject: p.proto !== PROTO_ICMP || p.kind === 'echo-req', disposition: 'DENIED', detail: libvirtRejectDetail(into, from), reason: libvirtRejectReason(node.id) };
 		}
 	}
 	if (isContainerHost(node) && state.viaHypervisorNat && !state.tracked && !state.dnat && egress.idx !== inIf.idx && isNatIface(node, inIf.idx) && isNatIface(node, egress.idx)) {
@@ -94,7 +94,7 @@ export function productBlock(
 			reject: false,
 			disposition: 'DROPPED',
 			detail: containerIsolationDetail(name, inIf.name, egress.name),
-			reason: `${name} network isolation on ${node.id} (${inIf.name} → ${egress.name})`
+			reason: containerIsolationReason(name, node.id, inIf.name, egress.name)
 		};
 	}
 	return null;

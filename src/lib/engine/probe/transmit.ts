@@ -5,13 +5,14 @@
  */
 import type { CIface, CNode } from '../compile';
 import type { Hop } from '../trace';
-import type { LegEnd, Pkt } from '../packet';
+import type { LegEnd, Pkt, Tuple } from '../packet';
 import { u32ToIp } from '../../model/net';
 import type { ProbeContext } from './context';
 import { l2Send, type Flood } from './l2';
 import { arpResolve, arpSender, ownMacFor, unansweredArp } from './arp';
 import { makeError } from './icmp';
-import { STORM_DETAIL, fragmentedNote, frameLost, joinNotes } from './wording';
+import { fromCalledAddress } from './error-source';
+import { STORM_DETAIL, STORM_REASON, arpFailedReason, fragmentedNote, frameLost, joinNotes, mtuBlackHoleReason } from './wording';
 
 export type TxFail = { kind: 'arp-fail' } | { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null } | { kind: 'storm'; node: CNode };
 
@@ -71,23 +72,23 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 	return { kind: 'drop', node, reason: frameLost(node.id, egress.name, nextHop) };
 }
 
-/** The leg's end when transmit failed at node. */
-export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, offenderSrc: number | null, local: boolean): LegEnd {
+/** The leg's end when transmit failed at node; `called` is the tuple before this node's DNAT, if any (error-source.ts). */
+export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, offenderSrc: number | null, local: boolean, called: Tuple | null = null): LegEnd {
 	if (tx.kind === 'storm') {
 		ctx.hop({ node: node.id, in: null, out: null, action: 'DROPPED', detail: STORM_DETAIL });
-		return { kind: 'dropped', node, disposition: 'DROPPED', reason: 'storm', local };
+		return { kind: 'dropped', node, disposition: 'DROPPED', reason: STORM_REASON, local };
 	}
 	if (tx.kind === 'drop') {
 		ctx.hop({ node: tx.node.id, in: tx.in ?? null, out: tx.out ?? null, action: 'DROPPED', ...ctx.pktFields(p), detail: tx.reason });
-		return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: `mtu: ${tx.reason}`, local: false };
+		return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: mtuBlackHoleReason(tx.reason), local: false };
 	}
 	// ARP failure
-	if (local) return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: null, reason: `ARP failed at ${node.id}`, local: true, mtu: null };
+	if (local) return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: null, reason: arpFailedReason(node.id), local: true, mtu: null };
 	const err = makeError(ctx, node, p, 3, 1, 0, false, offenderSrc ?? p.src);
 	// Already masqueraded: Linux sends the error to the packet's (own, masquerade) source
 	// address, so from that address, and conntrack then translates it back to the sender.
 	if (err && offenderSrc !== null && offenderSrc !== p.src && node.local.has(p.src)) err.src = p.src;
-	return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err, reason: `ARP failed at ${node.id}`, local: false, mtu: null };
+	return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: fromCalledAddress(err, called), reason: arpFailedReason(node.id), local: false, mtu: null };
 }
 
 /** Fragment sizes (L3 bytes, 20-byte headers) of datagrams of `sizes` bytes for an MTU. */

@@ -10,7 +10,16 @@ import { PROTO_ICMP } from '../compile';
 import type { LegEnd, Pkt } from '../packet';
 import type { ProbeContext } from './context';
 import { ctFind } from './conntrack';
-import { umEchoGatewayOnlyDetail, umNoIcmpErrorsDetail, umOnlyNewDetail } from './wording';
+import {
+	UM_FORWARD_REASON,
+	UM_NAT_REASON,
+	umEchoGatewayOnlyDetail,
+	umEchoGatewayOnlyReason,
+	umNoIcmpErrorsDetail,
+	umNoIcmpErrorsReason,
+	umOnlyNewDetail,
+	umOnlyNewReason
+} from './wording';
 
 /** A packet arrives at a NAT engine. */
 export function engineReceive(ctx: ProbeContext, engine: CNode, inIf: CIface, p: Pkt): { kind: 'end'; end: LegEnd } {
@@ -23,17 +32,17 @@ export function engineReceive(ctx: ProbeContext, engine: CNode, inIf: CIface, p:
 		ctx.hop({ ...base, action: 'DROPPED', ...ctx.pktFields(p), detail });
 		return end({ kind: 'dropped', node: engine, disposition: 'DROPPED', reason, local: false });
 	};
-	if (p.kind === 'icmp-err') return drop(umNoIcmpErrorsDetail(e.name), `${e.name} does not pass ICMP errors`);
+	if (p.kind === 'icmp-err') return drop(umNoIcmpErrorsDetail(e.name), umNoIcmpErrorsReason(e.name));
 	if (engine.local.has(p.dst)) {
-		if (p.proto !== PROTO_ICMP && p.dst === e.gateway) return end({ kind: 'proxied', node: engine, pkt: p, reason: 'user-mode NAT', px: { kind: 'loopback', engine, pkt: p } });
+		if (p.proto !== PROTO_ICMP && p.dst === e.gateway) return end({ kind: 'proxied', node: engine, pkt: p, reason: UM_NAT_REASON, px: { kind: 'loopback', engine, pkt: p } });
 		// Echo (and DNS on the DNS address) is answered by the engine itself.
 		return end({ kind: 'arrived', node: engine, iface: inIf, pkt: p, established: false });
 	}
 	if (p.kind !== 'echo-req' && p.kind !== 'syn' && p.kind !== 'udp')
-		return drop(umOnlyNewDetail(e.name), `${e.name} has no connection for this packet`);
+		return drop(umOnlyNewDetail(e.name), umOnlyNewReason(e.name));
 	if (p.kind === 'echo-req' && !e.echoBeyond)
-		return drop(umEchoGatewayOnlyDetail(e.name, e.gateway), `${e.name} carries ICMP echo only to its gateway`);
-	return end({ kind: 'proxied', node: engine, pkt: p, reason: 'user-mode NAT', px: { kind: 'out', engine, pkt: p } });
+		return drop(umEchoGatewayOnlyDetail(e.name, e.gateway), umEchoGatewayOnlyReason(e.name));
+	return end({ kind: 'proxied', node: engine, pkt: p, reason: UM_NAT_REASON, px: { kind: 'out', engine, pkt: p } });
 }
 
 /** A packet for a hypervisor address on a port forwarded into a user-mode NAT engine, or null. */
@@ -41,5 +50,5 @@ export function forwardIn(ctx: ProbeContext, hv: CNode, p: Pkt, fromHost: boolea
 	if (p.kind !== 'syn' && p.kind !== 'udp') return null;
 	const fwd = hv.umForwards.find((f) => f.proto === p.proto && f.port === p.dport);
 	if (!fwd || !hv.local.has(p.dst)) return null;
-	return { kind: 'proxied', node: hv, pkt: p, reason: 'user-mode NAT port forward', px: { kind: 'in', engine: ctx.node(fwd.engine), hv, pkt: p, fwd, fromHost } };
+	return { kind: 'proxied', node: hv, pkt: p, reason: UM_FORWARD_REASON, px: { kind: 'in', engine: ctx.node(fwd.engine), hv, pkt: p, fwd, fromHost } };
 }

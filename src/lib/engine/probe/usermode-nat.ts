@@ -23,14 +23,31 @@
  */
 import type { Disposition } from '../../model/types';
 import type { CNode } from '../compile';
-import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, lookup } from '../compile';
-import { u32ToIp } from '../../model/net';
+import { PROTO_ICMP } from '../compile';
+import { routeSource } from './source-address';
 import type { Pkt, ProxyStart } from '../packet';
 import type { ProbeContext } from './context';
 import { runLeg } from './forward';
 import { inputFilter } from './filter';
 import { answer } from './icmp';
-import { LOOPBACK_ANSWER_DETAIL, LOOPBACK_DETAIL, denialDetail, fmtAddr, howOf, umForwardDetail, umLoopbackDetail, umOpenedDetail, umAnsweredDetail } from './wording';
+import {
+	LOOPBACK_ANSWER_DETAIL,
+	LOOPBACK_DETAIL,
+	NO_ANSWER_REASON,
+	denialDetail,
+	filteredReason,
+	fmtAddr,
+	howOf,
+	replyFilteredReason,
+	replyNotBackReason,
+	replyReason,
+	umAnsweredDetail,
+	umErrorAnswerReason,
+	umErrorSwallowedReason,
+	umForwardDetail,
+	umLoopbackDetail,
+	umOpenedDetail
+} from './wording';
 
 export type { ProxyStart } from '../packet';
 
@@ -51,10 +68,6 @@ type Inner =
 
 /** Dispositions that reach a requester only as an ICMP error. */
 const ICMP_ERRORS: ReadonlySet<Disposition> = new Set(['NO_ROUTE', 'HOST_UNREACHABLE', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED', 'REFUSED']);
-
-function protoName(proto: number): string {
-	return proto === PROTO_TCP ? 'tcp' : proto === PROTO_UDP ? 'udp' : 'icmp';
-}
 
 function hypervisorOf(ctx: ProbeContext, engine: CNode): CNode {
 	return ctx.node(ctx.net.nodeIndex.get(engine.owner!)!);
@@ -102,12 +115,7 @@ export function proxy(ctx: ProbeContext, px: ProxyStart): ProxyResult {
 		return toRequester(inner, px.engine, p, name);
 	}
 	// out: the hypervisor's own socket, from the address its route to the destination picks.
-	let src = hv.firstAddr;
-	if (hv.local.has(p.dst)) src = p.dst;
-	else {
-		const r = lookup(hv, p.dst);
-		if (r && !r.blackhole && r.iface >= 0 && ctx.net.ifaces[r.iface].hasAddr) src = ctx.net.ifaces[r.iface].addr;
-	}
+	const src = hv.local.has(p.dst) ? p.dst : (routeSource(ctx.net, hv, p.dst) ?? hv.firstAddr);
 	const sport = p.proto === PROTO_ICMP ? p.sport : allocPort(ctx, hv);
 	const req: Pkt = { ...p, src, sport, ttl: 64, df: false, frags: null, inner: null };
 	ctx.hop({
@@ -131,14 +139,13 @@ function toRequester(inner: Inner, sender: CNode, p: Pkt, name: string): ProxyRe
 				disposition: 'DROPPED',
 				leg: inner.leg,
 				seen: inner.seen,
-				reason: `${inner.reason}; ${name} does not pass ICMP errors on: the requester sees a time-out`
+				reason: umErrorSwallowedReason(inner.reason, name)
 			};
 		return inner;
 	}
 	const a = inner.ans;
 	if (a.kind === 'icmp-err') {
-		const what = a.icmpType === 3 && a.icmpCode === 3 ? `${protoName(inner.seen.proto)}/${inner.seen.dport} is closed on ${inner.dnode.id}` : `ICMP ${a.icmpType}/${a.icmpCode} from ${u32ToIp(a.src)}`;
-		return { kind: 'failed', disposition: 'DROPPED', leg: 'reply', seen: inner.seen, reason: `${what}; ${name} does not pass ICMP errors on: the requester sees a time-out` };
+		return { kind: 'failed', disposition: 'DROPPED', leg: 'reply', seen: inner.seen, reason: umErrorSwallowedReason(umErrorAnswerReason(a, inner.seen, inner.dnode.id), name) };
 	}
 	const ans: Pkt = {
 		...a,
@@ -162,11 +169,11 @@ function local(ctx: ProbeContext, node: CNode, req: Pkt): Inner {
 	if (filt.action !== 'allow') {
 		const denial = { how: howOf(filt.action), what: filt.by! };
 		ctx.denied({ node: node.id, in: 'lo', out: null, action: 'DENIED', ...ctx.pktFields(req), detail: denialDetail(denial) }, denial);
-		return { kind: 'failed', disposition: 'DENIED', reason: `${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${node.id}`, leg: 'request', seen: req };
+		return { kind: 'failed', disposition: 'DENIED', reason: filteredReason(howOf(filt.action), filt.what, node.id), leg: 'request', seen: req };
 	}
 	const ans = answer(ctx, node, req);
 	ctx.hop({ node: node.id, in: 'lo', out: null, action: ans && (ans.kind === 'rst' || ans.kind === 'icmp-err') ? 'REFUSED' : 'DELIVERED', ...ctx.pktFields(req), detail: LOOPBACK_ANSWER_DETAIL });
-	if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: 'no answer', leg: 'reply', seen: req };
+	if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: NO_ANSWER_REASON, leg: 'reply', seen: req };
 	return { kind: 'answered', ans, seen: req, dnode: node };
 }
 
@@ -199,7 +206,7 @@ function exchange(ctx: ProbeContext, start: CNode, req: Pkt): Inner {
 			const how = howOf(filt.action);
 			const denial = { how, what: filt.by! };
 			ctx.denied({ node: dnode.id, in: end.iface.name, out: null, action: 'DENIED', ...ctx.pktFields(seen), detail: denialDetail(denial) }, denial);
-			return { kind: 'failed', disposition: 'DENIED', reason: `${how} by ${filt.what} on ${dnode.id}`, leg: 'request', seen };
+			return { kind: 'failed', disposition: 'DENIED', reason: filteredReason(how, filt.what, dnode.id), leg: 'request', seen };
 		}
 		ans = answer(ctx, dnode, seen);
 		ctx.hop({
@@ -212,14 +219,14 @@ function exchange(ctx: ProbeContext, start: CNode, req: Pkt): Inner {
 		});
 		sender = dnode;
 	}
-	if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: 'no answer', leg: 'reply', seen };
+	if (!ans) return { kind: 'failed', disposition: 'DROPPED', reason: NO_ANSWER_REASON, leg: 'reply', seen };
 	const back = runLeg(ctx, sender, ans);
 	if (back.kind === 'arrived' && back.node.idx === start.idx) {
 		const filt = inputFilter(start, back.iface, back.pkt, back.established);
-		if (filt.action !== 'allow') return { kind: 'failed', disposition: 'DENIED', reason: `reply ${filt.action === 'reject' ? 'rejected' : 'denied'} by ${filt.what} on ${start.id}`, leg: 'reply', seen };
+		if (filt.action !== 'allow') return { kind: 'failed', disposition: 'DENIED', reason: replyFilteredReason(howOf(filt.action), filt.what, start.id), leg: 'reply', seen };
 		return { kind: 'answered', ans: back.pkt, seen, dnode };
 	}
 	if (back.kind === 'dropped' || back.kind === 'error')
-		return { kind: 'failed', disposition: back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED', reason: `reply: ${back.reason}`, leg: 'reply', seen };
-	return { kind: 'failed', disposition: 'DROPPED', reason: `the reply did not come back to ${start.id}`, leg: 'reply', seen };
+		return { kind: 'failed', disposition: back.disposition === 'DENIED' ? 'DENIED' : 'DROPPED', reason: replyReason(back.reason), leg: 'reply', seen };
+	return { kind: 'failed', disposition: 'DROPPED', reason: replyNotBackReason(start.id), leg: 'reply', seen };
 }

@@ -1,15 +1,19 @@
 /**
  * Every sentence of a probe's trace: each hop's `detail`, the packet
- * notes joined into it, and the verdict. The stages decide and call these
+ * notes joined into it, the trace's `reason` and the verdict. The stages decide and call these
  * with typed facts; nothing reads a detail back (a test greps for it), so a
  * rewording here changes the trace text and nothing else. The wording is
  * part of the golden traces (test/golden/): change it on purpose only.
  */
-import { PROTO_ICMP, PROTO_TCP } from '../net-types';
+import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../net-types';
 import type { CNode } from '../net-types';
 import { u32ToIp } from '../../model/net';
 import type { Hop, ProbeSpec, Trace } from '../trace';
 import type { Pkt } from '../packet';
+
+export function protoName(proto: number): string {
+	return proto === PROTO_TCP ? 'tcp' : proto === PROTO_UDP ? 'udp' : 'icmp';
+}
 
 /** "10.0.0.1" for ICMP, else "10.0.0.1:40000". */
 export function fmtAddr(ip: number, port: number, proto: number): string {
@@ -274,8 +278,151 @@ export function replyDetail(p: Pkt): string {
 	}
 }
 
+// ---------------------------------------------------------------- reasons
+
+// A trace's `reason`: the short closing summary of why the probe ended as it
+// did (the CLI prints it after the disposition). Every one is written here; a
+// stage passes the facts (a test fails on a reason built anywhere else).
+
 export function closedPortReason(port: number, proto: number, node: string): string {
 	return `port ${port}/${proto === PROTO_TCP ? 'tcp' : 'udp'} is closed on ${node}`;
+}
+
+export const FORWARDING_LOOP_REASON = 'forwarding did not terminate';
+export const STORM_REASON = 'storm';
+export const NO_ANSWER_REASON = 'no answer';
+export const UM_NAT_REASON = 'user-mode NAT';
+export const UM_FORWARD_REASON = 'user-mode NAT port forward';
+
+export function noAddressReason(node: string): string {
+	return `${node} has no address`;
+}
+
+export function noRouteReason(node: string): string {
+	return `no route at ${node}`;
+}
+
+export function blackholeReason(node: string): string {
+	return `blackhole route at ${node}`;
+}
+
+export function localMtuReason(mtu: number): string {
+	return `local MTU ${mtu}`;
+}
+
+export function mtuReason(mtu: number, node: string): string {
+	return `MTU ${mtu} at ${node}`;
+}
+
+export function ttlReason(node: string): string {
+	return `TTL exceeded at ${node}`;
+}
+
+export function arpFailedReason(node: string): string {
+	return `ARP failed at ${node}`;
+}
+
+/** A frame dropped for its size on the way: nothing tells the sender (the verdict reads the `mtu: ` prefix). */
+export function mtuBlackHoleReason(drop: string): string {
+	return `mtu: ${drop}`;
+}
+
+export function outboundRuleReason(index: number, node: string): string {
+	return `outbound rule ${index + 1} on ${node}`;
+}
+
+export function notOutsideReason(owner: string): string {
+	return `the internet does not route to ${owner}'s address`;
+}
+
+export function notForwardingReason(node: string): string {
+	return `${node} does not forward (non-forwarding node)`;
+}
+
+export function hypervisorNoForwardReason(node: string): string {
+	return `${node} is a hypervisor, not a router (it forwards only its NAT guests' own connections and its port forwards)`;
+}
+
+/** "denied by rule 2 (deny tcp/22) on fw": `what` is the filter's own words (filterWhat). */
+export function filteredReason(how: 'rejected' | 'denied', what: string, node: string): string {
+	return `${how} by ${what} on ${node}`;
+}
+
+/** The answer stopped by the requester's own input filter. */
+export function replyFilteredReason(how: 'rejected' | 'denied', what: string, node: string): string {
+	return `reply ${filteredReason(how, what, node)}`;
+}
+
+export function localErrorFilteredReason(how: 'rejected' | 'denied', what: string, node: string): string {
+	return `the local host-unreachable error was ${filteredReason(how, what, node)}`;
+}
+
+/** An error answered on the way, then stopped by the requester's input filter. */
+export function errorFilteredReason(reason: string, how: 'rejected' | 'denied', what: string, node: string): string {
+	return `${reason}; the answer was ${filteredReason(how, what, node)}`;
+}
+
+/** An error raised on the way that never reached the requester (`lost`: why its own leg ended, if it did). */
+export function errorLostReason(reason: string, lost: string | null): string {
+	return `${reason}; ${lost !== null ? `its ICMP error was lost: ${lost}` : 'no ICMP error came back'}`;
+}
+
+export function libvirtRejectReason(node: string): string {
+	return `rejected by libvirt's firewall on ${node}`;
+}
+
+export function containerIsolationReason(name: string, node: string, inIf: string, outIf: string): string {
+	return `${name} network isolation on ${node} (${inIf} → ${outIf})`;
+}
+
+/** A TCP/UDP answer from another address or port than the one called. */
+export function wrongSourceReason(from: string, called: string): string {
+	return `the answer came from ${from}, not from ${called}: the requester ignores it`;
+}
+
+/** The answer's leg ended on the way back (the verdict drops the `reply: ` prefix). */
+export function replyReason(reason: string): string {
+	return `reply: ${reason}`;
+}
+
+export function replyExitsReason(node: string): string {
+	return `reply left the network through ${node}`;
+}
+
+export function replyMisdeliveredReason(node: string, requester: string): string {
+	return `reply was delivered to ${node} instead of ${requester}`;
+}
+
+export function replyNotBackReason(requester: string): string {
+	return `the reply did not come back to ${requester}`;
+}
+
+export function umNoIcmpErrorsReason(engine: string): string {
+	return `${engine} does not pass ICMP errors`;
+}
+
+export function umOnlyNewReason(engine: string): string {
+	return `${engine} has no connection for this packet`;
+}
+
+export function umEchoGatewayOnlyReason(engine: string): string {
+	return `${engine} carries ICMP echo only to its gateway`;
+}
+
+/** An error a user-mode NAT engine swallowed: the requester only times out. */
+export function umErrorSwallowedReason(reason: string, engine: string): string {
+	return `${reason}; ${engine} does not pass ICMP errors on: the requester sees a time-out`;
+}
+
+/** What an ICMP error answered to a user-mode NAT engine's own connection (to `node`, which saw `seen`) says. */
+export function umErrorAnswerReason(err: Pkt, seen: Pkt, node: string): string {
+	if (err.icmpType === 3 && err.icmpCode === 3) return `${protoName(seen.proto)}/${seen.dport} is closed on ${node}`;
+	return `ICMP ${err.icmpType}/${err.icmpCode} from ${u32ToIp(err.src)}`;
+}
+
+/** The verdict of a probe whose end has no address: `side` is which end. */
+export function noAddressVerdict(node: string, side: 'from' | 'to'): string {
+	return `${node} has no IP address to send ${side}.`;
 }
 
 // ---------------------------------------------------------------- verdict

@@ -1,5 +1,6 @@
 /** Addressing rules: duplicates and subnets on each L2 segment, MACs, gateways and routes. */
 import { FORWARDING_KINDS, mtuOf } from '../segments';
+import { HOST_LIKE_KINDS, ROUTING_KINDS } from '../kinds';
 import { type Cidr, cidrContains, cidrsOverlap, u32ToIp, cidrText, parseCidr, parseIp } from '../net';
 import { type Addr, type Linter, type Path, fmtPath, pushTo } from './linter';
 
@@ -138,7 +139,6 @@ export function lintMacs(L: Linter): void {
 	}
 }
 
-const ROUTING_KINDS = new Set(['router', 'firewall', 'nat-gateway']);
 const routerAddrs = new WeakMap<Linter, Map<number, Addr[]>>();
 /** The addresses of routing nodes on a segment, in segment order (few, where the segment may have thousands of hosts). */
 function routersOn(L: Linter, seg: number): Addr[] {
@@ -245,7 +245,7 @@ export function lintRouting(L: Linter): void {
 		// its own VLANs) sits in each of its networks on purpose: which one should
 		// carry a default route is a choice, not an omission, so it is not flagged.
 		const ownNets = new Set(Object.values(itfs).map((i) => parseCidr(i?.ip)).filter((c): c is Cidr => !!c).map(cidrText));
-		if (!hasDefault && !(n.routes ?? []).length && ownNets.size < 2 && ['host', 'vm', 'container'].includes(n.kind)) {
+		if (!hasDefault && !(n.routes ?? []).length && ownNets.size < 2 && HOST_LIKE_KINDS.has(n.kind)) {
 			for (const [name, itf] of Object.entries(itfs)) {
 				if (!itf?.ip) continue;
 				const seg = L.segs.of(id, name);

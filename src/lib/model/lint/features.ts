@@ -19,7 +19,7 @@ export function lintRules(L: Linter): void {
 					: `firewall ${id} has no rules and policy allow: it filters nothing (a plain router). Add rules, or make it a router.`
 			);
 		}
-		if (FORWARDING_KINDS.has(n.kind) || n.kind === 'switch' || n.kind === 'sdn-controller') {
+		if (!ENDPOINT_KINDS.has(n.kind)) {
 			if ((n.services ?? []).length)
 				L.warn(
 					'services-ignored',

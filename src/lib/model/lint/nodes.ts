@@ -2,6 +2,7 @@
 import type { Node } from '../types';
 import { productMode } from '../products';
 import { ENDPOINT_KINDS, uplinkOf } from '../segments';
+import { isGuestKind } from '../kinds';
 import { parseIp, splitSubinterface } from '../net';
 import { isAddrLike } from '../references';
 import { type Linter, fmtBytes } from './linter';
@@ -50,7 +51,7 @@ export function lintConnectivity(L: Linter): void {
 		const itfs = n.interfaces ?? {};
 		const attached = Object.values(itfs).some((i) => i?.attach);
 		if (!L.linkedNodes.has(id) && !attached && !hasGuests.has(id)) {
-			L.warn('node-isolated', ['nodes', id], `${id} is in no link${n.on !== undefined ? ' and has no attached interface' : ''}: it is connected to nothing. Link one of its interfaces${n.kind === 'vm' || n.kind === 'container' ? ' or attach it to its hypervisor' : ''}, or remove it.`);
+			L.warn('node-isolated', ['nodes', id], `${id} is in no link${n.on !== undefined ? ' and has no attached interface' : ''}: it is connected to nothing. Link one of its interfaces${isGuestKind(n.kind) ? ' or attach it to its hypervisor' : ''}, or remove it.`);
 			continue;
 		}
 		if (n.kind === 'switch') continue;
