@@ -1,24 +1,32 @@
 /**
  * The example topologies shipped in /topologies, bundled into the app at build
- * time (raw text) so the static site works fully offline.
+ * time (raw text) so the static site works fully offline. The default example
+ * is part of the page (it is drawn at once); the others load when picked.
  */
-const files = import.meta.glob('/topologies/**/*.vnet.{yaml,yml,json}', {
+const DEFAULT_PATH = '/topologies/three-tier-web.vnet.yaml';
+const first = import.meta.glob('/topologies/three-tier-web.vnet.yaml', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const others = import.meta.glob(['/topologies/**/*.vnet.{yaml,yml,json}', '!/topologies/three-tier-web.vnet.yaml'], {
 	query: '?raw',
-	import: 'default',
-	eager: true
-}) as Record<string, string>;
+	import: 'default'
+}) as Record<string, () => Promise<string>>;
 
 export interface Example {
 	/** "three-tier-web" (path under topologies/ without the extension) */
 	id: string;
 	/** "three-tier-web.vnet.yaml" */
 	file: string;
-	text: string;
+	/** its text (at once for the default example) */
+	text(): Promise<string>;
 }
 
 export const DEFAULT_EXAMPLE = 'three-tier-web';
 
-export const examples: Example[] = Object.entries(files)
+const sources: [string, () => Promise<string>][] = [
+	...Object.entries(first).map(([path, text]): [string, () => Promise<string>] => [path, () => Promise.resolve(text)]),
+	...Object.entries(others).filter(([path]) => path !== DEFAULT_PATH)
+];
+
+export const examples: Example[] = sources
 	.map(([path, text]) => {
 		const file = path.replace(/^\/topologies\//, '');
 		return { id: file.replace(/\.vnet\.(ya?ml|json)$/, ''), file, text };

@@ -158,6 +158,8 @@ test('every gallery example opens and draws', async ({ page }) => {
 	expect(ids).toContain('three-tier-web');
 	for (const id of ids) {
 		await picker.selectOption(id);
+		// examples other than the default load on first use: wait until this one is the open tab
+		await expect(page.locator('[data-testid=doc-tab].on').getByRole('tab'), id).toHaveAttribute('title', new RegExp(`^${id}\\.vnet\\.(ya?ml|json)$`));
 		const canvas = page.getByTestId('canvas');
 		await expect(canvas, id).toHaveAttribute('data-ready', 'true');
 		expect(Number(await canvas.getAttribute('data-nodes')), id).toBeGreaterThan(1);

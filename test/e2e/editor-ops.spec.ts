@@ -88,6 +88,8 @@ test('firewall rules: add, reorder by drag, delete, and reveal from a path', asy
 	await clickNode(page, 'fw');
 	const table = page.getByTestId('table-nodes.fw.rules');
 	const rows = table.locator('[data-index]');
+	// the node's editor may still be loading (it is not part of the first download): wait for its rules
+	await expect(rows.first()).toBeVisible();
 	const count = await rows.count();
 	expect(count).toBeGreaterThan(2);
 	const to = (i: number) => page.getByTestId(`field-nodes.fw.rules[${i}].to`).locator('input');

@@ -168,6 +168,8 @@ test('Add rows propose from the design: a gateway forward on the outside interfa
 	await open(page, 'three-tier-web');
 	await clickNode(page, 'edge');
 	const table = page.getByTestId('table-nodes.edge.nat.forwards');
+	// the node's editor may still be loading (it is not part of the first download)
+	await expect(table).toBeVisible();
 	const before = await table.locator('.row:not(.head)').count();
 	await table.getByRole('button', { name: '+ Add forward' }).click();
 	await expect(table.locator('.row:not(.head)')).toHaveCount(before + 1);

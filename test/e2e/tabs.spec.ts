@@ -8,6 +8,8 @@ test('tab strip: the active tab stays in view, names keep their width, "more" li
 	const picker = page.getByRole('combobox', { name: 'Open an example topology' });
 	for (const id of ['home-lab', 'ha-vrrp', 'vlan-campus', 'kvm-libvirt', 'docker-host', 'esxi-host']) {
 		await picker.selectOption(id);
+		// examples other than the default load on first use: wait for this one to be the open tab
+		await expect(page.locator('[data-testid=doc-tab].on').getByRole('tab')).toHaveAttribute('title', `${id}.vnet.yaml`);
 		await canvasReady(page);
 	}
 	const tabs = page.getByTestId('doc-tab');

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { TopologyStore } from '../../src/lib/editor/store';
+import { lintTopology } from '../../src/lib/model/lint';
 import {
 	addCheck,
 	addNode,
@@ -328,8 +329,17 @@ describe('text edits and history', () => {
 	test('the lint findings come located', () => {
 		const dup = LAB.replace('10.0.0.10/24', '10.0.0.1/24');
 		const s = new TopologyStore(dup, 'lab.vnet.yaml');
-		const found = s.diagnostics().find((d) => d.rule === 'duplicate-ip');
+		const found = lintTopology(s.topology!, { file: s.file, locate: (p) => s.locate(p) }).find((d) => d.rule === 'duplicate-ip');
 		expect(found?.line).toBeGreaterThan(0);
+	});
+
+	test('reference errors are found at once, located, without the design rules', () => {
+		const broken = LAB.replace('10.0.0.10/24', '10.0.0.1/24') + '  - { a: nowhere.eth0, b: r1.eth9 }\n';
+		const s = new TopologyStore(broken, 'lab.vnet.yaml');
+		const errors = s.referenceErrors();
+		expect(errors.length).toBeGreaterThan(0);
+		expect(errors.every((d) => d.severity === 'error' && d.line > 0)).toBe(true);
+		expect(errors.some((d) => d.rule === 'duplicate-ip')).toBe(false);
 	});
 
 	test('JSON files stay JSON', () => {

@@ -9,6 +9,9 @@ import { memoryStorage } from '../../src/lib/editor/autosave';
 import { memoryOwners } from '../../src/lib/editor/owners';
 import { setField, addNode } from '../../src/lib/editor/commands';
 import { ACTIONS, actionOf, keysLabel, filterActions } from '../../src/lib/editor/keymap';
+import { DocSession } from '../../src/lib/editor/doc.svelte';
+import type { Linter } from '../../src/lib/worker/lint-client';
+import type { Diagnostic } from '../../src/lib/model/types';
 
 const LAB = `vnet: 1
 name: kvm-vlan-lab
@@ -119,16 +122,60 @@ describe('editor: tabs, selection, clipboard', () => {
 });
 
 describe('editor: badges follow the document', () => {
-	it('an edit that causes an error shows it; undo takes the badge away, redo brings it back', () => {
+	it('an edit that causes an error shows it; undo takes the badge away, redo brings it back', async () => {
 		const ed = new Editor();
 		const s = ed.open(LAB, 'lab.vnet.yaml');
+		await s.linted();
 		expect(s.problemCounts.errors).toBe(0);
 		setField(s.store, ['links', 1, 'b'], 'nowhere.eth0');
+		await s.linted();
 		expect(s.problemCounts.errors).toBeGreaterThan(0);
 		ed.undo();
+		await s.linted();
 		expect(s.problemCounts.errors).toBe(0);
 		ed.redo();
+		await s.linted();
 		expect(s.problemCounts.errors).toBeGreaterThan(0);
+	});
+});
+
+describe('editor: lint runs off the page and shows the newest text only', () => {
+	/** A fake lint worker: each call waits until the test answers it. */
+	function fakeLinter() {
+		const calls: { text: string; answer: (found: Diagnostic[]) => void }[] = [];
+		const lint: Linter = (text) => new Promise((resolve) => calls.push({ text, answer: resolve }));
+		return { calls, lint };
+	}
+	const finding = (message: string): Diagnostic => ({ severity: 'warning', file: 'lab.vnet.yaml', path: '', line: 1, col: 1, message });
+
+	it('drops the answer for an older text and asks again for the newest one', async () => {
+		const { calls, lint } = fakeLinter();
+		const s = new DocSession(LAB, 'lab.vnet.yaml', { lint });
+		expect(calls).toHaveLength(1);
+		calls[0].answer([finding('first')]);
+		await s.linted();
+		expect(s.diagnostics.map((d) => d.message)).toEqual(['first']);
+
+		setField(s.store, ['name'], 'renamed');
+		expect(calls).toHaveLength(2);
+		// a second edit while the first one's lint runs: no call yet, one when it answers
+		setField(s.store, ['name'], 'renamed-again');
+		expect(calls).toHaveLength(2);
+		calls[1].answer([finding('for the older text')]);
+		await vi.waitFor(() => expect(calls).toHaveLength(3));
+		expect(s.diagnostics.map((d) => d.message)).toEqual(['first']);
+		expect(calls[2].text).toContain('renamed-again');
+		calls[2].answer([finding('newest')]);
+		await s.linted();
+		expect(s.diagnostics.map((d) => d.message)).toEqual(['newest']);
+	});
+
+	it('a file opened with a link to a missing node is blocked at once, before lint answers', () => {
+		const { calls, lint } = fakeLinter();
+		const s = new DocSession(LAB + '  - { a: nowhere.eth0, b: sw1.p3 }\n', 'lab.vnet.yaml', { lint });
+		expect(calls).toHaveLength(1);
+		expect(s.blocked).toBe(true);
+		expect(s.blockingErrors[0].message).toMatch(/nowhere/);
 	});
 });
 

@@ -111,18 +111,22 @@ export class Editor {
 		return s;
 	}
 
-	/** Opens a text; an example that is open and untouched is shown again rather than opened twice. */
-	open(text: string, file: string, options: { example?: string; dirty?: boolean } = {}): DocSession {
+	/**
+	 * Opens a text; an example that is open and untouched is shown again rather than opened twice.
+	 * `activate: false` opens it as a tab beside the active one (a load the user has moved on from).
+	 */
+	open(text: string, file: string, options: { example?: string; dirty?: boolean; activate?: boolean } = {}): DocSession {
+		const activate = options.activate ?? true;
 		if (options.example) {
 			const open = this.tabs.find((s) => s.example === options.example && !s.dirty);
 			if (open) {
-				this.activate(open.id);
+				if (activate) this.activate(open.id);
 				return open;
 			}
 		}
 		const s = new DocSession(text, file, { example: options.example });
 		if (options.dirty) s.store.markDirty();
-		return this.add(s);
+		return this.add(s, activate);
 	}
 
 	/** A new empty document with the first free untitled-N name. */

@@ -20,7 +20,7 @@
  */
 import type { Document } from 'yaml';
 import { loadTopology, errorMap, formatPath } from '../model/load';
-import { lintTopology } from '../model/lint';
+import { referenceErrors } from '../model/references';
 import { topologySchema } from '../model/schema';
 import { flattenIssues, type ZodIssueLike } from '../model/edit-rules';
 import { jsonIndex, yamlIndex, type SourceIndex } from '../model/source';
@@ -92,7 +92,7 @@ export class TopologyStore {
 	#topology: Topology | null = null;
 	#valid = false;
 	#errors: Diagnostic[] = [];
-	#lint: { state: number; warnings: Diagnostic[] } | null = null;
+	#refs: { state: number; errors: Diagnostic[] } | null = null;
 	#index: { state: number; index: SourceIndex } | null = null;
 
 	#listeners = new Set<(change: Change) => void>();
@@ -173,19 +173,24 @@ export class TopologyStore {
 		return this.#doc;
 	}
 
-	/** Lint findings and format errors for the current state (cached per state). */
-	diagnostics(): Diagnostic[] {
+	/**
+	 * The reference errors of the current state (a link to a missing node...),
+	 * or its format errors: the part of lint the editor needs at once, to show
+	 * a broken file's errors instead of a drawing. Linear and cached per state;
+	 * the whole lint runs in the lint worker (DocSession).
+	 */
+	referenceErrors(): Diagnostic[] {
 		if (!this.#valid || !this.#topology) return this.#errors;
-		if (this.#lint?.state !== this.#state) {
-			let warnings: Diagnostic[];
+		if (this.#refs?.state !== this.#state) {
+			let errors: Diagnostic[];
 			try {
-				warnings = lintTopology(this.#topology, { file: this.#file, locate: (p) => this.locate(p) });
+				errors = referenceErrors(this.#topology, { file: this.#file, locate: (p) => this.locate(p) });
 			} catch (err) {
-				warnings = [{ severity: 'warning', file: this.#file, path: '', line: 0, col: 0, message: `internal error while linting: ${String(err)}` }];
+				errors = [{ severity: 'warning', file: this.#file, path: '', line: 0, col: 0, message: `internal error while checking references: ${String(err)}` }];
 			}
-			this.#lint = { state: this.#state, warnings };
+			this.#refs = { state: this.#state, errors };
 		}
-		return this.#lint.warnings;
+		return this.#refs.errors;
 	}
 
 	/** Where a document path is in the current text (1-based; 0 when unknown). */

@@ -9,7 +9,7 @@
  * seen between two probes.
  */
 import { loadTopology } from '../model/load';
-import { lintTopology } from '../model/lint';
+import { lintLoaded } from './lint-api';
 import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
 import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
@@ -187,13 +187,7 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 			status.checks = topology.checks.length;
 			status.lint = [...loaded.warnings];
 			t0 = now();
-			try {
-				const source = loaded.source;
-				const locate = source ? (p: (string | number)[]) => source.locate(p) : () => ({ line: 0, col: 0 });
-				status.lint.push(...lintTopology(topology, { file, locate }));
-			} catch (err) {
-				status.lint.push({ ...internal(file, 'linting the file', err), severity: 'warning' });
-			}
+			status.lint.push(...lintLoaded(topology, loaded.source, file));
 			ms.lint = now() - t0;
 			t0 = now();
 			try {

@@ -3,7 +3,7 @@
  * converts it to a vnet document (text only: nothing in the file is run or
  * rendered as markup) and every warning is handed back to be listed.
  */
-import { fromContainerlab, fromGns3, type ImportWarning } from '$lib/interchange';
+import type { ImportWarning } from '$lib/interchange';
 
 export type ForeignFormat = 'containerlab' | 'gns3';
 
@@ -31,6 +31,8 @@ export async function importForeign(file: File, others: File[] = []): Promise<Fo
 	const format = foreignFormat(file.name);
 	if (!format) return null;
 	const text = await file.text();
+	// the importers load with the first foreign file, not with the page
+	const { fromContainerlab, fromGns3 } = await import('$lib/interchange');
 	let r;
 	if (format === 'containerlab') {
 		const ann = others.find((f) => f !== file && f.name.toLowerCase() === `${file.name.toLowerCase()}.annotations.json`);
