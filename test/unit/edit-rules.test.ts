@@ -103,6 +103,17 @@ describe('edits keep the design valid', () => {
 		expect(iface(ip).ip).toBe('10.0.2.20/24');
 	});
 
+	test('a Kubernetes node turned into a container leaves the cluster, and its pods with it, listed', () => {
+		const doc = parse(readFileSync('topologies/k8s-three-tier.vnet.yaml', 'utf8')) as Doc;
+		const plan = planEdit(doc, ['nodes', 'n1', 'kind'], 'container');
+		const after = expectValid(doc, plan, 'n1 → container') as { kubernetes: { nodes: Doc; pods: Doc } };
+		expect(Object.keys(after.kubernetes.nodes)).toEqual(['n2']);
+		expect(Object.keys(after.kubernetes.pods)).not.toContain('frontend-1');
+		expect(Object.keys(after.kubernetes.pods)).toContain('frontend-2');
+		if (!plan.ok) throw new Error('refused');
+		expect(plan.dropped.join(' ')).toMatch(/n1/);
+	});
+
 	test('every node of every example changes to every kind and stays valid; what it loses is listed', () => {
 		const dir = 'topologies';
 		let changed = 0;

@@ -271,6 +271,14 @@ export function repair(
 				progress = true;
 				break;
 			}
+			if (p[0] === 'kubernetes' && p.length >= 3 && hasAt(draft, p.slice(0, 3))) {
+				// a cluster entry (kubernetes.nodes.ID, kubernetes.pods.ID) the edited node no longer fits goes whole
+				const entry = p.slice(0, 3);
+				dropped.push(describeField(entry, editedNode));
+				step({ path: entry, value: undefined });
+				progress = true;
+				break;
+			}
 			if (p.length < 3 || p[0] !== 'nodes') continue;
 			if (!hasAt(draft, p)) {
 				// a required field the new kind's block needs (a gateway's forward needs `in`): the block item goes
