@@ -155,7 +155,7 @@ test('traceroute mode lists the hop addresses', async ({ page }) => {
 	await expect(tr).toContainText('traceroute to db1');
 	await expect(tr.locator('li')).toHaveCount(2);
 	await expect(tr.locator('li').first()).toContainText('10.18.1.1');
-	await expect(tr.locator('li').first()).toContainText('fw');
+	await expect(tr.locator('li').first()).toContainText('Tier firewall');
 });
 
 test('the reachability matrix: progress and cancel on a large network, a cell animates, CSV export', async ({ page }) => {
@@ -275,16 +275,42 @@ test('home lab: a student can answer the three questions by watching', async ({ 
 	// The bridged guest? Yes, like any machine on the LAN, through the hypervisor's bridge.
 	await probe(page, 'laptop', 'media', 'tcp', 8096);
 	await expect(verdict).toHaveAttribute('data-disposition', 'DELIVERED');
-	await expect(events).toContainText('hv bridge eth0');
+	// the hypervisor's bridge by the hypervisor's label
+	await expect(events).toContainText('Lab server (hypervisor) bridge eth0');
 
 	// Can the guest reach the internet, and as whom? Yes, masqueraded twice: as 198.51.100.2.
 	await probe(page, 'devbox', '203.0.113.10', 'tcp', 443);
 	await expect(verdict).toHaveAttribute('data-disposition', 'EXITS_NETWORK');
 	await expect(verdict).toContainText('198.51.100.2');
 	// the address and the node that owns it, with a space between them
-	await expect(page.getByTestId('seen-source')).toHaveText('arrives from 198.51.100.2 (home-router)');
+	await expect(page.getByTestId('seen-source')).toHaveText('arrives from 198.51.100.2 (Home router)');
 	await expect(events.locator('tr[data-action="NAT"]')).toHaveCount(2);
 	await played(page);
 	await page.screenshot({ path: 'test-results/sim-home-guest-out.png' });
 	expect(problems).toEqual([]);
+});
+
+test('playback does not scroll the hop table while the pointer is over it: a click lands on the row under the pointer', async ({ page }) => {
+	test.setTimeout(90_000);
+	await page.setViewportSize({ width: 1280, height: 800 });
+	const panel = await openSim(page, 'home-lab');
+	// the NAT guest to the internet: masqueraded twice, ARP on three segments; more rows than the table shows
+	await probe(page, 'devbox', '203.0.113.10', 'tcp', 443);
+	const table = page.getByTestId('sim-events');
+	await expect(table.locator('tbody tr[data-step]').first()).toBeVisible();
+	await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4×' });
+	await table.hover();
+	const n = await played(page);
+	const state = await table.evaluate((el, last) => {
+		const row = el.querySelector(`[data-step="${last}"]`)!.getBoundingClientRect();
+		return { scrollTop: el.scrollTop, lastBelow: row.top > el.getBoundingClientRect().bottom, overflows: el.scrollHeight > el.clientHeight };
+	}, n - 1);
+	// the last row is out of view: without the pointer over the table, playback would have scrolled to it
+	expect(state).toEqual({ scrollTop: 0, lastBelow: true, overflows: true });
+	// the pointer leaves: the next step scrolls the active row into view again
+	await page.mouse.move(5, 5);
+	await table.focus();
+	await page.keyboard.press('ArrowUp');
+	await expect.poll(() => table.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+	await expect(panel).toHaveAttribute('data-step', String(n - 2));
 });

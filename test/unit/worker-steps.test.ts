@@ -6,7 +6,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSimApi } from '../../src/lib/worker/api';
-import { buildSteps, nextHopOf, nodeName } from '../../src/lib/ui/sim/steps';
+import { buildSteps, nextHopOf } from '../../src/lib/ui/sim/steps';
+import { nodeLabel } from '../../src/lib/model/node-names';
 import { canvasIfaceOf, canvasNodeOf, offsetPolyline } from '../../src/lib/canvas/animate';
 import { checkOf, formOf, specOf, emptyForm } from '../../src/lib/ui/sim/form';
 import { stepDuration, stepMoves } from '../../src/lib/ui/sim/player.svelte';
@@ -118,8 +119,8 @@ describe('buildSteps', () => {
 		expect(nextHopOf(h('route 0.0.0.0/0 via 10.18.1.1 dev eth0'))).toBe('10.18.1.1');
 		expect(nextHopOf(h('route 10.0.0.0/24 dev eth0 (connected)'))).toBe('10.0.0.9');
 		expect(nextHopOf(h('port forward …; route 10.18.0.0/16 via 10.18.0.2 dev core'))).toBe('10.18.0.2');
-		expect(nodeName('hv:bridge:eth0')).toBe('hv bridge eth0');
-		expect(nodeName('fw')).toBe('fw');
+		expect(nodeLabel(null, 'hv:bridge:eth0')).toBe('hv bridge eth0');
+		expect(nodeLabel(null, 'fw')).toBe('fw');
 	});
 });
 
