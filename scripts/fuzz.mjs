@@ -29,9 +29,16 @@ await build({ entryPoints: [path.join(root, 'test/fuzz/core.ts')], outfile: bund
 spawnSync(process.execPath, [path.join(root, 'scripts/build-cli.mjs')], { cwd: root, stdio: 'inherit' });
 
 const dir = path.join(root, 'topologies');
-const corpus = readdirSync(dir)
-	.filter((f) => f.endsWith('.vnet.yaml'))
-	.map((file) => ({ file, text: readFileSync(path.join(dir, file), 'utf8') }));
+const labs = path.join(root, 'test/fixtures/real-labs');
+// the example designs, and labs in the shape of real ones for the importers
+const corpus = [
+	...readdirSync(dir)
+		.filter((f) => f.endsWith('.vnet.yaml'))
+		.map((file) => ({ file, text: readFileSync(path.join(dir, file), 'utf8') })),
+	...readdirSync(labs)
+		.filter((f) => /\.clab\.ya?ml$|\.gns3$/.test(f))
+		.map((file) => ({ file, text: readFileSync(path.join(labs, file), 'utf8') }))
+];
 
 // The thread: makes and runs cases on request, posting 'start' before each.
 const THREAD = `

@@ -49,6 +49,21 @@ async function main(argv: string[]): Promise<number> {
 	return (await load())(rest);
 }
 
+/**
+ * A reader that stops early (`vnet matrix FILE | head`) closes the pipe: the
+ * rest of the output has nowhere to go, so vnet stops there, quietly and with
+ * exit 0, as `cat` and `ls` do, instead of an unhandled EPIPE stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream) {
+	stream.on('error', (err: NodeJS.ErrnoException) => {
+		if (err.code === 'EPIPE') process.exit(0);
+		if (stream !== process.stderr) process.stderr.write(`vnet: cannot write the output: ${err.code ?? err.message}\n`);
+		process.exit(2);
+	});
+}
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
+
 main(process.argv.slice(2)).then(
 	(code) => {
 		process.exitCode = code;

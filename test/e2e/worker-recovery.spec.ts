@@ -7,7 +7,7 @@ import { sendWebProbe } from './editor-helpers';
 // a shared, loaded machine: generous limits (nothing here asserts a duration)
 test.describe.configure({ timeout: 180_000 });
 
-type HookWindow = Window & { __vnetWorker?: { kill(): void; hang(): void; crash(): void } };
+type HookWindow = Window & { __vnetWorker?: { kill(): void; hang(): void; crash(): void; pause(): void; resume(): void } };
 
 async function openSim(page: Page) {
 	await page.goto('/?example=three-tier-web');
@@ -31,6 +31,26 @@ for (const how of ['kill', 'hang', 'crash'] as const) {
 		await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED', { timeout: 60_000 });
 	});
 }
+
+test('a killed worker is noticed at once, without waiting for a call: its Web Lock frees', async ({ page }) => {
+	const panel = await openSim(page);
+	await page.evaluate(() => (window as HookWindow).__vnetWorker!.kill());
+	// nothing was asked of the worker: only the lock can have told the page
+	await expect(page.getByTestId('sim-notice')).toContainText('The simulator stopped (its worker ended); it was restarted with your current document.', { timeout: 60_000 });
+	await expect(panel).toHaveAttribute('data-worker', 'ready', { timeout: 60_000 });
+});
+
+test('a probe in flight when the worker is killed is sent again to the new worker and answered', async ({ page }) => {
+	await openSim(page);
+	// hung first, so the probe is surely still in flight when the worker is killed
+	await page.evaluate(() => (window as HookWindow).__vnetWorker!.hang());
+	await sendWebProbe(page);
+	await expect(page.getByTestId('send-probe')).toBeDisabled();
+	await page.evaluate(() => (window as HookWindow).__vnetWorker!.kill());
+	await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'DELIVERED', { timeout: 60_000 });
+	await expect(page.getByTestId('sim-notice')).toContainText('its worker ended');
+	await expect(page.getByTestId('probe-error')).toHaveCount(0);
+});
 
 test('the Scenarios tab says so too: a scenario run on a killed worker is answered and the notice shows', async ({ page }) => {
 	await page.goto('/?example=ha-vrrp');

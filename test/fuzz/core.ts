@@ -163,13 +163,32 @@ const TEXT_MUTATIONS: Record<string, (text: string, r: Rand) => string> = {
 	}
 };
 
-export const MUTATION_NAMES = [...Object.keys(MUTATIONS), ...Object.keys(TEXT_MUTATIONS), 'clab', 'gns3'];
+export const MUTATION_NAMES = [...Object.keys(MUTATIONS), ...Object.keys(TEXT_MUTATIONS), 'clab', 'gns3', 'real-lab'];
 
-/** The case of `seed` over the corpus of design texts. */
+const isLabFile = (file: string) => /\.clab\.ya?ml$|\.gns3$/.test(file);
+
+/**
+ * A lab in the shape of a real one (test/fixtures/real-labs), mutated in its
+ * structure or its bytes: what `vnet import` meets beyond vnet's own exports.
+ */
+function realLabCase(seed: number, r: () => number, labs: { file: string; text: string }[]): FuzzCase {
+	if (!labs.length) throw new Error('the corpus has no containerlab or GNS3 lab for the real-lab mutation');
+	const lab = pick(r, labs);
+	const kind = lab.file.endsWith('.gns3') ? 'gns3' : 'clab';
+	if (r() < 0.4) return { seed, mutation: 'real-lab', kind, text: TEXT_MUTATIONS[pick(r, Object.keys(TEXT_MUTATIONS))](lab.text, r), file: lab.file };
+	const doc = kind === 'gns3' ? JSON.parse(lab.text) : parse(lab.text);
+	MUTATIONS[pick(r, ['wrong-type', 'absurd-number', 'deep-nesting', 'proto-key'])](doc, r);
+	const text = kind === 'gns3' ? JSON.stringify(doc) : stringify(doc, { aliasDuplicateObjects: false });
+	return { seed, mutation: 'real-lab', kind, text, file: lab.file };
+}
+
+/** The case of `seed` over the corpus: design texts, and labs (by file name) for the real-lab mutation. */
 export function makeCase(seed: number, corpus: { file: string; text: string }[]): FuzzCase {
 	const r = rng(seed);
-	const base = pick(r, corpus);
+	const designs = corpus.filter((c) => !isLabFile(c.file));
+	const base = pick(r, designs);
 	const mutation = pick(r, MUTATION_NAMES);
+	if (mutation === 'real-lab') return realLabCase(seed, r, corpus.filter((c) => isLabFile(c.file)));
 	if (mutation in TEXT_MUTATIONS) return { seed, mutation, kind: 'vnet', text: TEXT_MUTATIONS[mutation](base.text, r), file: base.file };
 	const doc = parse(base.text, { maxAliasCount: 100 }) as Record<string, unknown>;
 	if (mutation === 'clab' || mutation === 'gns3') {

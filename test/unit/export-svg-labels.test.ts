@@ -60,8 +60,10 @@ function imageBoxes(svg: string): Box[] {
 const meet = (a: Box, b: Box) => Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0.5 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0.5;
 
 function drawn() {
-	const topology = loadTopology(DESIGN, 'lab.vnet.yaml').topology!;
-	const diagnostics = [{ severity: 'warning' as const, path: 'nodes.hv1.interfaces.eth0.gateway', message: 'gateway not found', code: 'gateway-not-found' }];
+	const loaded = loadTopology(DESIGN, 'lab.vnet.yaml');
+	if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('; '));
+	const topology = loaded.topology;
+	const diagnostics = [{ severity: 'warning' as const, file: 'lab.vnet.yaml', line: 0, col: 0, path: 'nodes.hv1.interfaces.eth0.gateway', message: 'gateway not found', code: 'gateway-not-found' }];
 	const cy = cytoscape({ headless: true, styleEnabled: true, style: canvasStyle(() => ICON), elements: topologyToElements(topology, { diagnostics }), layout: { name: 'preset' } });
 	// the canvas's label placement, with text measured as the export measures it
 	const size = (text: string) => ({ w: text.length * 9 * 0.58 + 4, h: 13.7 });

@@ -6,7 +6,9 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { probe, topo } from './engine-helpers';
-import { UsermodeNat, FIRST_PORT, type UmHost } from '../../src/lib/engine/usermode-nat';
+import { allocPort, FIRST_PORT } from '../../src/lib/engine/probe/usermode-nat';
+import { ProbeContext } from '../../src/lib/engine/probe/context';
+import { buildNet } from '../../src/lib/engine/index';
 import type { CNode } from '../../src/lib/engine/compile';
 
 const lab = topo(readFileSync(path.resolve(import.meta.dirname, '../../topologies/virtualbox-lab.vnet.yaml'), 'utf8'));
@@ -35,11 +37,10 @@ describe('user-mode NAT', () => {
 	});
 
 	it('allocates source ports from 49152 upward in order of use, per hypervisor', () => {
-		const ports = new Map<number, number>();
-		const um = new UsermodeNat({ ports: () => ports } as unknown as UmHost);
+		const ctx = new ProbeContext(buildNet(lab));
 		const hv = { idx: 3 } as CNode;
 		const other = { idx: 4 } as CNode;
-		expect([um.allocPort(hv), um.allocPort(hv), um.allocPort(other), um.allocPort(hv)]).toEqual([FIRST_PORT, 49153, 49152, 49154]);
+		expect([allocPort(ctx, hv), allocPort(ctx, hv), allocPort(ctx, other), allocPort(ctx, hv)]).toEqual([FIRST_PORT, 49153, 49152, 49154]);
 		// each probe starts at rest: the first connection of a probe is 49152 again
 		expect(probe(lab, { from: 'web1', to: 'isp', proto: 'tcp', port: 443 }).request.find((h) => h.action === 'NAT')!.src).toBe('192.168.1.10:49152');
 	});

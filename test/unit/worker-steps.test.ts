@@ -114,11 +114,20 @@ describe('buildSteps', () => {
 		expect(buildSteps({ disposition: 'NO_ROUTE', leg: 'request', reason: 'x', seenSource: null, icmp: null, mtu: null, rttMs: null, hops: null, request: [], reply: [] })).toEqual([]);
 	});
 
-	it('reads the next hop of a decision', () => {
-		const h = (detail: string, dst = '10.0.0.9:80'): Hop => ({ node: 'r', in: null, out: 'eth0', action: 'SENT', detail, dst });
-		expect(nextHopOf(h('route 0.0.0.0/0 via 10.18.1.1 dev eth0'))).toBe('10.18.1.1');
-		expect(nextHopOf(h('route 10.0.0.0/24 dev eth0 (connected)'))).toBe('10.0.0.9');
-		expect(nextHopOf(h('port forward …; route 10.18.0.0/16 via 10.18.0.2 dev core'))).toBe('10.18.0.2');
+	it('reads the next hop of a decision from what it resolved, never from its wording', () => {
+		const h = (target: string | null, detail = 'route 10.0.0.0/24 via 10.0.0.254 dev eth0'): Hop => ({
+			node: 'r',
+			in: null,
+			out: 'eth0',
+			action: 'SENT',
+			detail,
+			dst: '10.0.0.9:80',
+			...(target ? { arp: { target, mac: '02:00:00:00:00:01', cached: true } } : {})
+		});
+		expect(nextHopOf(h('10.18.1.1'))).toBe('10.18.1.1');
+		expect(nextHopOf(h('10.0.0.9', 'route 10.0.0.0/24 dev eth0 (connected)'))).toBe('10.0.0.9');
+		// no ARP on this row (a NAT engine's own step): the destination
+		expect(nextHopOf(h(null))).toBe('10.0.0.9');
 		expect(nodeLabel(null, 'hv:bridge:eth0')).toBe('hv bridge eth0');
 		expect(nodeLabel(null, 'fw')).toBe('fw');
 	});

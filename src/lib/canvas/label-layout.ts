@@ -7,17 +7,9 @@
  * tested without a browser; the canvas feeds it what cytoscape measured.
  */
 
-export interface Box {
-	x1: number;
-	y1: number;
-	x2: number;
-	y2: number;
-}
+import { boxesIntersect, type Box, type Point } from './geometry';
 
-export interface Point {
-	x: number;
-	y: number;
-}
+export type { Box, Point };
 
 /** A label's size (its text plus background padding), model units. */
 export interface Size {
@@ -51,10 +43,6 @@ export const PLACEMENT_KEYS = ['sOff', 'tOff', 'mx', 'my', 'sHide', 'tHide', 'mi
 const GAP = 1;
 /** How finely a label is slid along its cable. */
 const STEP = 2;
-
-function intersects(a: Box, b: Box): boolean {
-	return Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) > 0 && Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) > 0;
-}
 
 function around(c: Point, s: Size): Box {
 	return { x1: c.x - s.w / 2 - GAP, y1: c.y - s.h / 2 - GAP, x2: c.x + s.w / 2 + GAP, y2: c.y + s.h / 2 + GAP };
@@ -113,7 +101,7 @@ export class BoxIndex {
 		for (const k of this.#keys(box))
 			for (const id of this.#cells.get(k) ?? []) {
 				const entry = this.#boxes.get(id)!;
-				if (intersects(entry.box, box)) out.add(entry.owner);
+				if (boxesIntersect(entry.box, box)) out.add(entry.owner);
 			}
 		return out;
 	}

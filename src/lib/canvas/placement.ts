@@ -3,17 +3,9 @@
  * middle of the view, in rings around it, where the new node's box (icon and
  * label) touches no other node's box, hypervisor boxes included. Pure.
  */
-export interface Box {
-	x1: number;
-	y1: number;
-	x2: number;
-	y2: number;
-}
+import { boxesIntersect, type Box, type Point } from './geometry';
 
-export interface Point {
-	x: number;
-	y: number;
-}
+export type { Box, Point };
 
 /** The new node's box around its position: icon above, label below (as the canvas draws a node). */
 export const NEW_NODE_BOX = { left: 50, right: 50, top: 34, bottom: 56 };
@@ -22,7 +14,7 @@ const MARGIN = 8;
 
 function hits(p: Point, boxes: readonly Box[]): boolean {
 	const b = { x1: p.x - NEW_NODE_BOX.left - MARGIN, x2: p.x + NEW_NODE_BOX.right + MARGIN, y1: p.y - NEW_NODE_BOX.top - MARGIN, y2: p.y + NEW_NODE_BOX.bottom + MARGIN };
-	return boxes.some((o) => o.x1 < b.x2 && b.x1 < o.x2 && o.y1 < b.y2 && b.y1 < o.y2);
+	return boxes.some((o) => boxesIntersect(o, b));
 }
 
 /** The first free point around `center`, ring after ring (`step` apart); `center` itself when it is free. */

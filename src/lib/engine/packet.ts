@@ -1,6 +1,6 @@
 /**
  * The packet as the probe stages see it, and how a leg of its journey ends.
- * Shared by probe.ts and the product modules (usermode-nat.ts, products-engine.ts)
+ * Shared by the probe stages (probe/*.ts, the product modules among them)
  * so they need not import each other.
  */
 import type { Disposition } from '../model/types';

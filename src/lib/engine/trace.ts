@@ -1,12 +1,48 @@
 /** The JSON shape of a probe's trace (../shared/spec/cli.md, `vnet trace --json`). */
 import type { Disposition, Proto } from '../model/types';
 
+/**
+ * What a node did with the packet at one hop: a closed set. The hop's typed
+ * fields (in, out, vlan, arp, rule, ref, src/dst...) say the rest; `detail`
+ * is only their wording (engine/probe/wording.ts) and nothing parses it.
+ */
+export type HopAction =
+	/** the packet left the node that originated it (route in `ref`; next hop in `arp.target`) */
+	| 'SENT'
+	/** an ARP request: broadcast (first row) or given up on (last row, `arp.mac` null) */
+	| 'ARP'
+	/** a switch passed the frame on (`out`) or, for an ARP flood row without `out`, flooded it */
+	| 'SWITCHED'
+	/** a router forwarded the packet (route in `ref`) */
+	| 'FORWARDED'
+	/** the node rewrote the packet's addresses (masquerade, port forward, load balancer, conntrack, user-mode NAT) */
+	| 'NAT'
+	/** the packet left in fragments (`fragments`) */
+	| 'FRAGMENTED'
+	/** a rule or policy stopped it (`rule`, `ref`) */
+	| 'DENIED'
+	/** lost without an answer (MTU, storm, non-forwarding node, isolation...) */
+	| 'DROPPED'
+	/** reached the node owning its destination, which answered (or the answer reached the requester) */
+	| 'DELIVERED'
+	/** reached its destination, which refused it (RST or port unreachable) */
+	| 'REFUSED'
+	/** the requester received an ICMP error about its packet */
+	| 'RECEIVED'
+	/** addressed to the sending node itself (loopback) */
+	| 'LOCAL'
+	| 'NO_ROUTE'
+	| 'NULL_ROUTED'
+	| 'TTL_EXCEEDED'
+	| 'FRAGMENTATION_NEEDED'
+	/** left the network through an internet node */
+	| 'EXITS_NETWORK';
+
 export interface Hop {
 	node: string;
 	in: string | null;
 	out: string | null;
-	/** SENT, ARP, SWITCHED, FORWARDED, NAT, FRAGMENTED, ACCEPTED, DENIED, DROPPED, DELIVERED, EXITS_NETWORK, ANSWERED, ICMP_ERROR, ... */
-	action: string;
+	action: HopAction;
 	src?: string;
 	dst?: string;
 	ttl?: number;
@@ -29,7 +65,8 @@ export interface Hop {
 	 * by a broadcast "who-has `target` tell `sender`" that `answeredBy`
 	 * (node.interface) answered. `sender` is the address the request named:
 	 * the packet's source on the host that sent it, the outgoing interface's
-	 * address on a router forwarding it.
+	 * address on a router forwarding it. On the last row of an unanswered
+	 * ARP (action ARP), `mac` is null: what was asked, and that nobody answered.
 	 */
 	arp?: { target: string; sender?: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number };
 	/** simulated time at this hop, ms since the probe started */

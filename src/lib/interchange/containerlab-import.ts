@@ -18,7 +18,7 @@ import { parseDuration, parseBandwidth } from '../model/units';
 import { ipToU32, cidrOf, u32ToIp } from '../model/net';
 import { FORWARDING_KINDS } from '../model/kinds';
 import { arr, field, isObject, num, parseJsonSafe, parseYamlSafe, quote, str, InputError, type Json, type JsonObject } from './safe';
-import { IdAllocator, cleanLabel, isIfaceName, labelDecode, sanitizeIfaceName } from './ids';
+import { IdAllocator, cleanLabel, isIfaceName, labelDecode, renamedNode, sanitizeIfaceName } from './ids';
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';
 import { runImport, type ImportResult, type Warnings } from './import-common';
 
@@ -320,8 +320,9 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			};
 			const labels = new Map<string, string>();
 			for (const l of layers) for (const [k, v] of labelsOf(field(l, 'labels'), `${path}.labels`, w)) labels.set(k, v);
-			const { id, changed } = ids.take(name);
-			if (changed) w.add(path, `node name ${quote(name)} is not a valid vnet id: imported as ${id}`);
+			const taken = ids.take(name);
+			const id = taken.id;
+			if (taken.changed) w.add(path, renamedNode(name, taken, (s) => quote(s)));
 			if (!kind) w.add(path, 'no kind; imported as a host');
 			const netMode = str(pick('network-mode'));
 			if (netMode !== undefined && !labels.has('vnet.attach'))
@@ -350,6 +351,15 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			let eps: Json[] = [];
 			const raw = field(l, 'endpoints');
 			if (Array.isArray(raw)) eps = raw;
+			// the extended link syntax's one-ended types: a veth to the lab host, its management
+			// network, a macvlan or a VXLAN tunnel to outside, a dummy interface
+			const type = str(field(l, 'type'));
+			const one = field(l, 'endpoint');
+			if (type !== undefined && type !== 'veth' && raw === undefined && isObject(one)) {
+				const end = `${str(field(one, 'node')) ?? '?'}:${str(field(one, 'interface')) ?? '?'}`;
+				w.add(path, `a ${quote(type)} link (${quote(cleanLabel(end, 120))} to outside the lab) has no vnet equivalent; ignored`);
+				return;
+			}
 			if (eps.length !== 2) {
 				w.add(path, 'a link needs exactly two endpoints; ignored');
 				return;

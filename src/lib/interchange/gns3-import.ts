@@ -12,7 +12,7 @@
  * where they are. What cannot be read is a warning.
  */
 import { arr, field, isObject, num, parseJsonSafe, quote, str, InputError, type Json, type JsonObject } from './safe';
-import { IdAllocator, cleanLabel, isIfaceName, isNodeId, sanitizeIfaceName } from './ids';
+import { IdAllocator, cleanLabel, isIfaceName, isNodeId, renamedNode, sanitizeIfaceName } from './ids';
 import { runImport, type ImportResult, type Warnings } from './import-common';
 import { GNS3_VNET_VARIABLE } from './gns3';
 import { KINDS } from '../model/types';
@@ -114,6 +114,13 @@ function portNames(n: GNode, w: Warnings): void {
 		const name = str(field(c, 'port_name'));
 		if (a !== undefined && name) take(portKey(a, 0), name, fromMeta);
 	}
+	// GNS3 2.x saves every node's ports with the names its GUI shows (FastEthernet0/0, Ethernet1, eth0)
+	for (const p of arr(field(n.raw, 'ports'))) {
+		const a = num(field(p, 'adapter_number'));
+		const pn = num(field(p, 'port_number'));
+		const name = str(field(p, 'name'));
+		if (a !== undefined && pn !== undefined && name) take(portKey(a, pn), name, fromMeta);
+	}
 	if (renamed.length) w.add(n.path, `port names that are not valid vnet interface names were renamed: ${renamed.slice(0, 20).map((x) => quote(x, 40)).join(', ')}${renamed.length > 20 ? ', …' : ''}`);
 }
 
@@ -134,10 +141,17 @@ export function fromGns3(text: string, opts: Gns3ImportOptions = {}): ImportResu
 		const root = parsed.value;
 		if (!isObject(root)) throw new InputError('not a GNS3 project: expected a JSON object');
 		const topo = field(root, 'topology');
-		if (!isObject(topo) || !Array.isArray(field(topo, 'nodes'))) throw new InputError('not a GNS3 project: `topology.nodes` is missing or not a list');
-		if (field(root, 'type') !== 'topology') w.add('type', `expected "topology", got ${quote(field(root, 'type'))}`);
 		const revision = num(field(root, 'revision'));
+		// GNS3 1.0-1.2 wrote no revision, only their version
+		const version = str(field(root, 'version'));
+		if (revision === undefined && version !== undefined && /^1\./.test(version)) throw new InputError(`GNS3 ${cleanLabel(version, 20)} project: open and save it with GNS3 2.x first`);
 		if (revision !== undefined && revision < 5) throw new InputError(`GNS3 1.x project (revision ${revision}): open and save it with GNS3 2.x first`);
+		const isProject = field(root, 'type') === 'topology' || revision !== undefined;
+		if (!isObject(topo)) throw new InputError('not a GNS3 project: `topology` is missing or not an object');
+		const nodesField = field(topo, 'nodes');
+		// an empty project: GNS3's own minimal file has "topology": {}
+		if (!Array.isArray(nodesField) && !(nodesField === undefined && isProject)) throw new InputError('not a GNS3 project: `topology.nodes` is missing or not a list');
+		if (field(root, 'type') !== 'topology') w.add('type', `expected "topology", got ${quote(field(root, 'type'))}`);
 		if (revision !== undefined && revision > 9) w.add('revision', `revision ${revision} is newer than 9 (GNS3 2.2); read as revision 9`);
 		const meta = readMeta(root, w);
 		const metaNodes = field(meta, 'nodes');
@@ -172,8 +186,9 @@ export function fromGns3(text: string, opts: Gns3ImportOptions = {}): ImportResu
 			const twin = byUuid.get(uuid);
 			const metaId = str(field(m, 'id'));
 			const wanted = metaId && isNodeId(metaId) && metaId === name ? metaId : name;
-			const { id, changed } = ids.take(wanted);
-			if (changed) w.add(path, `node name ${quote(name)} is not a valid vnet id: imported as ${id}`);
+			const taken = ids.take(wanted);
+			const id = taken.id;
+			if (taken.changed) w.add(path, renamedNode(name, taken, (s) => quote(s)));
 			const g: GNode = { uuid, name, type, id, kind, path, raw, meta: m as JsonObject | undefined, ports: new Map() };
 			portNames(g, w);
 			if (twin) w.add(path, `duplicate node_id ${quote(uuid)} (also ${quote(twin.name)}): imported as its own node ${id}, without links; links naming that id join ${twin.id}`);

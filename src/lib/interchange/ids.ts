@@ -77,13 +77,20 @@ export const isIfaceName = (s: string): boolean => IFACE_NAME_RE.test(s) && s.le
  * same names in the same order always give the same ids. `taken` ids are
  * reserved up front.
  */
+/** The warning for a node imported under another id than its name (a clash, or a name vnet cannot use). */
+export function renamedNode(name: string, taken: { id: string; clash: boolean }, quote: (s: string) => string): string {
+	const valid = sanitizeNodeId(name) === name;
+	if (taken.clash && valid) return `another node is already named ${quote(name)}: imported as ${taken.id}`;
+	return `node name ${quote(name)} is not a valid vnet id: imported as ${taken.id}${taken.clash ? ' (its plain form was taken)' : ''}`;
+}
+
 export class IdAllocator {
 	private used = new Set<string>();
 	constructor(reserved: Iterable<string> = []) {
 		for (const r of reserved) this.used.add(r);
 	}
-	/** A valid id for `name`; `changed` tells whether it differs from the name. */
-	take(name: string): { id: string; changed: boolean } {
+	/** A valid id for `name`; `changed` tells whether it differs from the name, `clash` whether another name took its id first. */
+	take(name: string): { id: string; changed: boolean; clash: boolean } {
 		let base = sanitizeNodeId(name);
 		let id = base;
 		for (let n = 2; this.used.has(id); n++) {
@@ -91,7 +98,7 @@ export class IdAllocator {
 			id = base.slice(0, 63 - suffix.length) + suffix;
 		}
 		this.used.add(id);
-		return { id, changed: id !== name };
+		return { id, changed: id !== name, clash: id !== base };
 	}
 }
 

@@ -221,18 +221,17 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		const ipId = leg === 'request' ? 0x4a01 : 0x4a02;
 		// Unanswered ARP: three requests a second apart, before the hop's time.
 		for (const h of hops) {
-			if (h.action !== 'ARP' || !r || !h.out) continue;
-			// the row where the requester gives up (an unanswered ARP also has a row for asking)
-			const m = /who-has (\d{1,3}(?:\.\d{1,3}){3})(?: tell (\d{1,3}(?:\.\d{1,3}){3}))?: no answer/.exec(h.detail ?? '');
+			// the row where the requester gives up (an unanswered ARP also has a row for asking): its arp found no MAC
+			if (h.action !== 'ARP' || !r || !h.out || !h.arp || h.arp.mac !== null) continue;
 			const out = ifaceOf(r, h.node, h.out);
-			if (!m || !out) continue;
-			const senderIp = m[2] ?? out.ip ?? r.nodes.get(h.node)?.addresses[0] ?? '0.0.0.0';
+			if (!out) continue;
+			const senderIp = h.arp.sender ?? out.ip ?? r.nodes.get(h.node)?.addresses[0] ?? '0.0.0.0';
 			const phys = physIface(r, h.node, h.out);
 			const link = r.links.find((x) => (x.a.node === h.node && x.a.iface === phys) || (x.b.node === h.node && x.b.iface === phys));
 			const peer = link ? (link.a.node === h.node && link.a.iface === phys ? link.b : link.a) : null;
 			const seg: Segment = { hop: h, txNode: h.node, txIf: phys, rxNode: peer?.node ?? null, rxIf: peer?.iface ?? null, vlan: out.tag ?? null, tMs: h.tMs ?? 0 };
 			for (let k = 3; k >= 1; k--)
-				push(seg, Math.max(0, (h.tMs ?? 0) - k * 1000), ethernetFrame(BROADCAST, out.mac, ETHERTYPE_ARP, arpPacket(1, out.mac, senderIp, ZERO_MAC, m[1]), out.tag));
+				push(seg, Math.max(0, (h.tMs ?? 0) - k * 1000), ethernetFrame(BROADCAST, out.mac, ETHERTYPE_ARP, arpPacket(1, out.mac, senderIp, ZERO_MAC, h.arp.target), out.tag));
 		}
 		for (const { l3, segs } of segmentsOf(hops, r)) {
 			const t = l3.tMs ?? 0;

@@ -82,7 +82,8 @@ export function parseYamlSafe(text: string): Sanitized {
 	if (doc.errors.length) {
 		const e = doc.errors[0];
 		if (/call stack/i.test(e.message)) throw tooDeep();
-		const pos = e.linePos?.[0];
+		// prettyErrors is off (no source excerpt in the message), so linePos is not filled in: the offset is
+		const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
 		throw new InputError(`not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`);
 	}
 	const alias = checkAliases(doc);

@@ -9,7 +9,7 @@
  */
 import { loadTopology } from '../model/load';
 import type { Diagnostic, Topology } from '../model/types';
-import type { Hop, ProbeSpec, Trace } from '../engine/trace';
+import type { Hop, HopAction, ProbeSpec, Trace } from '../engine/trace';
 import type { FlowResult, ScenarioResult } from '../engine/scenario/index';
 import type { LessonAnswer, LessonJob } from '../worker/protocol';
 import type { AnswerSource, Expect, Probe, Step } from './types';
@@ -62,7 +62,7 @@ export function stepScenarioRun(result: ScenarioResult, ref: { name: string; flo
 
 // ---- reading a trace -------------------------------------------------------------------
 
-const FAIL_ACTIONS = new Set(['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED', 'LOCAL']);
+const FAIL_ACTIONS: ReadonlySet<HopAction> = new Set(['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED', 'LOCAL']);
 
 /** The node a hop belongs to on the canvas ("hv1:bridge:eth0" → "hv1"). */
 export function nodeOfHop(h: Hop): string {

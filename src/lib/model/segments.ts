@@ -29,6 +29,7 @@
 import type { Interface, Node, Topology } from './types';
 import { resolveTopology, type RNode, type ResolvedTopology } from './resolve';
 import { type Cidr, compressVlans, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
+import { portChannelVlans } from './switchport';
 
 // ---------------------------------------------------------------- interface helpers
 
@@ -183,12 +184,7 @@ export function portChannels(t: Topology, nodeId: string, iface: string, opts: {
 	const cfg: Interface = itfs[owner] ?? {};
 	if (!opts.includeDown && (cfg.down || itfs[iface]?.down)) return out;
 	if (node.kind === 'switch') {
-		if (cfg.trunk !== undefined || cfg.native !== undefined) {
-			for (const v of cfg.trunk ?? []) out.set(v, `sw:${nodeId}:${v}`);
-			if (cfg.native !== undefined) out.set(0, `sw:${nodeId}:${cfg.native}`);
-		} else {
-			out.set(0, `sw:${nodeId}:${cfg.vlan ?? 1}`);
-		}
+		for (const [tag, vlan] of portChannelVlans(cfg)) out.set(tag, `sw:${nodeId}:${vlan}`);
 		return out;
 	}
 	out.set(0, `if:${nodeId}:${owner}`);
@@ -404,10 +400,7 @@ export function computeSegments(t: Topology, opts: SegmentOptions = {}): Segment
 				if (!virt.has(k)) virt.set(k, { type: 'vsw', sw: rn, vlan });
 				return k;
 			};
-			if (p.trunk !== undefined || p.native !== undefined) {
-				for (const v of p.trunk ?? []) out.set(v, key(v));
-				if (p.native !== undefined) out.set(0, key(p.native));
-			} else out.set(0, key(p.vlan ?? 1));
+			for (const [tag, vlan] of portChannelVlans(p)) out.set(tag, key(vlan));
 			return out;
 		}
 		if (rn.kind === 'nat-engine') {

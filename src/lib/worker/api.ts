@@ -72,7 +72,7 @@ export interface SimApiOptions {
 	slices?: SlicePolicy;
 	/** the clock of the `ms` fields */
 	clock?: () => number;
-	/** honour debug('hang' | 'crash') (test builds only: the e2e tests kill and hang the worker) */
+	/** honour debug('hang' | 'crash' | 'pause' | 'resume') (test builds only: the e2e tests kill, hang and step the worker) */
 	testHooks?: boolean;
 }
 
@@ -112,6 +112,12 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 	let latest = 0;
 	/** bumped by cancel(); a job stops when it changed since the job began */
 	let cancels = 0;
+	/** debug('pause'): jobs wait between two slices until debug('resume'), so e2e tests act mid-job at any machine speed */
+	let paused: { resumed: Promise<void>; resume(): void } | null = null;
+	const turn = async (): Promise<void> => {
+		await yieldTurn();
+		while (paused) await paused.resumed;
+	};
 
 	function need(): Loaded {
 		if (!doc || doc.version !== latest) throw new InputError('the document has errors: fix them to run probes');
@@ -151,7 +157,7 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 			busy += now() - s0;
 			if (finished) return busy;
 			onProgress?.(run.progress);
-			await yieldTurn();
+			await turn();
 			if (stopped()) return null;
 		}
 	}
@@ -231,7 +237,7 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 			slices.begin();
 			for (let i = 0; i < checks.length; i++) {
 				if (i > 0 && slices.due()) {
-					await yieldTurn();
+					await turn();
 					slices.begin();
 					if (latest !== version) {
 						report.superseded = true;
@@ -282,7 +288,7 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 				}
 				if (slices.due()) {
 					report(i + 1);
-					await yieldTurn();
+					await turn();
 					slices.begin();
 					if (cancels !== myCancel || latest !== d.version) {
 						cancelled = i + 1 < n;
@@ -377,6 +383,14 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 					throw new Error('crash requested by a test');
 				}, 0);
 			else if (action === 'hang') for (;;); // never answers again: the client must replace the worker
+			else if (action === 'pause' && !paused) {
+				let resume = () => {};
+				const resumed = new Promise<void>((r) => (resume = r));
+				paused = { resumed, resume };
+			} else if (action === 'resume' && paused) {
+				paused.resume();
+				paused = null;
+			}
 		}
 	};
 	return api;

@@ -10,7 +10,8 @@
  * run it over a MessageChannel in Node (worker-client.test.ts).
  */
 import * as Comlink from 'comlink';
-import type { ChecksReport, DocStatus, LessonAnswer, LessonJob, MatrixOptions, MatrixProgress, MatrixResult, NodeTables, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
+import type { ChecksReport, DebugAction, DocStatus, LessonAnswer, LessonJob, MatrixOptions, MatrixProgress, MatrixResult, NodeTables, ProbeSpec, ScenarioProgress, ScenarioRunOptions, ScenarioRunResult, SimApi, Trace } from './protocol';
+import { webLockWatch, type DeathWatch } from './liveness';
 
 export interface WorkerLike extends Comlink.Endpoint {
 	terminate(): void;
@@ -35,21 +36,51 @@ export interface SimClientOptions {
 	/** a cancel that the worker does not acknowledge in this long restarts it (ms) */
 	cancelGraceMs?: number;
 	/**
-	 * A worker that answers no ping for this long while a call is pending is
-	 * dead (terminated, crashed without an error event) and is replaced (ms).
-	 * Jobs yield every slice, so a live worker answers between two slices;
-	 * loading a document is one synchronous step, so its allowance grows with
-	 * the text (2 ms per KB). 4 s by default: a loaded 2-core machine was seen
-	 * to leave a busy worker's pings unanswered for over a second (a long scenario
-	 * on the leaf-spine bench was restarted mid-run at 1 s); a crash with an error
-	 * event is still noticed at once.
+	 * Without a death watch: a worker that answers no ping for this long while
+	 * a call is pending is dead (terminated, crashed without an error event)
+	 * and is replaced (ms). Jobs yield every slice, so a live worker answers
+	 * between two slices; one synchronous step (loading, a probe) grows with
+	 * the document (2 ms per KB). 4 s by default: a loaded 2-core machine was
+	 * seen to leave a busy worker's pings unanswered for over a second.
 	 */
 	livenessMs?: number;
+	/**
+	 * With a death watch armed (the worker's end is seen at once), pings only
+	 * find a hung worker (a busy loop): this long without an answer, plus the
+	 * same 2 ms per KB of the document (ms).
+	 */
+	hangMs?: number;
+	/** How the worker's end is seen at once: Web Locks in the browser (liveness.ts); null: pings only. */
+	deathWatch?: DeathWatch | null;
+	/** The clock and timers (tests step them by hand). */
+	timers?: ClientTimers;
 }
+
+export interface ClientTimers {
+	now(): number;
+	setTimeout(run: () => void, ms: number): unknown;
+	clearTimeout(handle: unknown): void;
+	setInterval(run: () => void, ms: number): unknown;
+	clearInterval(handle: unknown): void;
+}
+
+const realTimers: ClientTimers = {
+	now: () => Date.now(),
+	setTimeout: (run, ms) => setTimeout(run, ms),
+	clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+	setInterval: (run, ms) => setInterval(run, ms),
+	clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>)
+};
 
 /** A call failed because the worker was replaced while it ran. */
 export class WorkerRestartedError extends Error {
 	override name = 'WorkerRestartedError';
+	/** the worker ended by itself (crashed, terminated): a call that did not cause it may be sent again */
+	died: boolean;
+	constructor(message: string, died = false) {
+		super(message);
+		this.died = died;
+	}
 }
 
 /** Errors the worker throws about the user's input (a bad probe) rather than about itself. */
@@ -63,7 +94,11 @@ const QUICK_WINDOW_MS = 10_000;
 export class SimClient {
 	#spawn: () => WorkerLike;
 	#events: SimClientEvents;
-	#opts: Required<SimClientOptions>;
+	#opts: Required<Omit<SimClientOptions, 'deathWatch'>>;
+	#watch: DeathWatch | null;
+	/** the current worker's death is seen at once (it holds its lock) */
+	#watched = false;
+	#unwatch: () => void = () => {};
 	#worker: WorkerLike | null = null;
 	#api: Comlink.Remote<SimApi> | null = null;
 	/** rejects every call of the current worker when it dies */
@@ -84,7 +119,9 @@ export class SimClient {
 	constructor(spawn: () => WorkerLike, events: SimClientEvents = {}, opts: SimClientOptions = {}) {
 		this.#spawn = spawn;
 		this.#events = events;
-		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, livenessMs: 4_000, ...opts };
+		const { deathWatch, ...rest } = opts;
+		this.#opts = { timeoutMs: 60_000, heartbeatMs: 15_000, cancelGraceMs: 2_000, livenessMs: 4_000, hangMs: 15_000, timers: realTimers, ...rest };
+		this.#watch = deathWatch === undefined ? webLockWatch() : deathWatch;
 		this.#start();
 		if (import.meta.env?.VITE_VNET_TEST_HOOKS === '1') registerTestHooks(this);
 	}
@@ -100,20 +137,35 @@ export class SimClient {
 			if (this.#worker !== w) return;
 			const msg = (ev as ErrorEvent).message;
 			ev.preventDefault?.();
-			this.restart(`The simulator crashed${msg ? ` (${msg})` : ''}; it was restarted with your current document.`);
+			this.restart(`The simulator crashed${msg ? ` (${msg})` : ''}; it was restarted with your current document.`, true);
 		};
 		w.addEventListener('error', onError as EventListener);
 		w.addEventListener('messageerror', onError as EventListener);
+		this.#watched = false;
+		const api = this.#api;
+		this.#unwatch =
+			this.#watch?.watch(
+				{ hold: (name) => (api.hold as unknown as (name: string) => Promise<void>)(name) },
+				{
+					armed: () => {
+						if (this.#worker === w) this.#watched = true;
+					},
+					gone: () => {
+						if (this.#worker === w) this.restart('The simulator stopped (its worker ended); it was restarted with your current document.', true);
+					}
+				}
+			) ?? (() => {});
 	}
 
-	/** Replace the worker and give it the current document again. */
-	restart(message: string) {
+	/** Replace the worker and give it the current document again; `died`: it ended by itself (not hung, not an engine error). */
+	restart(message: string, died = false) {
 		if (this.#disposed) return;
-		const now = Date.now();
+		const now = this.#opts.timers.now();
 		this.#restarts = this.#restarts.filter((t) => now - t < QUICK_WINDOW_MS);
 		this.#restarts.push(now);
 		const old = this.#worker;
-		this.#kill(new WorkerRestartedError(message));
+		this.#unwatch();
+		this.#kill(new WorkerRestartedError(message, died));
 		try {
 			old?.terminate();
 		} catch {
@@ -139,25 +191,41 @@ export class SimClient {
 	/**
 	 * Runs one call on the current worker, racing it against the worker's
 	 * death and a watchdog. An internal error of the engine restarts the worker.
+	 * A `resend` call (short and pure: a probe, a node's tables) that was in
+	 * flight when the worker ended by itself runs once more on the new worker,
+	 * after the document it reloads; a second end is the caller's error.
 	 */
-	async #call<T>(what: string, run: (api: Comlink.Remote<SimApi>) => Promise<T>, watchdog?: { arm: (kick: () => void) => void }, extraLivenessMs = 0): Promise<T> {
+	async #call<T>(what: string, run: (api: Comlink.Remote<SimApi>) => Promise<T>, watchdog?: { arm: (kick: () => void) => void }, resend = false): Promise<T> {
+		try {
+			return await this.#callOnce(what, run, watchdog);
+		} catch (e) {
+			if (!resend || !(e instanceof WorkerRestartedError) || !e.died || !this.#api) throw e;
+			return this.#callOnce(what, run, watchdog);
+		}
+	}
+
+	async #callOnce<T>(what: string, run: (api: Comlink.Remote<SimApi>) => Promise<T>, watchdog?: { arm: (kick: () => void) => void }): Promise<T> {
 		if (!this.#api) throw new WorkerRestartedError(this.gaveUp ?? 'the simulator is not running');
 		const api = this.#api;
 		const worker = this.#worker;
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		let pinger: ReturnType<typeof setInterval> | undefined;
+		const t = this.#opts.timers;
+		let timer: unknown;
+		let pinger: unknown;
+		// One synchronous step (loading, a probe) grows with the document: 2 ms per KB.
+		const perDoc = Math.ceil((this.#doc?.text.length ?? 0) / 500);
 		// A worker still starting (a loaded machine can take seconds to compile it) is judged by the call's timeout instead.
-		const allowance = this.#answered ? this.#opts.livenessMs + extraLivenessMs : this.#opts.timeoutMs;
+		// A watched worker's death is seen at once; pings then only find a busy loop, so they wait longer.
+		const allowance = !this.#answered ? this.#opts.timeoutMs : (this.#watched ? this.#opts.hangMs : this.#opts.livenessMs) + perDoc;
 		// Counted in ticks of the page's own timer, not wall time: a page thread that was itself blocked did not see the worker fail.
 		const period = Math.max(10, Math.floor(this.#opts.livenessMs / 4));
 		const allowedTicks = Math.ceil(allowance / period);
 		const dead = new Promise<never>((_, reject) => {
 			let silent = 0;
 			let asked = false;
-			pinger = setInterval(() => {
-				if (this.#worker !== worker) return clearInterval(pinger);
+			pinger = t.setInterval(() => {
+				if (this.#worker !== worker) return t.clearInterval(pinger);
 				if (++silent > allowedTicks) {
-					clearInterval(pinger);
+					t.clearInterval(pinger);
 					const msg = `The simulator stopped answering while ${what}; it was restarted with your current document.`;
 					this.restart(msg);
 					reject(new WorkerRestartedError(msg));
@@ -179,8 +247,8 @@ export class SimClient {
 		const timeout = watchdog ? this.#opts.heartbeatMs : this.#opts.timeoutMs;
 		const hung = new Promise<never>((_, reject) => {
 			const arm = () => {
-				clearTimeout(timer);
-				timer = setTimeout(() => {
+				t.clearTimeout(timer);
+				timer = t.setTimeout(() => {
 					if (this.#worker !== worker) return;
 					const msg = `The simulator did not answer for ${Math.round(timeout / 1000)} s while ${what}; it was restarted with your current document.`;
 					this.restart(msg);
@@ -201,8 +269,8 @@ export class SimClient {
 			this.restart(msg);
 			throw new Error(msg);
 		} finally {
-			clearTimeout(timer);
-			clearInterval(pinger);
+			t.clearTimeout(timer);
+			t.clearInterval(pinger);
 		}
 	}
 
@@ -216,7 +284,7 @@ export class SimClient {
 		const version = ++this.#version;
 		let status: DocStatus;
 		try {
-			status = await this.#call('loading the document', (api) => api.open(text, file, version), undefined, Math.ceil(text.length / 500));
+			status = await this.#call('loading the document', (api) => api.open(text, file, version));
 		} catch (e) {
 			if (e instanceof WorkerRestartedError) return null; // the restart sends the document again
 			throw e;
@@ -242,18 +310,18 @@ export class SimClient {
 
 	/** A node's tables, after `probe` when given (`vnet config --tables --json`). */
 	nodeTables(nodeId: string, probe?: ProbeSpec): Promise<NodeTables> {
-		return this.#call('reading the node tables', (api) => api.nodeTables(nodeId, probe));
+		return this.#call('reading the node tables', (api) => api.nodeTables(nodeId, probe), undefined, true);
 	}
 
 	/** One probe on the current document (`vnet trace --json`). */
 	trace(spec: ProbeSpec): Promise<Trace> {
-		return this.#call('running a probe', (api) => api.trace(spec));
+		return this.#call('running a probe', (api) => api.trace(spec), undefined, true);
 	}
 
 	/** A lesson step on the student's text, loaded for this call only (the current document stays). */
 	lesson(text: string, file: string, job: LessonJob): Promise<LessonAnswer> {
 		// comlink's Remote spreads the union over Promise: the answer is one plain LessonAnswer
-		return this.#call('running the lesson step', (api) => api.lesson(text, file, job) as Promise<LessonAnswer>, undefined, Math.ceil(text.length / 500));
+		return this.#call('running the lesson step', (api) => api.lesson(text, file, job) as Promise<LessonAnswer>, undefined, true);
 	}
 
 	/** The reachability matrix; rows stream through onProgress. */
@@ -309,19 +377,21 @@ export class SimClient {
 		const api = this.#api;
 		const worker = this.#worker;
 		if (!api) return;
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.#opts.cancelGraceMs)));
+		const t = this.#opts.timers;
+		let timer: unknown;
+		const late = new Promise<'late'>((r) => (timer = t.setTimeout(() => r('late'), this.#opts.cancelGraceMs)));
 		const answered = await Promise.race([api.cancel().then(() => 'ok' as const), late, this.#died.catch(() => 'ok' as const)]);
-		clearTimeout(timer);
+		t.clearTimeout(timer);
 		if (answered === 'late' && this.#worker === worker && this.#matrixRunning) this.restart('The simulator was busy; it was restarted to stop the job.');
 	}
 
 	/**
 	 * Test builds only (the worker refuses otherwise): `kill` terminates the
 	 * worker without any event, as a crash the page is not told about; `hang`
-	 * and `crash` ask the worker to busy-loop or throw uncaught.
+	 * and `crash` ask the worker to busy-loop or throw uncaught; `pause` holds
+	 * its jobs between two slices until `resume`.
 	 */
-	debug(action: 'kill' | 'hang' | 'crash'): void {
+	debug(action: 'kill' | DebugAction): void {
 		if (action === 'kill') this.#worker?.terminate();
 		else void this.#api?.debug(action).catch(() => {});
 	}
@@ -335,6 +405,7 @@ export class SimClient {
 		this.#disposed = true;
 		const hooks = (globalThis as { __vnetWorker?: { clients: SimClient[] } }).__vnetWorker;
 		if (hooks) hooks.clients = hooks.clients.filter((c) => c !== this);
+		this.#unwatch();
 		this.#kill(new WorkerRestartedError('the simulator was closed'));
 		this.#api?.[Comlink.releaseProxy]();
 		this.#worker?.terminate();
@@ -343,20 +414,15 @@ export class SimClient {
 	}
 }
 
-/** `window.__vnetWorker.kill() / hang() / crash()` in test builds: acts on every live client. */
+type TestHooks = { clients: SimClient[] } & Record<'kill' | DebugAction, () => void>;
+
+/** `window.__vnetWorker.kill() / hang() / crash() / pause() / resume()` in test builds: acts on every live client. */
 function registerTestHooks(client: SimClient): void {
-	const g = globalThis as unknown as { __vnetWorker?: { clients: SimClient[]; kill(): void; hang(): void; crash(): void } };
-	g.__vnetWorker ??= {
-		clients: [],
-		kill() {
-			for (const c of this.clients) c.debug('kill');
-		},
-		hang() {
-			for (const c of this.clients) c.debug('hang');
-		},
-		crash() {
-			for (const c of this.clients) c.debug('crash');
-		}
-	};
+	const g = globalThis as unknown as { __vnetWorker?: TestHooks };
+	if (!g.__vnetWorker) {
+		const hooks = { clients: [] as SimClient[] } as TestHooks;
+		for (const action of ['kill', 'hang', 'crash', 'pause', 'resume'] as const) hooks[action] = () => hooks.clients.forEach((c) => c.debug(action));
+		g.__vnetWorker = hooks;
+	}
 	g.__vnetWorker.clients.push(client);
 }

@@ -7,6 +7,7 @@
 import '../model/zod-no-eval'; // before any validation: the CSP has no 'unsafe-eval'
 import * as Comlink from 'comlink';
 import { createSimApi } from './api';
+import { holdForever } from './liveness';
 import type { MatrixProgress, SimApi } from './protocol';
 
 const api = createSimApi({ testHooks: import.meta.env.VITE_VNET_TEST_HOOKS === '1' });
@@ -17,6 +18,11 @@ const exposed: SimApi = {
 		const send = onProgress ? (p: MatrixProgress) => onProgress(Comlink.transfer(p, [p.cells.buffer])) : undefined;
 		const r = await api.matrix(opts, send);
 		return Comlink.transfer(r, [r.cells.buffer]);
+	},
+	// the page learns of this worker's end the moment the lock is free (liveness.ts)
+	hold(name) {
+		if (!navigator.locks) return Promise.reject(new Error('no Web Locks in this worker'));
+		return holdForever(navigator.locks, String(name));
 	}
 };
 

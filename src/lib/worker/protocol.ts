@@ -159,6 +159,8 @@ export type LessonAnswer =
 	| { kind: 'scenario'; result: ScenarioResult }
 	| { kind: 'checks'; results: CheckResult[] };
 
+export type DebugAction = 'hang' | 'crash' | 'pause' | 'resume';
+
 /** The API the worker exposes. */
 export interface SimApi {
 	/** Load, lint and compile a document; it becomes the one probes run on. */
@@ -183,8 +185,10 @@ export interface SimApi {
 	cancel(): void;
 	/** A liveness probe for the watchdog. */
 	ping(): number;
-	/** Test builds only: crash the worker (an uncaught error) or hang it (a busy loop). */
-	debug(action: 'hang' | 'crash'): void;
+	/** The worker holds the Web Lock `name` for its whole life; resolves once held (liveness.ts; the browser worker only). */
+	hold?(name: string): Promise<void>;
+	/** Test builds only: crash the worker (an uncaught error), hang it (a busy loop), or hold jobs between two slices (pause, resume). */
+	debug(action: DebugAction): void;
 }
 
 /** A matrix result in the shape of `vnet matrix --json` (cells not computed are null). */

@@ -4,20 +4,11 @@
  * links, switches, VLANs, 802.1Q subinterfaces and active-backup bonds), and
  * whether an interface has carrier. Used by OSPF (adjacencies), VRRP (who
  * hears whose adverts) and the scenario mechanisms. Pure; no MAC learning.
+ * Ports admit and tag frames by the one rule of model/switchport.ts.
  */
 import type { CIface, Net } from '../net-types';
-
-/** Physical interface and wire tag a logical interface sends on. */
-function egressOf(net: Net, i: CIface): { phys: CIface; tag: number } {
-	let phys = i;
-	let tag = 0;
-	if (i.parent >= 0) {
-		phys = net.ifaces[i.parent];
-		tag = i.tag;
-	}
-	if (phys.bond < 0 && phys.bondActive >= 0) phys = net.ifaces[phys.bondActive];
-	return { phys, tag };
-}
+import { egressTag, ingressVlan } from '../../model/switchport';
+import { demux, egressOf } from '../probe/l2';
 
 /** Is this interface (or its parent, or a member of this bond) on a cable? */
 export function isCabled(net: Net, ifaceIdx: number): boolean {
@@ -67,34 +58,13 @@ export function l2Reach(net: Net, fromIdx: number): Set<number> {
 		if (peer.down) continue;
 		const pn = net.nodes[peer.node];
 		if (!pn.isSwitch) {
-			let logical = peer;
-			if (peer.bond >= 0) {
-				const bond = net.ifaces[peer.bond];
-				if (bond.bondActive !== peer.idx || bond.down) continue;
-				logical = bond;
-			}
-			if (cur.tag) {
-				const sub = logical.subByTag?.get(cur.tag);
-				if (sub === undefined) continue;
-				logical = net.ifaces[sub];
-				if (logical.down) continue;
-			} else if (logical.implicitParent) continue;
+			const logical = demux(net, peer, cur.tag);
+			if (!logical) continue;
 			if (logical.idx !== fromIdx) out.add(logical.idx);
 			continue;
 		}
-		let vlan: number;
-		if (peer.trunk || peer.native) {
-			if (cur.tag) {
-				if (!(peer.trunk?.has(cur.tag) || peer.native === cur.tag)) continue;
-				vlan = cur.tag;
-			} else {
-				if (!peer.native) continue;
-				vlan = peer.native;
-			}
-		} else {
-			if (cur.tag) continue;
-			vlan = peer.vlan || 1;
-		}
+		const vlan = ingressVlan(peer, cur.tag);
+		if (!vlan) continue;
 		const key = pn.idx * 8192 + vlan;
 		if (visited.has(key)) continue;
 		visited.add(key);
@@ -102,10 +72,9 @@ export function l2Reach(net: Net, fromIdx: number): Set<number> {
 			if (pi === peer.idx) continue;
 			const port = net.ifaces[pi];
 			if (port.down || port.link < 0) continue;
-			const carries = port.trunk ? port.trunk.has(vlan) || port.native === vlan : port.native ? port.native === vlan : port.vlan === vlan;
-			if (!carries) continue;
-			const egressTag = port.trunk || port.native ? (port.native === vlan ? 0 : vlan) : 0;
-			stack.push({ out: port, tag: egressTag });
+			const wireTag = egressTag(port, vlan);
+			if (wireTag < 0) continue;
+			stack.push({ out: port, tag: wireTag });
 		}
 	}
 	return out;

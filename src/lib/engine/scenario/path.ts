@@ -10,11 +10,13 @@ import type { Traffic } from '../../model/types';
 import type { CIface, Net } from '../compile';
 import { lookup } from '../compile';
 import { ipToU32, isIpv4 } from '../../model/net';
+import { ingressVlan } from '../../model/switchport';
 import { ProbeEngine, wireBytes } from '../probe';
-import type { Hop, ProbeSpec, Trace } from '../trace';
+import { egressOf } from '../probe/l2';
+import type { Hop, HopAction, ProbeSpec, Trace } from '../trace';
 
 /** Hop actions that put the packet on a wire. */
-const CROSSING = new Set(['SENT', 'FORWARDED', 'NAT', 'FRAGMENTED', 'SWITCHED']);
+const CROSSING: ReadonlySet<HopAction> = new Set(['SENT', 'FORWARDED', 'NAT', 'FRAGMENTED', 'SWITCHED']);
 const ARP_L3 = 28;
 
 export interface GlobalLink {
@@ -126,13 +128,6 @@ function ifaceByName(net: Net, nodeIdx: number, name: string): CIface | undefine
 	return undefined;
 }
 
-function physOf(net: Net, i: CIface): CIface {
-	let p = i;
-	if (p.parent >= 0) p = net.ifaces[p.parent];
-	if (p.bond < 0 && p.bondActive >= 0) p = net.ifaces[p.bondActive];
-	return p;
-}
-
 export function trafficSpec(f: Traffic): ProbeSpec {
 	const bulk = f.kind === 'bulk';
 	return { from: f.from, to: f.to, proto: f.proto ?? (bulk ? 'tcp' : 'udp'), port: f.port, sport: f.sport ?? 40000, size: f.size ?? 32, ttl: f.ttl ?? 64 };
@@ -150,7 +145,10 @@ interface RawHop {
 	srcMac?: string;
 	dstMac?: string;
 	inPort: string | null;
+	/** the VLAN a switch forwarded the frame in, 0 for an L3 sender */
 	vlan: number;
+	/** the 802.1Q tag the frame left with, 0 untagged */
+	wireTag: number;
 }
 
 /** Converts the request hops of a trace into raw link crossings. */
@@ -164,7 +162,7 @@ function crossings(net: Net, hops: Hop[]): { raw: RawHop[]; last: string | null 
 		if (ni === undefined) continue;
 		const logical = ifaceByName(net, ni, h.out);
 		if (!logical) continue;
-		const phys = physOf(net, logical);
+		const phys = egressOf(net, logical).phys;
 		if (phys.link < 0) continue;
 		const l = net.links[phys.link];
 		const peer = net.ifaces[l.a === phys.idx ? l.b : l.a];
@@ -172,7 +170,10 @@ function crossings(net: Net, hops: Hop[]): { raw: RawHop[]; last: string | null 
 			srcMac = h.srcMac;
 			dstMac = h.dstMac;
 		}
-		const m = /^VLAN (\d+)/.exec(h.detail ?? '');
+		// The VLAN a switch forwarded in: its in-port's admission of the tag the frame arrived with.
+		const prev = raw.at(-1);
+		const inPort = net.nodes[ni].isSwitch && h.in ? ifaceByName(net, ni, h.in) : null;
+		const vlan = inPort ? ingressVlan(inPort, prev && prev.receiver === ni ? prev.wireTag : 0) : 0;
 		raw.push({
 			sender: ni,
 			out: phys,
@@ -185,7 +186,8 @@ function crossings(net: Net, hops: Hop[]): { raw: RawHop[]; last: string | null 
 			srcMac,
 			dstMac,
 			inPort: h.in,
-			vlan: m ? +m[1] : 0
+			vlan,
+			wireTag: h.vlan ?? 0
 		});
 	}
 	return { raw, last: hops.length ? hops[hops.length - 1].node : null };

@@ -9,7 +9,7 @@
  * target of a request learns the sender, so the answer needs no ARP back.
  */
 import type { Disposition } from '$lib/model/types';
-import type { Hop, Trace } from '$lib/engine/trace';
+import type { Hop, HopAction, Trace } from '$lib/engine/trace';
 
 /** Where a packet is: a node (or a hypervisor's virtual switch "hv:nat") and the interface it is on. */
 export interface Place {
@@ -43,12 +43,9 @@ export function addrOf(endpoint: string | undefined): string | undefined {
 	return endpoint?.split(':')[0];
 }
 
-/** The next hop of a decision such as "route 0.0.0.0/0 via 10.18.1.1 dev eth0": the gateway, or the destination when connected. */
+/** The next hop a node sent to: the address it resolved with ARP (the route's gateway, or the destination when connected). */
 export function nextHopOf(hop: Hop): string | undefined {
-	const routes = [...(hop.detail ?? '').matchAll(/route \S+ (?:via (\d+\.\d+\.\d+\.\d+) )?dev /g)];
-	const last = routes.at(-1);
-	if (last?.[1]) return last[1];
-	return addrOf(hop.dst);
+	return hop.arp?.target ?? addrOf(hop.dst);
 }
 
 function placeIn(h: Hop): Place {
@@ -58,9 +55,9 @@ function placeOut(h: Hop): Place {
 	return { node: h.node, iface: h.out ?? h.in };
 }
 
-/** The last row of an unanswered ARP (the engine's "who-has X tell Y: no answer"). */
+/** The last row of an unanswered ARP: the one whose `arp` found no MAC. */
 function isArpGiveUp(h: Hop): boolean {
-	return h.action === 'ARP' && / no answer$/.test(h.detail ?? '');
+	return h.action === 'ARP' && h.arp?.mac === null;
 }
 
 export function buildSteps(trace: Trace): SimStep[] {
@@ -119,21 +116,20 @@ export function buildSteps(trace: Trace): SimStep[] {
 	return steps;
 }
 
-/** Action → what the panel calls it, in a word or two. */
-export const ACTION_LABEL: Record<string, string> = {
+/** Action → what the panel calls it, in a word or two (one for every action the engine records). */
+export const ACTION_LABEL: Record<HopAction, string> = {
 	SENT: 'sent',
 	ARP: 'ARP',
 	SWITCHED: 'switched',
 	FORWARDED: 'routed',
 	NAT: 'NAT',
 	FRAGMENTED: 'fragmented',
-	ACCEPTED: 'accepted',
 	DENIED: 'denied',
 	DROPPED: 'dropped',
 	DELIVERED: 'delivered',
+	REFUSED: 'refused',
+	RECEIVED: 'received',
 	EXITS_NETWORK: 'exits network',
-	ANSWERED: 'answered',
-	ICMP_ERROR: 'ICMP error',
 	NO_ROUTE: 'no route',
 	NULL_ROUTED: 'null-routed',
 	TTL_EXCEEDED: 'TTL exceeded',
@@ -141,8 +137,10 @@ export const ACTION_LABEL: Record<string, string> = {
 	LOCAL: 'local'
 };
 
-export function isFailureAction(action: string): boolean {
-	return ['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED'].includes(action);
+const FAILURE_ACTIONS: ReadonlySet<HopAction> = new Set(['DENIED', 'DROPPED', 'NO_ROUTE', 'NULL_ROUTED', 'TTL_EXCEEDED', 'FRAGMENTATION_NEEDED']);
+
+export function isFailureAction(action: HopAction): boolean {
+	return FAILURE_ACTIONS.has(action);
 }
 
 export const SUCCESS: ReadonlySet<Disposition> = new Set(['DELIVERED', 'EXITS_NETWORK']);

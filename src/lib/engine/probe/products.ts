@@ -6,11 +6,11 @@
  * (the host connecting to its own published port appears from the target
  * network's gateway). User-mode NAT is usermode-nat.ts.
  */
-import type { Disposition } from '../model/types';
-import type { CIface, CNode, Net } from './compile';
-import { PROTO_ICMP, PROTO_TCP } from './compile';
-import { u32ToIp } from '../model/net';
-import type { Pkt, Tuple } from './packet';
+import type { Disposition } from '../../model/types';
+import type { CIface, CNode, Net } from '../compile';
+import { PROTO_ICMP, PROTO_TCP } from '../compile';
+import type { Pkt, Tuple } from '../packet';
+import { containerIsolationDetail, dockerProxyDetail, libvirtRejectDetail } from './wording';
 
 /** Which of the node's kernel NAT networks holds `addr`, or -1. */
 export function inNat(node: CNode, addr: number): number {
@@ -48,7 +48,7 @@ export function hostProxy(net: Net, node: CNode, p: Pkt): { orig: Tuple; detail:
 	return {
 		orig,
 		ref: f.path,
-		detail: `${node.product === 'podman' ? 'the port forwarder' : 'docker-proxy'}: ${node.id} connects to its own published port ${proto}/${orig.dport}, so the connection to ${u32ToIp(f.toAddr)}:${f.toPort} comes from the network's gateway ${u32ToIp(gw.addr)}`
+		detail: dockerProxyDetail(node.product, node.id, proto, orig.dport, f.toAddr, f.toPort, gw.addr)
 	};
 }
 
@@ -85,10 +85,7 @@ export function productBlock(
 		const into = ownNetwork(net, node, p.dst);
 		const from = inIf.path === null ? ownNetwork(net, node, p.src) : null;
 		if (into || from) {
-			const what = into
-				? `libvirt's firewall rejects connections from outside into its network ${u32ToIp(into.net)}/${into.len} (${into.name})`
-				: `libvirt's isolated network ${u32ToIp(from!.net)}/${from!.len} (${from!.name}) reaches nothing beyond the host`;
-			return { reject: p.proto !== PROTO_ICMP || p.kind === 'echo-req', disposition: 'DENIED', detail: `${what}: ICMP port unreachable`, reason: `rejected by libvirt's firewall on ${node.id}` };
+			return { reject: p.proto !== PROTO_ICMP || p.kind === 'echo-req', disposition: 'DENIED', detail: libvirtRejectDetail(into, from), reason: `rejected by libvirt's firewall on ${node.id}` };
 		}
 	}
 	if (isContainerHost(node) && state.viaHypervisorNat && !state.tracked && !state.dnat && egress.idx !== inIf.idx && isNatIface(node, inIf.idx) && isNatIface(node, egress.idx)) {
@@ -96,7 +93,7 @@ export function productBlock(
 		return {
 			reject: false,
 			disposition: 'DROPPED',
-			detail: `${name} isolates its networks from each other: ${inIf.name} → ${egress.name} is dropped (DOCKER-ISOLATION); they meet only through published ports`,
+			detail: containerIsolationDetail(name, inIf.name, egress.name),
 			reason: `${name} network isolation on ${node.id} (${inIf.name} → ${egress.name})`
 		};
 	}

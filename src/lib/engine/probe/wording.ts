@@ -1,0 +1,325 @@
+/**
+ * Every sentence of a probe's trace: each hop's `detail`, the packet
+ * notes joined into it, and the verdict. The stages decide and call these
+ * with typed facts; nothing reads a detail back (a test greps for it), so a
+ * rewording here changes the trace text and nothing else. The wording is
+ * part of the golden traces (test/golden/): change it on purpose only.
+ */
+import { PROTO_ICMP, PROTO_TCP } from '../net-types';
+import type { CNode } from '../net-types';
+import { u32ToIp } from '../../model/net';
+import type { Hop, ProbeSpec, Trace } from '../trace';
+import type { Pkt } from '../packet';
+
+/** "10.0.0.1" for ICMP, else "10.0.0.1:40000". */
+export function fmtAddr(ip: number, port: number, proto: number): string {
+	return proto === PROTO_ICMP ? u32ToIp(ip) : `${u32ToIp(ip)}:${port}`;
+}
+
+// ---------------------------------------------------------------- filters
+
+/** What decided a filter verdict: a rule, the policy, or the connection state. */
+export type FilterWhat = { kind: 'rule'; index: number; text: string } | { kind: 'policy'; policy: string } | { kind: 'established' };
+
+/** A filter decision that stopped a packet, kept beside its DENIED hop for the verdict. */
+export interface Denial {
+	how: 'rejected' | 'denied';
+	what: FilterWhat;
+}
+
+export function filterWhat(w: FilterWhat): string {
+	switch (w.kind) {
+		case 'rule':
+			return `rule ${w.index + 1} (${w.text})`;
+		case 'policy':
+			return `policy ${w.policy}`;
+		case 'established':
+			return 'established connection';
+	}
+}
+
+/** "rejected by rule 2 (reject tcp any any)" */
+export function denialDetail(d: Denial): string {
+	return `${d.how} by ${filterWhat(d.what)}`;
+}
+
+export function howOf(action: 'deny' | 'reject'): 'rejected' | 'denied' {
+	return action === 'reject' ? 'rejected' : 'denied';
+}
+
+export function outboundDeniedDetail(index: number, text: string): string {
+	return `rule ${index + 1} (${text}): "Operation not permitted"`;
+}
+
+export function acceptedByStateDetail(related: boolean): string {
+	return related ? 'related to a tracked connection: accepted' : 'established connection: accepted';
+}
+
+export function allowedDetail(what: string): string {
+	return `allowed by ${what}`;
+}
+
+// -------------------------------------------------------------- conntrack
+
+export function ctReplyDetail(before: string, after: string): string {
+	return `connection tracking: reply ${before} translated to ${after}`;
+}
+
+export function ctErrorAboutDetail(quotedSrc: number, src: number, dst: number): string {
+	return `connection tracking: ICMP error about ${u32ToIp(quotedSrc)} translated to ${u32ToIp(src)} → ${u32ToIp(dst)}`;
+}
+
+export function ctErrorDetail(src: number, dst: number): string {
+	return `connection tracking: ICMP error translated to ${u32ToIp(src)} → ${u32ToIp(dst)}`;
+}
+
+/** "10.0.0.1:40000 → 10.0.0.2:80" */
+export function flowText(p: { src: number; sport: number; dst: number; dport: number; proto: number }): string {
+	return `${fmtAddr(p.src, p.sport, p.proto)} → ${fmtAddr(p.dst, p.dport, p.proto)}`;
+}
+
+// ---------------------------------------------------------------- layer 2
+
+export function frameTooBig(size: number, node: string, iface: string, mtu: number): string {
+	return `frame of ${size} bytes exceeds ${node}.${iface} MTU ${mtu}`;
+}
+
+/** How a switch chose the ports it sent a frame out of. */
+export type SwitchLookup = { kind: 'learned'; mac: string; port: string } | { kind: 'broadcast' } | { kind: 'unknown'; mac: string };
+
+export function switchedDetail(vlan: number, how: SwitchLookup): string {
+	const what = how.kind === 'learned' ? `${how.mac} learned on ${how.port}` : how.kind === 'broadcast' ? 'broadcast flooded' : `${how.mac} unknown, flooded`;
+	return `VLAN ${vlan}: ${what}`;
+}
+
+export const STORM_DETAIL = 'broadcast storm: the frame was flooded into a loop of switches';
+
+export function frameLost(node: string, iface: string, nextHop: number): string {
+	return `frame lost between ${node}.${iface} and ${u32ToIp(nextHop)}`;
+}
+
+// -------------------------------------------------------------------- ARP
+
+export function whoHas(target: number): string {
+	return `who-has ${u32ToIp(target)}`;
+}
+
+function ask(target: number, sender: number): string {
+	return `${whoHas(target)} tell ${u32ToIp(sender)}`;
+}
+
+export function arpBroadcastDetail(target: number, sender: number, iface: string): string {
+	return `${ask(target, sender)}: broadcast on ${iface}`;
+}
+
+export function arpFloodDetail(target: number, vlan: number, outs: string[]): string {
+	return `ARP ${whoHas(target)} flooded on VLAN ${vlan} to ${outs.length ? outs.join(', ') : 'no other port'}`;
+}
+
+export function arpNoAnswerDetail(target: number, sender: number): string {
+	return `${ask(target, sender)}: no answer`;
+}
+
+// ------------------------------------------------------------- forwarding
+
+export function fragmentedNote(size: number, count: number, mtu: number): string {
+	return `${size}-byte packet split into ${count} fragments for MTU ${mtu}`;
+}
+
+export function joinNotes(first: string | undefined, next: string): string {
+	return `${first ? first + '; ' : ''}${next}`;
+}
+
+export const LOCAL_DETAIL = 'addressed to this node itself';
+
+export function noRouteDetail(dst: number, local: boolean): string {
+	return local ? `no route to ${u32ToIp(dst)}: "Network is unreachable"` : `no route to ${u32ToIp(dst)}`;
+}
+
+export function dfTooBigDetail(size: number, iface: string, mtu: number, local: boolean): string {
+	return `${size}-byte packet with DF exceeds ${iface} MTU ${mtu}${local ? ': "Message too long"' : ''}`;
+}
+
+export function masqueradeNote(before: string, after: string): string {
+	return `masquerade ${before} -> ${after}`;
+}
+
+export function routeNote(text: string): string {
+	return `route ${text}`;
+}
+
+export function lbNote(vip: string, backend: string, backendAddr: string): string {
+	return `load balancer: ${vip} → backend ${backend} (${backendAddr})`;
+}
+
+export function portForwardNote(text: string, from: string, to: string): string {
+	return `port forward ${text}: ${from} → ${to}`;
+}
+
+export function notOutsideDetail(dst: number, owner: string): string {
+	return `${u32ToIp(dst)} belongs to ${owner}, not to the outside world`;
+}
+
+export function exitsDetail(dst: number, node: string): string {
+	return `${u32ToIp(dst)} is not in this network: the packet leaves through ${node}`;
+}
+
+export function notForwardingDetail(node: string, kind: string): string {
+	return `${node} is a ${kind} and does not forward packets that are not addressed to it`;
+}
+
+export const TTL_DETAIL = 'TTL reached zero: ICMP time exceeded';
+
+export function hypervisorNoForwardDetail(node: string): string {
+	return `${node} is a hypervisor, not a router: its forward filter passes only connections its NAT guests open and its port forwards, and drops the rest`;
+}
+
+// --------------------------------------------------------------- products
+
+export function dockerProxyDetail(product: string | null, node: string, proto: string, port: number, to: number, toPort: number, gateway: number): string {
+	return `${product === 'podman' ? 'the port forwarder' : 'docker-proxy'}: ${node} connects to its own published port ${proto}/${port}, so the connection to ${u32ToIp(to)}:${toPort} comes from the network's gateway ${u32ToIp(gateway)}`;
+}
+
+/** libvirt's firewall: a connection from outside `into` one of its networks, or out `from` an isolated one. */
+export function libvirtRejectDetail(into: { net: number; len: number; name: string } | null, from: { net: number; len: number; name: string } | null): string {
+	const what = into
+		? `libvirt's firewall rejects connections from outside into its network ${u32ToIp(into.net)}/${into.len} (${into.name})`
+		: `libvirt's isolated network ${u32ToIp(from!.net)}/${from!.len} (${from!.name}) reaches nothing beyond the host`;
+	return `${what}: ICMP port unreachable`;
+}
+
+export function containerIsolationDetail(name: string, inIf: string, outIf: string): string {
+	return `${name} isolates its networks from each other: ${inIf} → ${outIf} is dropped (DOCKER-ISOLATION); they meet only through published ports`;
+}
+
+// --------------------------------------------------------- user-mode NAT
+
+export function umNoIcmpErrorsDetail(engine: string): string {
+	return `${engine} does not pass ICMP errors`;
+}
+
+export function umOnlyNewDetail(engine: string): string {
+	return `${engine} carries only new TCP, UDP and ICMP echo from the guest`;
+}
+
+export function umEchoGatewayOnlyDetail(engine: string, gateway: number): string {
+	return `${engine} answers ICMP echo only for its gateway ${u32ToIp(gateway)}: pings beyond it get no answer`;
+}
+
+export function umForwardDetail(engine: string, fwd: string, hv: string, from: string, fromHost: boolean, src: number): string {
+	return `${engine}: port forward ${fwd} on every address of ${hv}: new connection into the guest from ${from}${fromHost ? ` (the hypervisor itself appears as the gateway ${u32ToIp(src)})` : ' (the client keeps its own address)'}`;
+}
+
+export function umLoopbackDetail(engine: string, gateway: string, hv: string, onBehalfOf: string): string {
+	return `${engine}: ${gateway} is the gateway, which stands for ${hv} itself: a new connection to its loopback on behalf of ${onBehalfOf}`;
+}
+
+export function umOpenedDetail(engine: string, p: Pkt, src: number, sport: number): string {
+	return p.proto === PROTO_ICMP
+		? `${engine} sent its own ICMP echo from ${u32ToIp(src)} on behalf of ${u32ToIp(p.src)}`
+		: `${engine} opened a new connection from ${fmtAddr(src, sport, p.proto)} on behalf of ${fmtAddr(p.src, p.sport, p.proto)}`;
+}
+
+export const LOOPBACK_DETAIL = 'addressed to this node itself (loopback)';
+export const LOOPBACK_ANSWER_DETAIL = 'answered over loopback';
+
+/** What the far end of a hypervisor's own connection did. */
+export function umAnsweredDetail(ans: Pkt | null): string {
+	return ans ? `answered with ${ans.kind === 'icmp-err' ? 'ICMP port unreachable' : ans.kind === 'rst' ? 'RST' : ans.kind}` : 'delivered';
+}
+
+// ------------------------------------------------------------ answers
+
+export function answerDetail(node: CNode, p: Pkt, ans: Pkt | null): string {
+	if (!ans) return 'delivered';
+	switch (ans.kind) {
+		case 'echo-rep':
+			return 'ICMP echo request answered with an echo reply';
+		case 'synack':
+			return `tcp/${p.dport} is listening: SYN answered with SYN-ACK`;
+		case 'rst':
+			return node.endpoint ? `nothing listens on tcp/${p.dport}: answered with RST` : `${node.id} forwards packets but offers no services: answered with RST`;
+		case 'udp-rep':
+			return `udp/${p.dport} is listening: answered with one datagram`;
+		case 'icmp-err':
+			return `nothing listens on udp/${p.dport}: answered with ICMP port unreachable`;
+		default:
+			return 'delivered';
+	}
+}
+
+const ICMP_NAMES: Record<string, string> = {
+	'3/0': 'network unreachable',
+	'3/1': 'host unreachable',
+	'3/3': 'port unreachable',
+	'3/4': 'fragmentation needed',
+	'3/13': 'administratively prohibited',
+	'11/0': 'time exceeded'
+};
+
+export function replyDetail(p: Pkt): string {
+	switch (p.kind) {
+		case 'echo-rep':
+			return 'echo reply received';
+		case 'synack':
+			return 'SYN-ACK received: connected';
+		case 'rst':
+			return p.rejectedBy ? `RST received (sent by a reject rule on ${p.rejectedBy})` : 'RST received: connection refused';
+		case 'udp-rep':
+			return 'UDP answer received';
+		case 'icmp-err':
+			return `ICMP ${p.icmpType}/${p.icmpCode} (${ICMP_NAMES[`${p.icmpType}/${p.icmpCode}`] ?? 'error'}${p.icmpType === 3 && p.icmpCode === 4 ? `, mtu ${p.icmpMtu}` : ''}) received from ${u32ToIp(p.src)}`;
+		default:
+			return 'received';
+	}
+}
+
+export function closedPortReason(port: number, proto: number, node: string): string {
+	return `port ${port}/${proto === PROTO_TCP ? 'tcp' : 'udp'} is closed on ${node}`;
+}
+
+// ---------------------------------------------------------------- verdict
+
+/**
+ * One plain sentence for the outcome. `denials` holds how each DENIED hop
+ * of a filter was decided (the probe's context keeps it); without it a
+ * denial is told from the trace's reason.
+ */
+export function verdict(t: Trace, spec: ProbeSpec, denials: ReadonlyMap<Hop, Denial> = new Map()): string {
+	const what = `${spec.proto ?? 'icmp'}${spec.port ? `/${spec.port}` : ''} from ${spec.from} to ${spec.to}`;
+	const last = [...t.request, ...t.reply].reverse().find((h) => h.action === t.disposition || h.action === 'DENIED' || h.action === 'DROPPED');
+	switch (t.disposition) {
+		case 'DELIVERED':
+			return `Delivered: ${what} reached its destination${t.seenSource ? ` (arriving from ${t.seenSource})` : ''} and the answer came back${t.rttMs !== null ? ` in ${t.rttMs.toFixed(3)} ms` : ''}.`;
+		case 'EXITS_NETWORK':
+			return `Left the network: ${what} exits to the internet with source ${t.seenSource}.`;
+		case 'REFUSED':
+			return `Refused: ${t.reason ?? 'the port is closed'}.`;
+		case 'DENIED': {
+			// "Denied by rule 4 on fw (reject any any → db1); fw answered with a TCP reset."
+			const by = last?.action === 'DENIED' ? denials.get(last) : undefined;
+			if (last && by && by.what.kind !== 'established') {
+				const rule = by.what.kind === 'rule' ? `rule ${by.what.index + 1} on ${last.node} (${by.what.text})` : `the default policy of ${last.node} (${by.what.policy}): no rule matches`;
+				const back = t.leg === 'reply' ? ' on the way back' : '';
+				const answer = t.leg === 'reply' ? '' : by.how === 'denied' ? '; the packet was dropped silently' : t.icmp ? `; ${t.icmp.from} answered "administratively prohibited"` : `; ${last.node} answered with a TCP reset`;
+				return `Denied${back} by ${rule}${answer}.`;
+			}
+			return `Denied${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? ''}.`;
+		}
+		case 'NO_ROUTE':
+			return `No route: ${t.icmp ? `${t.icmp.from} answered "network unreachable"` : `${spec.from} has no route to ${spec.to}`}.`;
+		case 'NULL_ROUTED':
+			return `Null-routed: ${t.reason}; the packet is dropped silently.`;
+		case 'HOST_UNREACHABLE': {
+			const arp = [...t.request, ...t.reply].reverse().find((h) => h.action === 'ARP');
+			const cause = arp?.arp && arp.arp.mac === null ? `nobody answered ${arp.node}'s ARP for ${arp.arp.target}` : t.reason;
+			return `Host unreachable: ${cause}${t.icmp ? `; ${t.icmp.from} answered "host unreachable"` : ''}.`;
+		}
+		case 'TTL_EXCEEDED':
+			return `TTL exceeded: the packet's TTL ran out${last ? ` at ${last.node}` : ''}${t.icmp ? `; ${t.icmp.from} answered "time exceeded"` : ''}.`;
+		case 'FRAGMENTATION_NEEDED':
+			return `Fragmentation needed: the packet has DF set and ${t.icmp ? `${t.icmp.from} reports next-hop MTU ${t.mtu}` : `${spec.from}'s own MTU is ${t.mtu}`}.`;
+		case 'DROPPED':
+			return `Dropped${t.leg === 'reply' ? ' on the way back' : ''}: ${(t.reason ?? 'lost').replace(/^reply: /, '').replace(/^mtu: (.*)$/, '$1, and nothing tells the sender (an MTU black hole)')}.`;
+	}
+}
