@@ -109,11 +109,16 @@ const NEEDS_SELECTION = new Set<ActionId>(['nudge-left', 'nudge-right', 'nudge-u
 /** Copy and paste leave the browser's own behaviour alone (a text selection still copies). */
 const KEEP_DEFAULT = new Set<ActionId>(['copy', 'paste', 'escape', 'tool-connect', 'tool-select', 'fit', 'layout-mesh', 'layout-tiers', 'toggle-yaml', 'shortcuts']);
 
+/** The keys that open and close the shortcuts overlay and the palette, which are modal themselves. */
+const MODAL_KEYS = new Set<ActionId>(['shortcuts', 'palette']);
+
 /** The window's keydown: the keymap table decides. */
 export function onKey(e: KeyboardEvent, t: ActionTarget) {
 	const hit = actionOf(e, typing(e.target));
 	if (!hit) return;
 	const id = hit.action.id;
+	// a modal dialog is open: the design behind it takes no keys (its own toggle still closes it)
+	if (document.querySelector('[aria-modal="true"]') && !MODAL_KEYS.has(id)) return;
 	if (NEEDS_SELECTION.has(id) && !t.editor.active?.selection.nodes.length) return;
 	if (!KEEP_DEFAULT.has(id)) e.preventDefault();
 	runAction(id, t, hit.binding);
