@@ -8,7 +8,7 @@ import { actionOf, type ActionId, type Binding } from '$lib/editor/keymap';
 /** The parts of the page an action reaches (the canvas, the file picker, the overlays). */
 export interface ActionTarget {
 	editor: Editor;
-	stage?: { fit(): void; layout(name: 'fcose' | 'elk' | 'grid'): void; nudge(dx: number, dy: number): void; setTool(t: 'select' | 'connect' | 'toggle-connect'): void; focusSearch(): void; escape(): void };
+	stage?: { fit(): void; zoomToSelection(): void; layout(name: 'fcose' | 'elk' | 'grid'): void; nudge(dx: number, dy: number): void; setTool(t: 'select' | 'connect' | 'toggle-connect'): void; focusSearch(): void; escape(): void };
 	save(as: boolean): void;
 	pickFile(): void;
 	closeTab(): void;
@@ -59,6 +59,8 @@ export function runAction(id: ActionId, t: ActionTarget, binding?: Binding) {
 			return t.stage?.escape();
 		case 'fit':
 			return t.stage?.fit();
+		case 'zoom-selection':
+			return t.stage?.zoomToSelection();
 		case 'layout-mesh':
 			return t.stage?.layout('fcose');
 		case 'layout-tiers':
