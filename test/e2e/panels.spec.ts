@@ -240,3 +240,59 @@ test('a probe result is marked stale when the form or the design changes, with R
 	await stale.getByRole('button', { name: 'Re-run' }).click();
 	await expect(stale).toHaveCount(0);
 });
+
+test('the properties name other nodes by their labels, the id in the tooltip: cable peers, Runs on, a cable', async ({ page }) => {
+	await open(page, 'home-lab');
+	await clickNode(page, 'laptop');
+	const peer = page.getByTestId('node-props').getByTestId('iface-eth0').getByRole('button', { name: /^→/ });
+	await expect(peer).toHaveText('→ Home switch · p2');
+	await expect(peer).toHaveAttribute('title', /home-sw\.p2/);
+	await clickNode(page, 'devbox');
+	await expect(page.getByRole('combobox', { name: 'Runs on' }).locator('option[value="hv"]')).toHaveText('Lab server (hypervisor) (hv)');
+});
+
+/** Cells of the tables in a panel whose content is wider than the cell (cut or spilling), and tables wider than their panel. */
+async function clippedCells(root: Locator): Promise<string[]> {
+	return root.evaluate((el) => {
+		const out: string[] = [];
+		for (const cell of el.querySelectorAll('td, th')) {
+			const c = cell as HTMLElement;
+			if (c.offsetParent === null) continue;
+			if (c.scrollWidth > c.clientWidth + 1) out.push(`cell "${c.textContent!.trim().slice(0, 40)}" ${c.scrollWidth} > ${c.clientWidth}`);
+		}
+		const right = el.getBoundingClientRect().right;
+		for (const t of el.querySelectorAll('table')) if (t.getBoundingClientRect().right > right + 1) out.push(`table "${t.getAttribute('data-testid') ?? t.className}" wider than the panel`);
+		return out;
+	});
+}
+
+test('the Simulate hop table and the Scenarios tables show whole values at 1280 px', async ({ page }) => {
+	test.setTimeout(120_000);
+	await page.setViewportSize({ width: 1280, height: 900 });
+	// a trace whose last hop is "frag. needed" (a jumbo frame with DF towards a 1500-byte link)
+	await open(page, 'jumbo-storage');
+	await page.getByRole('tab', { name: 'Simulate' }).click();
+	const form = page.getByTestId('probe-form');
+	await form.getByLabel('Source node').selectOption('nas');
+	await form.getByLabel('Destination node or address').fill('dr-nas');
+	await form.getByRole('radio', { name: 'ICMP' }).click();
+	await form.locator('button.more').click();
+	await form.getByLabel('Payload size in bytes').fill('8000');
+	await form.getByLabel("Don't fragment").check();
+	await form.getByTestId('send-probe').click();
+	await expect(page.getByTestId('sim-verdict')).toHaveAttribute('data-disposition', 'FRAGMENTATION_NEEDED');
+	const events = page.getByTestId('sim-events');
+	await expect(events.locator('tbody tr[data-step]').first()).toBeVisible();
+	await page.screenshot({ path: 'test-results/panels-1280-hops.png' });
+	expect(await clippedCells(page.getByTestId('simulate-panel'))).toEqual([]);
+
+	await open(page, 'ha-vrrp');
+	await page.getByRole('tab', { name: 'Scenarios' }).click();
+	const panel = page.getByTestId('scenario-panel');
+	await expect(panel).toHaveAttribute('data-worker', 'ready');
+	await page.getByTestId('scenario-run').click();
+	await expect(panel).toHaveAttribute('data-state', 'done');
+	await page.getByTestId('scenario-failover').scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/panels-1280-scenario.png' });
+	expect(await clippedCells(panel)).toEqual([]);
+});

@@ -55,8 +55,9 @@ test('HA example: r1-failure runs in the worker, plot with markers, failover ≈
 
 	// the markers, as a list too
 	const events = page.getByRole('list', { name: 'Events' });
-	await expect(events).toContainText('t=3.000s r1 down');
-	await expect(events).toContainText('t=5.609s r2 becomes VRRP master');
+	// nodes by the labels the file gives them (r1 is "Router 1 (master)")
+	await expect(events).toContainText('t=3.000s Router 1 (master) down');
+	await expect(events).toContainText('t=5.609s Router 2 (backup) becomes VRRP master');
 
 	// the flows table and the failover figure: 2.609 s + one packet interval
 	const flows = page.getByTestId('scenario-flows');
@@ -74,17 +75,17 @@ test('HA example: r1-failure runs in the worker, plot with markers, failover ≈
 	// the playhead: before the fault r1 carries the flow; during the outage r1 is down and the flow is lost; after the takeover, via r2
 	const moment = page.getByTestId('scenario-moment');
 	await expect(moment).toContainText('nothing failed');
-	await expect(moment).toContainText('via client → office-sw → r1 → dc-sw → server');
+	await expect(moment).toContainText('via Office PC → Office switch → Router 1 (master) → Data-centre switch → Video server');
 	await page.getByTestId('scenario-playhead').fill('4');
 	await expect(page.getByTestId('scenario-time')).toHaveText('t=4.000s');
-	await expect(moment).toContainText('down r1');
+	await expect(moment).toContainText('down Router 1 (master)');
 	await expect(moment).toContainText("lost: sent to the old master's MAC 00:00:5e:00:01:01 (VRRP, r1): client's ARP entry for 10.0.0.1 is stale");
 	await page.screenshot({ path: 'test-results/scenario-outage.png' });
 	// a click on the plot near the end moves the playhead there
 	const box = (await plot.locator('.u-over').boundingBox())!;
 	await page.mouse.click(box.x + box.width * 0.9, box.y + box.height / 2);
 	await expect.poll(async () => parseFloat((await page.getByTestId('scenario-time').textContent())!.slice(2))).toBeGreaterThan(8);
-	await expect(moment).toContainText('via client → office-sw → r2 → dc-sw → server');
+	await expect(moment).toContainText('via Office PC → Office switch → Router 2 (backup) → Data-centre switch → Video server');
 	// the failover row jumps to the moment traffic came back
 	await page.getByTestId('scenario-failover').locator('tbody tr').first().click();
 	await expect(page.getByTestId('scenario-time')).toHaveText('t=5.611s');
@@ -124,7 +125,7 @@ test('editing a scenario writes it into the file: an extra restore event gives a
 	await form.getByRole('button', { name: 'Cancel' }).click();
 	await page.getByTestId('scenario-run').click();
 	await expect(panel).toHaveAttribute('data-state', 'done');
-	await expect(page.getByRole('list', { name: 'Events' })).toContainText('t=7.000s r1 back up');
+	await expect(page.getByRole('list', { name: 'Events' })).toContainText('t=7.000s Router 1 (master) back up');
 	await expect(page.getByTestId('scenario-failover').locator('tbody tr')).toHaveCount(2);
 	expect(problems).toEqual([]);
 });

@@ -171,7 +171,7 @@ test('traceroute mode lists the hop addresses', async ({ page }) => {
 	await expect(tr).toContainText('traceroute to db1');
 	await expect(tr.locator('li')).toHaveCount(2);
 	await expect(tr.locator('li').first()).toContainText('10.18.1.1');
-	await expect(tr.locator('li').first()).toContainText('fw');
+	await expect(tr.locator('li').first()).toContainText('Tier firewall');
 });
 
 test('the reachability matrix: progress and cancel on a large network, a cell animates, CSV export', async ({ page }) => {
@@ -294,16 +294,55 @@ test('home lab: a student can answer the three questions by watching', async ({ 
 	// The bridged guest? Yes, like any machine on the LAN, through the hypervisor's bridge.
 	await probe(page, 'laptop', 'media', 'tcp', 8096);
 	await expect(verdict).toHaveAttribute('data-disposition', 'DELIVERED');
-	await expect(events).toContainText('hv bridge eth0');
+	// the hypervisor's bridge by the hypervisor's label
+	await expect(events).toContainText('Lab server (hypervisor) bridge eth0');
 
 	// Can the guest reach the internet, and as whom? Yes, masqueraded twice: as 198.51.100.2.
 	await probe(page, 'devbox', '203.0.113.10', 'tcp', 443);
 	await expect(verdict).toHaveAttribute('data-disposition', 'EXITS_NETWORK');
 	await expect(verdict).toContainText('198.51.100.2');
 	// the address and the node that owns it, with a space between them
-	await expect(page.getByTestId('seen-source')).toHaveText('arrives from 198.51.100.2 (home-router)');
+	await expect(page.getByTestId('seen-source')).toHaveText('arrives from 198.51.100.2 (Home router)');
 	await expect(events.locator('tr[data-action="NAT"]')).toHaveCount(2);
 	await played(page);
 	await page.screenshot({ path: 'test-results/sim-home-guest-out.png' });
 	expect(problems).toEqual([]);
+});
+
+test('playback does not scroll the hop table while the pointer is over it: a click lands on the row under the pointer', async ({ page }) => {
+	test.setTimeout(90_000);
+	await page.setViewportSize({ width: 1280, height: 800 });
+	const panel = await openSim(page, 'home-lab');
+	// the NAT guest to the internet: masqueraded twice, ARP on three segments; more rows than the table shows
+	await probe(page, 'devbox', '203.0.113.10', 'tcp', 443);
+	const table = page.getByTestId('sim-events');
+	await expect(table.locator('tbody tr[data-step]').first()).toBeVisible();
+	// it plays by itself from the moment it arrives, scrolling as it goes: stop it and start over at the top
+	await page.getByRole('button', { name: 'First step' }).click();
+	await expect(panel).toHaveAttribute('data-playing', 'false');
+	await expect.poll(() => table.evaluate((el) => el.scrollTop)).toBe(0);
+	await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '4×' });
+	const n = Number(await panel.getAttribute('data-steps'));
+	// the pointer goes over the table and stays there; Play is pressed from the keyboard, not clicked
+	await table.hover();
+	await page.getByRole('button', { name: 'Play' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(panel).toHaveAttribute('data-step', String(n - 1));
+	const state = await table.evaluate((el, last) => {
+		const row = el.querySelector(`[data-step="${last}"]`)!.getBoundingClientRect();
+		return { scrollTop: el.scrollTop, lastBelow: row.top > el.getBoundingClientRect().bottom, overflows: el.scrollHeight > el.clientHeight };
+	}, n - 1);
+	// the last row is out of view: without the pointer over the table, playback would have scrolled to it
+	expect(state).toEqual({ scrollTop: 0, lastBelow: true, overflows: true });
+	// a row under the pointer is where a click lands
+	await table.locator('tr[data-step="2"]').click();
+	await expect(panel).toHaveAttribute('data-step', '2');
+	// keys pressed in the table do scroll it, the pointer still over it: the row stepped to comes into view
+	await table.focus();
+	for (let i = 2; i < n - 1; i++) await page.keyboard.press('ArrowDown');
+	await expect(panel).toHaveAttribute('data-step', String(n - 1));
+	await expect
+		.poll(() => table.evaluate((el, last) => el.querySelector(`[data-step="${last}"]`)!.getBoundingClientRect().bottom <= el.getBoundingClientRect().bottom + 1, n - 1))
+		.toBe(true);
+	expect(await table.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
 });

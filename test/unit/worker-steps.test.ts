@@ -6,7 +6,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSimApi } from '../../src/lib/worker/api';
-import { buildSteps, nextHopOf, nodeName } from '../../src/lib/ui/sim/steps';
+import { buildSteps, nextHopOf } from '../../src/lib/ui/sim/steps';
+import { nodeLabel } from '../../src/lib/model/node-names';
 import { canvasIfaceOf, canvasNodeOf, offsetPolyline } from '../../src/lib/canvas/animate';
 import { checkOf, formOf, specOf, emptyForm } from '../../src/lib/ui/sim/form';
 import { stepDuration, stepMoves } from '../../src/lib/ui/sim/player.svelte';
@@ -127,8 +128,8 @@ describe('buildSteps', () => {
 		expect(nextHopOf(h('10.0.0.9', 'route 10.0.0.0/24 dev eth0 (connected)'))).toBe('10.0.0.9');
 		// no ARP on this row (a NAT engine's own step): the destination
 		expect(nextHopOf(h(null))).toBe('10.0.0.9');
-		expect(nodeName('hv:bridge:eth0')).toBe('hv bridge eth0');
-		expect(nodeName('fw')).toBe('fw');
+		expect(nodeLabel(null, 'hv:bridge:eth0')).toBe('hv bridge eth0');
+		expect(nodeLabel(null, 'fw')).toBe('fw');
 	});
 });
 

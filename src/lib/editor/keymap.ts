@@ -20,6 +20,7 @@ export type ActionId =
 	| 'tool-select'
 	| 'escape'
 	| 'fit'
+	| 'zoom-selection'
 	| 'layout-mesh'
 	| 'layout-tiers'
 	| 'layout-grid'
@@ -82,6 +83,7 @@ export const ACTIONS: readonly Action[] = [
 	{ id: 'tool-select', label: 'Select tool', group: 'Canvas', keys: [{ key: 'v' }], note: 'Shift click / Shift drag: add to the selection / box select' },
 	{ id: 'escape', label: 'Clear the selection, close menus', group: 'Canvas', keys: [{ key: 'Escape' }] },
 	{ id: 'fit', label: 'Zoom to fit', group: 'Canvas', keys: [{ key: 'f' }] },
+	{ id: 'zoom-selection', label: 'Zoom to the selection', group: 'Canvas', keys: [{ key: 'f', shift: true }] },
 	{ id: 'layout-mesh', label: 'Auto-layout: mesh (force-directed)', group: 'Canvas', keys: [{ key: 'l', exact: true }] },
 	{ id: 'layout-tiers', label: 'Auto-layout: tiers (layered)', group: 'Canvas', keys: [{ key: 'L', shift: true, exact: true }] },
 	{ id: 'layout-grid', label: 'Auto-layout: grid', group: 'Canvas', keys: [] },

@@ -8,7 +8,7 @@ import { actionOf, type ActionId, type Binding } from '$lib/editor/keymap';
 /** The parts of the page an action reaches (the canvas, the file picker, the overlays). */
 export interface ActionTarget {
 	editor: Editor;
-	stage?: { fit(): void; layout(name: 'fcose' | 'elk' | 'grid'): void; nudge(dx: number, dy: number): void; setTool(t: 'select' | 'connect' | 'toggle-connect'): void; focusSearch(): void; escape(): void };
+	stage?: { fit(): void; zoomToSelection(): void; layout(name: 'fcose' | 'elk' | 'grid'): void; nudge(dx: number, dy: number): void; setTool(t: 'select' | 'connect' | 'toggle-connect'): void; focusSearch(): void; escape(): void };
 	save(as: boolean): void;
 	pickFile(): void;
 	closeTab(): void;
@@ -59,6 +59,8 @@ export function runAction(id: ActionId, t: ActionTarget, binding?: Binding) {
 			return t.stage?.escape();
 		case 'fit':
 			return t.stage?.fit();
+		case 'zoom-selection':
+			return t.stage?.zoomToSelection();
 		case 'layout-mesh':
 			return t.stage?.layout('fcose');
 		case 'layout-tiers':
@@ -109,11 +111,16 @@ const NEEDS_SELECTION = new Set<ActionId>(['nudge-left', 'nudge-right', 'nudge-u
 /** Copy and paste leave the browser's own behaviour alone (a text selection still copies). */
 const KEEP_DEFAULT = new Set<ActionId>(['copy', 'paste', 'escape', 'tool-connect', 'tool-select', 'fit', 'layout-mesh', 'layout-tiers', 'toggle-yaml', 'shortcuts']);
 
+/** The keys that open and close the shortcuts overlay and the palette, which are modal themselves. */
+const MODAL_KEYS = new Set<ActionId>(['shortcuts', 'palette']);
+
 /** The window's keydown: the keymap table decides. */
 export function onKey(e: KeyboardEvent, t: ActionTarget) {
 	const hit = actionOf(e, typing(e.target));
 	if (!hit) return;
 	const id = hit.action.id;
+	// a modal dialog is open: the design behind it takes no keys (its own toggle still closes it)
+	if (document.querySelector('[aria-modal="true"]') && !MODAL_KEYS.has(id)) return;
 	if (NEEDS_SELECTION.has(id) && !t.editor.active?.selection.nodes.length) return;
 	if (!KEEP_DEFAULT.has(id)) e.preventDefault();
 	runAction(id, t, hit.binding);

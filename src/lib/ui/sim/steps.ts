@@ -147,9 +147,3 @@ export function isFailureAction(action: HopAction): boolean {
 
 export const SUCCESS: ReadonlySet<Disposition> = new Set(['DELIVERED', 'EXITS_NETWORK']);
 
-/** A node id as people read it: a hypervisor's virtual switch "hv:bridge:eth0" → "hv bridge eth0". */
-export function nodeName(id: string): string {
-	const parts = id.split(':');
-	if (parts.length === 1) return id;
-	return parts.join(' ');
-}
