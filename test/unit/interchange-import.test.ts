@@ -44,12 +44,12 @@ describe('containerlab fixtures', () => {
 		expect(t.nodes.leaf1.position).toEqual({ x: 100, y: 200 });
 		expect(t.nodes.isp.position).toEqual({ x: 200, y: -40 });
 		expect(t.links).toHaveLength(7);
-		expect(t.links[0]).toEqual({ a: 'leaf1.e11', b: 'client1.eth1' });
+		expect(t.links[0]).toEqual({ a: 'leaf1.e1x1', b: 'client1.eth1' });
 		// what was not read is listed, in the result and in the file's header
 		expect(warnings.some((w) => /links\[7\].*host endpoint/.test(w))).toBe(true);
 		expect(warnings.some((w) => /leaf1.*nokia_srlinux.*startup-config/.test(w))).toBe(true);
 		expect(warnings.some((w) => /client2\.exec\[3\].*echo ready/.test(w))).toBe(true);
-		expect(warnings.some((w) => /e1-1 → e11/.test(w))).toBe(true);
+		expect(warnings.some((w) => /"e1-1 \(ethernet-1\/1\) → e1x1"/.test(w))).toBe(true);
 		expect(yaml).toMatch(/^# Imported by `vnet import` from containerlab file "srl-frr.clab.yml"\.\n# \d+ warnings/);
 	});
 

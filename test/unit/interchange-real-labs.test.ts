@@ -25,11 +25,22 @@ function imported(file: string) {
 
 /** What each lab's warnings must say: the renames, merges and drops. */
 const EXPECTED: Record<string, RegExp[]> = {
-	'srl-ceos-frr.clab.yml': [/leaf1: .*renamed: "e1-49 → e149", "e1-1 → e11"/, /leaf2: .*"ethernet-1\/49 → eth149"/, /spine1: .*"Ethernet2 → eth2"/, /spine1: kind "ceos" imported as a router; its startup-config/],
-	'sros-sim.clab.yaml': [/sr1: .*renamed: "1\/1\/c1\/1 → e11c11", "1\/1\/c2\/1 → e11c21"/, /sr2: kind "vr-sros" imported as a router/],
+	'srl-ceos-frr.clab.yml': [
+		/leaf1: SR Linux port names .*"e1-49 \(ethernet-1\/49\) → e1x49", "e1-1 \(ethernet-1\/1\) → e1x1"/,
+		/leaf2: SR Linux port names .*"ethernet-1\/49 → e1x49"/,
+		/spine1: Arista EOS port names .*"eth1 \(Ethernet1\) → eth1", "Ethernet2 → eth2"/,
+		/spine1: kind "ceos" imported as a router; its startup-config/
+	],
+	'srl-ceos-aliases.clab.yml': [
+		/srl: SR Linux port names .*"e1-1 \(ethernet-1\/1\) → e1x1", "ethernet-1\/2 → e1x2", "e1-3-1 \(ethernet-1\/3\/1\) → e1x3x1"/,
+		/ceos: Arista EOS port names .*"Ethernet2 → eth2", "eth3_1 \(Ethernet3\/1\) → eth3x1"/,
+		/cvx1: kind "cumulus_cvx" imported as a router/
+	],
+	'sros-sim.clab.yaml': [/sr1: SR OS port names .*"1\/1\/c1\/1 → e1x1c1x1", "1\/1\/c2\/1 → e1x1c2x1"/, /sr2: kind "vr-sros" imported as a router/],
 	'xrd-vjunos-cvx.clab.yml': [
-		/xrd: .*"Gi0-0-0-0 → gi0000"/,
-		/vjunos: .*"ge-0\/0\/0 → ge000", "ge-0\/0\/1 → ge001"/,
+		/xrd: IOS XR port names .*"Gi0-0-0-0 \(GigabitEthernet0\/0\/0\/0\) → gi0x0x0x0"/,
+		/vjunos: Junos port names .*"ge-0\/0\/0 → ge0x0x0", "ge-0\/0\/1 → ge0x0x1"/,
+		/cumulus: kind "cvx" imported as a router/,
 		/links\[5\]: a "host" link \("server:eth2" to outside the lab\) has no vnet equivalent; ignored/,
 		/links\[6\]: a "mgmt-net" link/,
 		/links\[7\]: a "vxlan" link/
@@ -63,7 +74,14 @@ describe('labs in the shape of real ones', () => {
 
 	it('renamed ports are the ones the links use', () => {
 		const srl = imported('srl-ceos-frr.clab.yml').topology;
-		expect(srl.links.map((l) => `${l.a} ${l.b}`)).toContain('leaf2.eth149 spine1.eth2');
+		// e1-49 on leaf1 and ethernet-1/49 on leaf2 are the same SR Linux port name; eth1 and Ethernet2 the same cEOS style
+		expect(srl.links.map((l) => `${l.a} ${l.b}`)).toEqual([
+			'leaf1.e1x49 spine1.eth1',
+			'leaf2.e1x49 spine1.eth2',
+			'spine1.eth3 frr1.eth1',
+			'leaf1.e1x1 client1.eth1',
+			'leaf2.e1x1 client2.eth1'
+		]);
 		const isp = imported('isp-dynamips.gns3').topology;
 		expect(isp.links.map((l) => `${l.a} ${l.b}`)).toEqual(['ISP-R1.gi10 CE-R2.fa00', 'ISP-R1.fa00 PC1.eth0', 'CE-R2.fa10 PC1-2.eth0']);
 		const campus = imported('campus-vyos.gns3').topology;

@@ -21,6 +21,7 @@ import { arr, field, isObject, num, parseJsonSafe, parseYamlSafe, quote, str, In
 import { IdAllocator, cleanLabel, isIfaceName, labelDecode, renamedNode, sanitizeIfaceName } from './ids';
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';
 import { runImport, type ImportResult, type Warnings } from './import-common';
+import { vendorPort } from './vendor-names';
 
 export interface ClabImportOptions {
 	/** name of the file, for messages and the header comment */
@@ -34,7 +35,9 @@ const MAX_NODES = 5000;
 const ATTACH_RE = new RegExp(`^([a-z][a-z0-9.]*)=(${ALL_ATTACH_MODES.join('|')})(?::([^\\s=:@]+))?(?:@([^\\s=:@]+))?$`);
 const MAX_LINKS = 20000;
 
-const ROUTER_KINDS = /^(srl|nokia_|ceos|arista_|crpd|juniper_(crpd|vmx|vjunos|cjunos|vqfx)|vr-|cisco_|sonic|dell_|vyos|vyosnetworks|mikrotik|ipinfusion|huawei|6wind|arrcus|openwrt|rare|fdio|cumulus|nvidia_|aruba|ciena|plvision|veesix|openbsd|freebsd)/;
+// containerlab's kinds (containerlab.dev/manual/kinds/): network operating systems route; Cumulus
+// Linux (cvx, cumulus_cvx) is a routing NOS, not a plain host. Traffic generators and generic VMs stay hosts.
+const ROUTER_KINDS = /^(srl|nokia_|sros|ceos|arista_|crpd|juniper_(crpd|vmx|vjunos|cjunos|vqfx)|vjunos|vr-|xrd|cisco_|sonic|dell_|vyos|vyosnetworks|mikrotik|ipinfusion|huawei|6wind|arrcus|openwrt|rare|fdio|cvx$|cumulus|nvidia_|aruba|ciena|plvision|veesix|openbsd|freebsd)/;
 const FIREWALL_KINDS = /(checkpoint|paloalto|pan$|fortinet|fortigate|csrx|vsrx|asav|ftdv|f5_)/;
 const ROUTER_IMAGES = /(frr|bird|quagga|gobgp|vyos|openbgpd|routinator|bgp)/i;
 
@@ -120,6 +123,10 @@ class IfaceNames {
 	private used = new Set<string>();
 	/** "linux → vnet" renames, reported once per node */
 	readonly renamed: string[] = [];
+	/** "lab name (NOS name) → vnet" for ports named by the node kind's naming table */
+	readonly vendorMapped: string[] = [];
+	/** the NOS of the node's kind, when its ports were named by its table */
+	nos = '';
 	constructor(
 		private node: ClabNode,
 		private w: Warnings
@@ -143,7 +150,7 @@ class IfaceNames {
 	 * becomes a plain port name (`e11`, `eth110`), reported as a rename.
 	 */
 	port(linux: string): string {
-		const known = this.map.get(linux);
+		const known = this.map.get(linux) ?? this.vendor(linux);
 		if (known) return known;
 		if (isIfaceName(linux) && !linux.includes('.')) return this.get(linux);
 		const base = sanitizeIfaceName(linux.replace(/\./g, ''));
@@ -154,7 +161,7 @@ class IfaceNames {
 	}
 	/** The vnet name of a Linux device (subinterfaces keep their VLAN suffix). */
 	get(linux: string): string {
-		const known = this.map.get(linux);
+		const known = this.map.get(linux) ?? this.vendor(linux);
 		if (known) return known;
 		const dot = linux.lastIndexOf('.');
 		if (dot > 0 && /^\d{1,4}$/.test(linux.slice(dot + 1))) {
@@ -169,6 +176,20 @@ class IfaceNames {
 		for (let n = 2; this.used.has(name); n++) name = base.slice(0, 11 - String(n).length) + n;
 		if (name !== linux) this.renamed.push(`${linux} → ${name}`);
 		return this.remember(linux, name);
+	}
+	/**
+	 * A port named by the kind's table: both names of one port (`e1-1`,
+	 * `ethernet-1/1`) give the same vnet name. A vnet-exported lab's own
+	 * labels win (the kind is then `linux`).
+	 */
+	private vendor(name: string): string | undefined {
+		const p = vendorPort(this.node.kind, name);
+		if (!p) return undefined;
+		if (p.vendor !== name || p.vnet !== name) {
+			this.nos = p.nos;
+			this.vendorMapped.push(`${name}${p.vendor === name ? '' : ` (${p.vendor})`} → ${p.vnet}`);
+		}
+		return this.remember(name, p.vnet);
 	}
 	private remember(linux: string, name: string): string {
 		this.map.set(linux, name);
@@ -646,6 +667,8 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 		for (const n of clab) {
 			const r = ifaceNames.get(n.name)!.renamed;
 			if (r.length) w.add(n.path, `interface names that are not valid vnet names were renamed: ${r.map((x) => quote(x, 40)).join(', ')}`);
+			const v = ifaceNames.get(n.name)!;
+			if (v.vendorMapped.length) w.add(n.path, `${v.nos} port names (vnet has no field for the NOS's own name): ${v.vendorMapped.map((x) => quote(x, 60)).join(', ')}`);
 		}
 
 		// Links.
