@@ -180,6 +180,27 @@ describe('pcap of probe traces (read with tshark)', () => {
 		expect(Object.keys(nodes).sort()).toEqual(['pc10', 'pc20', 'r1', 'sw1']);
 	});
 
+	it('VXLAN: underlay frames carry UDP 4789, the VNI and the guest frame inside; the outer header has no DF', () => {
+		const spec: ProbeSpec = { from: 'web1', to: 'web2', proto: 'tcp', port: 443 };
+		const { trace, rows } = probe('vxlan-overlay', spec);
+		checkAll(rows);
+		const vx = tshark(traceToPcap(trace, resolveTopology(topo('vxlan-overlay')), { probe: spec }), ['vxlan.vni']);
+		const outer = vx.filter((r) => (r as Record<string, string>)['vxlan.vni'] !== '');
+		expect(outer.length).toBeGreaterThan(0);
+		for (const r of outer) {
+			expect((r as Record<string, string>)['vxlan.vni']).toBe('5001');
+			expect(r['udp.dstport'].split(',')).toContain('4789');
+			// outer then inner header, as Wireshark decodes them
+			const [, innerSrc] = r['ip.src'].split(',');
+			expect(['10.10.1.11', '10.10.1.12']).toContain(innerSrc);
+			expect(['0', 'False']).toContain(first(r['ip.flags.df']));
+			expect(r['tcp.srcport']).not.toBe('');
+		}
+		// the request is carried to the far VTEP and unwrapped onto web2's wire
+		const plain = vx.filter((r) => r['ip.src'] === '10.10.1.11' && r['ip.dst'] === '10.10.1.12');
+		expect(plain.length).toBeGreaterThanOrEqual(2);
+	});
+
 	it('every check of every conformance file gives a clean capture', () => {
 		// One capture for all (one tshark run): check k starts at k × 10000 s.
 		const parts: Uint8Array[] = [];

@@ -129,12 +129,16 @@ function ipOfMac(r: ResolvedTopology | undefined, mac: string): string | undefin
 /** The frames of one leg: L3 sends and the switch hops that follow each. */
 function segmentsOf(hops: Hop[], r?: ResolvedTopology): { l3: Hop; segs: Segment[] }[] {
 	const out: { l3: Hop; segs: Segment[] }[] = [];
+	let inner: Hop | null = null; // the last frame a guest (not the underlay) sent: what a VTEP unwraps
 	for (let i = 0; i < hops.length; i++) {
 		const h = hops[i];
-		if (!isL3Send(h)) continue;
+		// After decapsulation the guest's own frame goes on from the far VTEP's bridge of the segment.
+		const decap = h.action === 'DECAPSULATED' && inner && hops[i + 1]?.action === 'SWITCHED' && hops[i + 1].out;
+		if (!isL3Send(h) && !decap) continue;
+		if (isL3Send(h) && h.underlay === undefined) inner = h;
 		const segs: Segment[] = [];
-		let cur = h;
-		let j = i + 1;
+		let cur = decap ? hops[i + 1] : h;
+		let j = decap ? i + 2 : i + 1;
 		for (;;) {
 			const next = hops[j];
 			const rx = next && next.in !== null && next.node !== cur.node ? next : null;
@@ -154,7 +158,8 @@ function segmentsOf(hops: Hop[], r?: ResolvedTopology): { l3: Hop; segs: Segment
 			}
 			break;
 		}
-		out.push({ l3: h, segs });
+		out.push({ l3: decap ? inner! : h, segs });
+		if (decap) i = j - 1;
 	}
 	return out;
 }
@@ -216,6 +221,24 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		return { proto: IPPROTO_UDP, l4: udpDatagram(s.ip, d.ip, s.port, d.port, data) };
 	};
 
+	/** An underlay hop's UDP datagram: VXLAN (RFC 7348: flags 0x08, 24-bit VNI) around the guest's Ethernet frame. */
+	const vxlanFor = (leg: 'request' | 'reply', outer: Hop, guest: Hop | null): { proto: number; l4: Uint8Array } | null => {
+		const os = parseAddr(outer.src);
+		const od = parseAddr(outer.dst);
+		const gs = parseAddr(guest?.src);
+		const gd = parseAddr(guest?.dst);
+		if (!guest || !os || !od || !gs || !gd) return null;
+		const innerL4 = l4For(leg, guest);
+		if (!innerL4) return null;
+		const innerIp = ipv4Packets({ src: gs.ip, dst: gd.ip, ttl: guest.ttl ?? 64, proto: innerL4.proto, id: leg === 'request' ? 0x4a01 : 0x4a02, df: leg === 'request' && !!opts.probe?.df }, innerL4.l4)[0];
+		const frame = ethernetFrame(guest.dstMac!, guest.srcMac!, ETHERTYPE_IPV4, innerIp);
+		const vni = outer.underlay!;
+		const vxlan = new Uint8Array(8 + frame.length);
+		vxlan.set([0x08, 0, 0, 0, (vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff, 0]);
+		vxlan.set(frame, 8);
+		return { proto: IPPROTO_UDP, l4: udpDatagram(os.ip, od.ip, os.port, od.port, vxlan) };
+	};
+
 	for (const leg of ['request', 'reply'] as const) {
 		const hops = leg === 'request' ? trace.request : trace.reply;
 		const ipId = leg === 'request' ? 0x4a01 : 0x4a02;
@@ -233,9 +256,11 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 			for (let k = 3; k >= 1; k--)
 				push(seg, Math.max(0, (h.tMs ?? 0) - k * 1000), ethernetFrame(BROADCAST, out.mac, ETHERTYPE_ARP, arpPacket(1, out.mac, senderIp, ZERO_MAC, h.arp.target), out.tag));
 		}
+		let guestFrame: Hop | null = null;
 		for (const { l3, segs } of segmentsOf(hops, r)) {
 			const t = l3.tMs ?? 0;
-			const pkt = l4For(leg, l3);
+			if (l3.underlay === undefined) guestFrame = l3;
+			const pkt = l3.underlay === undefined ? l4For(leg, l3) : vxlanFor(leg, l3, guestFrame);
 			if (!pkt) continue;
 			// ARP before the first frame from this node to this next hop.
 			const senderIp = l3.arp?.sender ?? ifaceOf(r, l3.node, l3.out!)?.ip;
@@ -260,7 +285,9 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 				const s = parseAddr(h.src ?? l3.src);
 				const d = parseAddr(h.dst ?? l3.dst);
 				if (!s || !d) continue;
-				const packets = ipv4Packets({ src: s.ip, dst: d.ip, ttl, proto: pkt.proto, id: ipId, df: leg === 'request' && !!opts.probe?.df }, pkt.l4, h.fragments ?? l3.fragments);
+				// the kernel's VXLAN device sends the outer header without DF (docs/overlays.md)
+				const df = leg === 'request' && !!opts.probe?.df && l3.underlay === undefined;
+				const packets = ipv4Packets({ src: s.ip, dst: d.ip, ttl, proto: pkt.proto, id: ipId, df }, pkt.l4, h.fragments ?? l3.fragments);
 				for (const p of packets) push(seg, seg.tMs, ethernetFrame(l3.dstMac!, l3.srcMac!, ETHERTYPE_IPV4, p, seg.vlan));
 			}
 		}
