@@ -14,7 +14,7 @@
  * a VXLAN port `vx<vni>` that the engine tunnels through the underlay.
  */
 import type { Topology } from './types';
-import { addPort, sortedIds, virtualLink, type RLink, type RNode } from './resolved';
+import { addPort, sortedIds, virtualLink, virtualSwitch, type RLink, type RNode } from './resolved';
 
 /** Outer Ethernet (14) + IPv4 (20) + UDP (8) + VXLAN (8): what encapsulation adds to the inner L3 packet. */
 export const VXLAN_OVERHEAD = 50;
@@ -119,22 +119,7 @@ export function resolveOverlay(t: Topology, nodes: Map<string, RNode>, links: RL
 		for (const host of seg.hosts) {
 			const vtep = ov.vteps.get(host);
 			if (!vtep) continue;
-			const sw: RNode = {
-				id: `${host}:segment:${seg.name}`,
-				kind: 'virtual-switch',
-				label: `${host} segment "${seg.name}" (VNI ${seg.vni})`,
-				owner: host,
-				forwards: false,
-				policy: 'allow',
-				stateful: false,
-				delay: 0,
-				interfaces: [],
-				addresses: [],
-				routes: [],
-				services: [],
-				rules: [],
-				source: null
-			};
+			const sw = virtualSwitch(`${host}:segment:${seg.name}`, host, undefined, `${host} segment "${seg.name}" (VNI ${seg.vni})`);
 			// Linux gives a VXLAN device without a lower device an MTU of 1500; the guests' frames are not limited by the bridge.
 			addPort(sw, `vx${seg.vni}`, 65535);
 			sw.interfaces[0].vxlan = { vni: seg.vni, segment: seg.name, host, local: vtep.ip };
