@@ -222,7 +222,7 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 	};
 
 	/** An underlay hop's UDP datagram: VXLAN (RFC 7348: flags 0x08, 24-bit VNI) around the guest's Ethernet frame. */
-	const vxlanFor = (leg: 'request' | 'reply', outer: Hop, guest: Hop | null): { proto: number; l4: Uint8Array } | null => {
+	const vxlanFor = (leg: 'request' | 'reply', outer: Hop, guest: Hop | null, ipId: number): { proto: number; l4: Uint8Array } | null => {
 		const os = parseAddr(outer.src);
 		const od = parseAddr(outer.dst);
 		const gs = parseAddr(guest?.src);
@@ -230,7 +230,7 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		if (!guest || !os || !od || !gs || !gd) return null;
 		const innerL4 = l4For(leg, guest);
 		if (!innerL4) return null;
-		const innerIp = ipv4Packets({ src: gs.ip, dst: gd.ip, ttl: guest.ttl ?? 64, proto: innerL4.proto, id: leg === 'request' ? 0x4a01 : 0x4a02, df: leg === 'request' && !!opts.probe?.df }, innerL4.l4)[0];
+		const innerIp = ipv4Packets({ src: gs.ip, dst: gd.ip, ttl: guest.ttl ?? 64, proto: innerL4.proto, id: ipId, df: leg === 'request' && !!opts.probe?.df }, innerL4.l4)[0];
 		const frame = ethernetFrame(guest.dstMac!, guest.srcMac!, ETHERTYPE_IPV4, innerIp);
 		const vni = outer.underlay!;
 		const vxlan = new Uint8Array(8 + frame.length);
@@ -260,7 +260,7 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		for (const { l3, segs } of segmentsOf(hops, r)) {
 			const t = l3.tMs ?? 0;
 			if (l3.underlay === undefined) guestFrame = l3;
-			const pkt = l3.underlay === undefined ? l4For(leg, l3) : vxlanFor(leg, l3, guestFrame);
+			const pkt = l3.underlay === undefined ? l4For(leg, l3) : vxlanFor(leg, l3, guestFrame, ipId);
 			if (!pkt) continue;
 			// ARP before the first frame from this node to this next hop.
 			const senderIp = l3.arp?.sender ?? ifaceOf(r, l3.node, l3.out!)?.ip;
