@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../src/lib/model/load';
 import { resolveTopology } from '../../src/lib/model/resolve';
 import { probe } from './engine-helpers';
+import { lintYaml } from './lint-helpers';
 
 function design(firewall: string, groups = ''): string {
 	return `vnet: 1
@@ -137,5 +138,21 @@ describe('enforcement', () => {
 	it('changes nothing without a firewall', () => {
 		const t = design('    rules: []').replace('  firewall:\n    rules: []\n', '');
 		expect(probe(t, { from: 'web1', to: 'web2', proto: 'tcp', port: 22 }).disposition).toBe('DELIVERED');
+	});
+});
+
+describe('lint', () => {
+	const rulesOf = async (text: string) => (await lintYaml(text)).map((d) => `${d.rule} ${d.path}`);
+
+	it('warns about a group tag no guest carries', async () => {
+		expect(await rulesOf(design('    rules: []', '    g: { tags: [web, wbe] }'))).toContain('dfw-unknown-tag overlay.groups.g.tags[1]');
+	});
+
+	it('warns about a rule an earlier one shadows where it applies, and not about one that applies elsewhere', async () => {
+		const t = design(
+			'    rules:\n      - { action: deny, proto: tcp, applied_to: [web] }\n      - { action: allow, proto: tcp, port: 80, applied_to: [web1] }\n      - { action: allow, proto: tcp, from: 10.1.1.0/24, applied_to: [db] }\n      - { action: allow, proto: tcp, from: web1, port: 22, applied_to: [db1] }'
+		);
+		const found = (await rulesOf(t)).filter((r) => r.startsWith('dfw-rule-shadowed'));
+		expect(found).toEqual(['dfw-rule-shadowed overlay.firewall.rules[1]', 'dfw-rule-shadowed overlay.firewall.rules[3]']);
 	});
 });

@@ -73,7 +73,7 @@ function addressesOf(t: Topology, id: string): string[] {
 }
 
 /** A rule's `from`/`to` as addresses: null for any; a node's addresses; a group's guests' addresses. */
-function expand(t: Topology, spec: string | undefined): string[] | null {
+export function expand(t: Topology, spec: string | undefined): string[] | null {
 	if (spec === undefined || spec === 'any') return null;
 	if (IP_RE.test(spec)) return [spec];
 	if (t.overlay?.groups && Object.hasOwn(t.overlay.groups, spec)) return groupGuests(t, spec).flatMap((id) => addressesOf(t, id));
@@ -93,7 +93,7 @@ export function dfwRuleText(r: DfwRule): string {
 }
 
 /** Does the rule apply at this guest's vNIC on this segment? No `applied_to`: at every vNIC. */
-function appliesTo(t: Topology, r: DfwRule, guest: string, segment: string): boolean {
+export function appliesTo(t: Topology, r: DfwRule, guest: string, segment: string): boolean {
 	if (!r.applied_to?.length) return true;
 	return r.applied_to.some((name) => name === segment || name === guest || groupGuests(t, name).includes(guest));
 }
