@@ -78,6 +78,7 @@ def build_attachments(self, bridged_uplinks):
     for _, _, i, _ in seg:
         i.pop('attach', None)
     hidden = {}
+    order = {nid: list(self.t.nodes[nid]['interfaces']) for nid, _, _, _ in seg}
     for nid, ifn, i, _ in seg:   # the base builds attachments only: hide the segment ones
         hidden[(nid, ifn)] = self.t.nodes[nid]['interfaces'].pop(ifn)
     try:
@@ -85,6 +86,10 @@ def build_attachments(self, bridged_uplinks):
     finally:
         for (nid, ifn), i in hidden.items():
             self.t.nodes[nid]['interfaces'][ifn] = i
+        # put them back in file order: a node's first address (a probe's source) is its first interface's
+        for nid, names in order.items():
+            ifs = self.t.nodes[nid]['interfaces']
+            self.t.nodes[nid]['interfaces'] = {n: ifs[n] for n in names}
     build_overlay(self, seg)
 
 
