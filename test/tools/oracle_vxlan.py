@@ -18,6 +18,18 @@ it spans:
 
 The outer header's DF bit and the source port are the kernel's defaults (`df unset`:
 DF clear; source port hashed from the inner flow).
+
+The distributed firewall (`overlay.firewall`, `overlay.groups`, guests' `tags`) is
+iptables on each host's bridge ports, seen by br_netfilter
+(`net.bridge.bridge-nf-call-iptables=1` in the host's netns):
+
+  - FORWARD jumps to DFW for bridged packets; DFW accepts ESTABLISHED,RELATED
+    (the host's conntrack), then sends a packet entering from a guest's port
+    (`-m physdev --physdev-in PORT`) through that vNIC's `out` chain and one
+    leaving by a guest's port (`--physdev-out PORT`) through its `in` chain;
+  - each vNIC chain holds the rules that apply to it, in file order (allow:
+    RETURN, so the other vNIC's chain still runs; deny: DROP; reject: REJECT
+    with tcp-reset or icmp-admin-prohibited), then the firewall's default.
 """
 import importlib.util
 import os
@@ -30,7 +42,7 @@ sys.modules['kernel_oracle'] = base
 _spec.loader.exec_module(base)
 
 base.TOP_KEYS = base.TOP_KEYS | {'overlay'}
-base.NODE_KEYS = base.NODE_KEYS | {'vtep'}
+base.NODE_KEYS = base.NODE_KEYS | {'vtep', 'tags'}
 base.IF_KEYS = base.IF_KEYS | {'segment'}
 VX_MTU = 65535
 
@@ -66,6 +78,7 @@ def build_attachments(self, bridged_uplinks):
     for _, _, i, _ in seg:
         i.pop('attach', None)
     hidden = {}
+    order = {nid: list(self.t.nodes[nid]['interfaces']) for nid, _, _, _ in seg}
     for nid, ifn, i, _ in seg:   # the base builds attachments only: hide the segment ones
         hidden[(nid, ifn)] = self.t.nodes[nid]['interfaces'].pop(ifn)
     try:
@@ -73,6 +86,10 @@ def build_attachments(self, bridged_uplinks):
     finally:
         for (nid, ifn), i in hidden.items():
             self.t.nodes[nid]['interfaces'][ifn] = i
+        # put them back in file order: a node's first address (a probe's source) is its first interface's
+        for nid, names in order.items():
+            ifs = self.t.nodes[nid]['interfaces']
+            self.t.nodes[nid]['interfaces'] = {n: ifs[n] for n in names}
     build_overlay(self, seg)
 
 
@@ -99,13 +116,101 @@ def build_overlay(self, seg):
         gctr += 1
         g = 'S%d' % gctr
         self.veth(base.nsname(nid), ifn, base.nsname(hv), g)
+        self.seg_port = getattr(self, 'seg_port', {})
+        self.seg_port[(nid, ifn)] = (hv, g, i['segment'])
         br = 'OV%d' % int(segments[i['segment']]['vni'])
         base.run(['ip', '-n', base.nsname(hv), 'link', 'set', 'dev', g, 'master', br, 'mtu', str(i.get('mtu', 1500)), 'up'])
         self.dev_of[(nid, ifn)] = ifn
 
 
+def group_guests(t, name):
+    g = ((t.d.get('overlay') or {}).get('groups') or {}).get(name) or {}
+    tags = set(g.get('tags') or [])
+    out = set(g.get('members') or [])
+    for nid, n in t.nodes.items():
+        if t.kind(nid) in ('vm', 'container') and tags & set(n.get('tags') or []):
+            out.add(nid)
+    return out
+
+
+def dfw_addrs(t, ref):
+    groups = (t.d.get('overlay') or {}).get('groups') or {}
+    if ref in groups:
+        return [a for nid in sorted(group_guests(t, ref)) for a in t.addrs(nid)] or ['0.0.0.0/32']
+    return t.resolve(ref)
+
+
+def applies(t, r, nid, segment):
+    names = r.get('applied_to') or []
+    return not names or any(n == segment or n == nid or nid in group_guests(t, n) for n in names)
+
+
+def dfw_rule_lines(t, chain, r, ri):
+    act = r.get('action', 'allow')
+    proto = r.get('proto')
+    m = []
+    if proto and proto != 'any':
+        m.append(f'-p {proto}')
+    if r.get('sport') is not None:
+        m.append('--sport ' + str(r['sport']).replace('-', ':'))
+    if r.get('port') is not None:
+        m.append('--dport ' + str(r['port']).replace('-', ':'))
+    tag = f'-m comment --comment vk-{act}-dfw{ri}'
+    out = []
+    for s in dfw_addrs(t, r.get('from')):
+        for d in dfw_addrs(t, r.get('to')):
+            mm = ' '.join(m + ([f'-s {s}'] if s else []) + ([f'-d {d}'] if d else []))
+            if act == 'allow':
+                out.append(f'-A {chain} {mm} -j RETURN')
+            elif act == 'deny':
+                out.append(f'-A {chain} {mm} {tag} -j DROP')
+            elif proto == 'tcp':
+                out.append(f'-A {chain} {mm} {tag} -j REJECT --reject-with tcp-reset')
+            elif proto in (None, 'any'):
+                out.append(f'-A {chain} -p tcp {mm} {tag} -j REJECT --reject-with tcp-reset')
+                out.append(f'-A {chain} {mm} {tag} -j REJECT --reject-with icmp-admin-prohibited')
+            else:
+                out.append(f'-A {chain} {mm} {tag} -j REJECT --reject-with icmp-admin-prohibited')
+    return out
+
+
+_orig_filters = base.Lab.configure_filters
+
+
+def configure_filters(self):
+    _orig_filters(self)
+    t = self.t
+    fw = (t.d.get('overlay') or {}).get('firewall')
+    if fw is None:
+        return
+    default = fw.get('default', 'allow')
+    rules = fw.get('rules') or []
+    by_host = {}
+    for (nid, ifn), (hv, port, segment) in sorted(getattr(self, 'seg_port', {}).items()):
+        by_host.setdefault(hv, []).append((nid, port, segment))
+    for hv, ports in by_host.items():
+        base.nsx(hv, 'sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1')
+        lines = [':DFW - [0:0]', '-A DFW -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT']
+        chains = []
+        for nid, port, segment in ports:
+            for d, flag in (('out', '--physdev-in'), ('in', '--physdev-out')):
+                c = f'D{d[0].upper()}{port}'
+                lines.insert(0, f':{c} - [0:0]')
+                lines.append(f'-A DFW -m physdev {flag} {port} -j {c}')
+                for ri, r in enumerate(rules):
+                    if r.get('direction', 'both') in (d, 'both') and applies(t, r, nid, segment):
+                        chains.extend(dfw_rule_lines(t, c, r, ri))
+                chains.append(f'-A {c} -m comment --comment vk-policy-dfw -j DROP' if default == 'deny' else f'-A {c} -j RETURN')
+        lines.append('-A DFW -j ACCEPT')
+        txt = '*filter\n' + '\n'.join(lines + chains) + '\n-I FORWARD 1 -m physdev --physdev-is-bridged -j DFW\nCOMMIT\n'
+        base.nsx(hv, 'iptables-restore', '--noflush', inp=txt)
+        self.tags[hv] = True
+        self.log(hv, txt)
+
+
 base.Lab.build = build
 base.Lab.build_attachments = build_attachments
+base.Lab.configure_filters = configure_filters
 
 if __name__ == '__main__':
     sys.exit(base.main())

@@ -105,6 +105,7 @@ export function compile(rt: ResolvedTopology): Net {
 				l2bit: ri.l2bit ?? 0,
 				l2deny: ri.l2deny ?? 0,
 				vxlan: ri.vxlan ?? null,
+				dfw: ri.dfw ?? null,
 				path: ri.path
 			};
 			ifaceIndex.set(`${rn.id}\0${ri.name}`, iface.idx);

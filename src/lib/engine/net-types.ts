@@ -6,6 +6,7 @@
  */
 import type { Kind } from '../model/types';
 import type { ResolvedTopology } from '../model/resolve';
+import type { RDfw } from '../model/overlay-firewall';
 
 export const PROTO_ICMP = 1;
 export const PROTO_TCP = 6;
@@ -44,6 +45,8 @@ export interface CIface {
 	l2deny: number;
 	/** an overlay bridge's VXLAN port: frames sent out of it are tunnelled (probe/vxlan.ts) */
 	vxlan: { vni: number; segment: string; host: string; local: string } | null;
+	/** a guest's vNIC on an overlay segment: its distributed firewall (probe/dfw.ts) */
+	dfw: RDfw | null;
 	path: string | null;
 }
 

@@ -79,6 +79,8 @@ export interface Hop {
 	vxlan?: { vni: number; outerSrc: string; outerDst: string; df: boolean };
 	/** a hop of the underlay carrying a VXLAN packet of this VNI: src/dst/size are the outer header's */
 	underlay?: number;
+	/** the distributed firewall decided here (DENIED): at which guest vNIC ("guest.iface"), which way, on which host; `rule` is its rule */
+	dfw?: { vnic: string; direction: 'in' | 'out'; host: string };
 }
 
 export interface IcmpInfo {

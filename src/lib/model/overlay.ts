@@ -11,10 +11,12 @@
  * resolved overlay (segments, VNIs, VTEPs, the hosts each segment spans) and
  * its resolution into the network the engine compiles: a virtual bridge
  * `hv:segment:<name>` per host and segment, joining that host's guests on it and
- * a VXLAN port `vx<vni>` that the engine tunnels through the underlay.
+ * a VXLAN port `vx<vni>` that the engine tunnels through the underlay. The
+ * distributed firewall of each guest vNIC is overlay-firewall.ts's.
  */
 import type { Topology } from './types';
 import { addPort, sortedIds, virtualLink, virtualSwitch, type RLink, type RNode } from './resolved';
+import { dfwIssues, vnicFirewall } from './overlay-firewall';
 
 /** Outer Ethernet (14) + IPv4 (20) + UDP (8) + VXLAN (8): what encapsulation adds to the inner L3 packet. */
 export const VXLAN_OVERHEAD = 50;
@@ -104,6 +106,7 @@ export function overlayIssues(t: Topology): OverlayIssue[] {
 			else if (!host.vtep) out.push({ path, message: `${n.on} has no VTEP: add \`vtep: { interface: <underlay interface> }\` to ${n.on}` });
 		}
 	}
+	out.push(...dfwIssues(t));
 	return out;
 }
 
@@ -128,6 +131,9 @@ export function resolveOverlay(t: Topology, nodes: Map<string, RNode>, links: RL
 				const port = `${m.node}.${m.iface}`;
 				addPort(sw, port, m.mtu);
 				links.push(virtualLink({ node: sw.id, iface: port }, { node: m.node, iface: m.iface }));
+				const vnic = nodes.get(m.node)?.interfaces.find((i) => i.name === m.iface);
+				const dfw = vnicFirewall(t, m.node, m.iface, seg.name, host);
+				if (vnic && dfw) vnic.dfw = dfw;
 			}
 			nodes.set(sw.id, sw);
 		}

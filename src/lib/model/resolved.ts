@@ -5,6 +5,7 @@
  */
 import { KINDS, type Bond, type Interface, type Kind, type NatForward, type Node, type Rule, type Service, type Topology, type Vrrp } from './types';
 import { deriveMac } from './net';
+import type { RDfw } from './overlay-firewall';
 
 import { KIND_TRAITS } from './kinds';
 export { ENDPOINT_KINDS, FORWARDING_KINDS } from './kinds';
@@ -45,6 +46,8 @@ export interface RIface {
 	l2deny?: number;
 	/** an overlay bridge's VXLAN port (model/overlay.ts): its VNI, segment, host and local VTEP address */
 	vxlan?: { vni: number; segment: string; host: string; local: string };
+	/** a guest's vNIC on an overlay segment: the distributed firewall there (model/overlay-firewall.ts) */
+	dfw?: RDfw;
 	bond?: Required<Omit<Bond, 'miimon'>> & { miimon: number };
 	/** this interface is a member of that bond */
 	bondOf?: string;

@@ -237,6 +237,24 @@ export const endpointRule = strict({ ...ruleShape, direction: oneOf(['in', 'out'
 	.superRefine(checkRulePorts)
 	.meta({ id: 'EndpointRule', description: 'Filters packets to this endpoint (or from it, with `direction: out`); first match wins.' });
 
+/** A distributed-firewall rule (docs/overlays.md): the rule syntax without interfaces, plus where and which way. */
+export const dfwRule = strict(
+	{
+		action: ruleShape.action,
+		proto: ruleShape.proto,
+		from: ruleShape.from,
+		to: ruleShape.to,
+		port: ruleShape.port,
+		sport: ruleShape.sport,
+		applied_to: list(name('a segment, guest or group name'), 'a list of segment names, guest ids or group names').optional(),
+		direction: oneOf(['in', 'out', 'both']).optional()
+	},
+	'a distributed-firewall rule',
+	(key) => (key === 'in' || key === 'out' ? 'a distributed-firewall rule applies at vNICs: use `applied_to` and `direction`' : undefined)
+)
+	.superRefine(checkRulePorts)
+	.meta({ id: 'DfwRule', description: 'Filters at each guest vNIC it applies to, statefully; first match wins, else the firewall\'s `default`.' });
+
 export const policy = () => oneOf(['allow', 'deny']);
 
 // ---- kind-specific blocks -------------------------------------------------------------

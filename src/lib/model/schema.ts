@@ -43,6 +43,7 @@ import {
 	string
 } from './fields';
 import {
+	dfwRule,
 	endpointRule,
 	forwardingRule,
 	gatewayNat,
@@ -93,7 +94,7 @@ const capacity = {
 	memory: size('memory').optional()
 };
 
-const guestFields = { ...endpoint, on: nodeId.optional(), ...capacity };
+const guestFields = { ...endpoint, on: nodeId.optional(), ...capacity, tags: list(name('a tag'), 'a list of tags').optional() };
 const hypervisorFields = {
 	...endpoint,
 	...capacity,
@@ -367,9 +368,15 @@ const document = strict(
 					name('a segment name'),
 					strict({ vni: integer('a VNI (1–16777215)', 1, 16777215), subnet: ipv4Network.optional() }, 'a segment ({ vni, subnet })'),
 					'a mapping of segment name to { vni, subnet }'
-				)
+				),
+				firewall: strict({ default: policy().optional(), rules: list(dfwRule, 'a list of rules').optional() }, 'a firewall block ({ default, rules })').optional(),
+				groups: map(
+					name('a group name'),
+					strict({ tags: list(name('a tag'), 'a list of tags').optional(), members: list(nodeId, 'a list of guest ids').optional() }, 'a group ({ tags } or { members })'),
+					'a mapping of group name to { tags } or { members }'
+				).optional()
 			},
-			'an overlay block ({ segments })'
+			'an overlay block ({ segments, firewall, groups })'
 		).optional(),
 		kubernetes: kubernetesSection.optional()
 	},

@@ -168,6 +168,8 @@ export interface Node {
 	portgroups?: Record<string, { vlan: number; uplink?: string }>;
 	/** hypervisor: its VXLAN tunnel endpoint, the address of this underlay interface (docs/overlays.md) */
 	vtep?: { interface: string };
+	/** vm/container: labels the distributed firewall's groups select by (docs/overlays.md) */
+	tags?: string[];
 }
 
 export interface Link {
@@ -256,8 +258,38 @@ export interface OverlaySegment {
 	subnet?: string;
 }
 
+/** A distributed-firewall rule (docs/overlays.md): vnet's rule syntax, where it applies and which way. */
+export interface DfwRule {
+	action: 'allow' | 'deny' | 'reject';
+	proto?: Proto;
+	/** CIDR, address, node id, group name or "any" (as written) */
+	from?: string;
+	to?: string;
+	port?: PortRange;
+	sport?: PortRange;
+	/** segment names, guest ids or group names; absent: every vNIC on a segment */
+	applied_to?: string[];
+	/** in: into the guest, out: from it; absent: both */
+	direction?: 'in' | 'out' | 'both';
+}
+
+export interface OverlayFirewall {
+	/** what decides when no rule matches (default allow, as NSX's default rule) */
+	default?: 'allow' | 'deny';
+	rules?: DfwRule[];
+}
+
+/** A group of guests: by tag (any of them) or by id. */
+export interface OverlayGroup {
+	tags?: string[];
+	members?: string[];
+}
+
 export interface Overlay {
 	segments: Record<string, OverlaySegment>;
+	/** the distributed firewall at every guest vNIC on a segment */
+	firewall?: OverlayFirewall;
+	groups?: Record<string, OverlayGroup>;
 }
 
 /** A problem found in a file, located precisely. */

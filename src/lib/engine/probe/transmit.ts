@@ -12,13 +12,34 @@ import { l2Send, type Flood } from './l2';
 import { arpResolve, arpSender, ownMacFor, unansweredArp } from './arp';
 import { makeError } from './icmp';
 import { fromCalledAddress } from './error-source';
-import { STORM_DETAIL, STORM_REASON, arpFailedReason, fragmentedNote, frameLost, joinNotes, mtuBlackHoleReason, vxlanPathMtuReason } from './wording';
+import { makeRst } from './icmp';
+import { dfwCheck, type DfwVerdict } from './dfw';
+import { PROTO_TCP } from '../net-types';
+import {
+	STORM_DETAIL,
+	STORM_REASON,
+	arpFailedReason,
+	dfwAllowedNote,
+	dfwDeniedDetail,
+	dfwFilteredReason,
+	fragmentedNote,
+	frameLost,
+	howOf,
+	joinNotes,
+	mtuBlackHoleReason,
+	vxlanPathMtuReason
+} from './wording';
 
 export type TxFail =
 	| { kind: 'arp-fail' }
 	| { kind: 'drop'; node: CNode; reason: string; in?: string | null; out?: string | null; underlay?: boolean }
 	| { kind: 'storm'; node: CNode }
-	| { kind: 'pmtu'; mtu: number };
+	| { kind: 'pmtu'; mtu: number }
+	/** the distributed firewall at a guest vNIC stopped it (dfw.ts) */
+	| { kind: 'dfw'; vnic: CIface; dir: 'in' | 'out'; verdict: DfwVerdict };
+
+/** A reset a DFW reject sent (Linux's nf_send_reset out of the bridge port) is not filtered at the vNIC it leaves by. */
+const dfwApplies = (vnic: CIface, p: Pkt): boolean => vnic.dfw !== null && p.rejectedBy === null;
 
 /**
  * Puts a packet on the wire towards nextHop (after ARP): fragments if
@@ -33,6 +54,13 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 	if (arp.mac === null) {
 		if (ctx.record) unansweredArp(ctx, node, hopBase.in, egress, nextHop, sender, tAsk, floods!);
 		return { kind: 'arp-fail' };
+	}
+	// The distributed firewall at the sender's vNIC, after ARP (iptables does not see ARP).
+	let dfwNote = '';
+	if (dfwApplies(egress, p)) {
+		const v = dfwCheck(ctx, egress, p, 'out');
+		if (v.action !== 'allow') return { kind: 'dfw', vnic: egress, dir: 'out', verdict: v };
+		if (ctx.record) dfwNote = dfwAllowedNote(v.what);
 	}
 	// Fragmentation (DF already checked by the caller).
 	const max = p.frags ? Math.max(...p.frags) : p.size;
@@ -54,6 +82,7 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 				? { target: u32ToIp(nextHop), mac: arp.mac, cached: true }
 				: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
 		};
+		if (dfwNote) base.detail = joinNotes(base.detail, dfwNote);
 		if (fragmented) {
 			base.action = 'FRAGMENTED';
 			base.detail = joinNotes(base.detail, fragmentedNote(p.size, p.frags!.length, egress.mtu));
@@ -66,6 +95,10 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 	if (rx) {
 		if (ctx.record) for (const h of rx.hops) ctx.hop(h.underlay !== undefined ? h : { ...h, ...ctx.pktFields(p), vlan: h.vlan });
 		ctx.t = rx.t;
+		if (dfwApplies(rx.iface, p)) {
+			const v = dfwCheck(ctx, rx.iface, p, 'in');
+			if (v.action !== 'allow') return { kind: 'dfw', vnic: rx.iface, dir: 'in', verdict: v };
+		}
 		return { kind: 'rx', iface: rx.iface };
 	}
 	if (res.drop) {
@@ -87,6 +120,7 @@ export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, of
 		ctx.hop({ node: tx.node.id, in: tx.in ?? null, out: tx.out ?? null, action: 'DROPPED', ...ctx.pktFields(p), detail: tx.reason });
 		return { kind: 'dropped', node: tx.node, disposition: 'DROPPED', reason: tx.underlay ? tx.reason : mtuBlackHoleReason(tx.reason), local: false };
 	}
+	if (tx.kind === 'dfw') return dfwFailure(ctx, tx, p);
 	// The source VTEP's fragmentation-needed (vxlan.ts) comes from the inner destination's address.
 	if (tx.kind === 'pmtu') return { kind: 'error', node, disposition: 'FRAGMENTATION_NEEDED', err: makeError(ctx, node, p, 3, 4, tx.mtu, true), reason: vxlanPathMtuReason(tx.mtu), local: false, mtu: tx.mtu };
 	// ARP failure
@@ -98,3 +132,33 @@ export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, of
 	return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: fromCalledAddress(err, called), reason: arpFailedReason(node.id), local: false, mtu: null };
 }
 
+/**
+ * A packet the distributed firewall stopped at a vNIC. A reject answers TCP
+ * with a reset from the destination's address (Linux's nf_send_reset sends it
+ * back out of the bridge port the packet came in by); an ICMP reject is
+ * routed by the host's own table, which does not lead onto the segment, so
+ * it is lost.
+ */
+function dfwFailure(ctx: ProbeContext, tx: Extract<TxFail, { kind: 'dfw' }>, p: Pkt): LegEnd {
+	const guest = ctx.node(tx.vnic.node);
+	const { verdict: v, dir } = tx;
+	const how = howOf(v.action as 'deny' | 'reject');
+	const denial = { how, what: v.what };
+	const dfw = tx.vnic.dfw!;
+	const hop: Hop = {
+		node: guest.id,
+		in: dir === 'in' ? tx.vnic.name : null,
+		out: dir === 'out' ? tx.vnic.name : null,
+		action: 'DENIED',
+		...ctx.pktFields(p),
+		detail: ctx.record ? dfwDeniedDetail(denial) : undefined,
+		ref: v.ref,
+		dfw: { vnic: dfw.vnic, direction: dir, host: dfw.host }
+	};
+	if (v.rule !== null) hop.rule = v.rule;
+	ctx.denied(hop, denial);
+	const reason = dfwFilteredReason(how, v.what);
+	if (v.action === 'reject' && p.proto === PROTO_TCP && p.kind !== 'rst' && p.kind !== 'icmp-err')
+		return { kind: 'error', node: guest, disposition: 'DENIED', err: makeRst(p, guest.id), reason, local: false, mtu: null };
+	return { kind: 'dropped', node: guest, disposition: 'DENIED', reason, local: false };
+}

@@ -23,7 +23,12 @@ export function fmtAddr(ip: number, port: number, proto: number): string {
 // ---------------------------------------------------------------- filters
 
 /** What decided a filter verdict: a rule, the policy, or the connection state. */
-export type FilterWhat = { kind: 'rule'; index: number; text: string } | { kind: 'policy'; policy: string } | { kind: 'established' };
+export type FilterWhat =
+	| { kind: 'rule'; index: number; text: string }
+	| { kind: 'policy'; policy: string }
+	| { kind: 'established' }
+	/** the distributed firewall at a guest vNIC (dfw.ts): a rule (`index`), its default (`text` is it), or the host's conntrack (`state`) */
+	| { kind: 'dfw'; index: number | null; text: string; vnic: string; host: string; direction: 'in' | 'out'; state?: boolean };
 
 /** A filter decision that stopped a packet, kept beside its DENIED hop for the verdict. */
 export interface Denial {
@@ -39,6 +44,9 @@ export function filterWhat(w: FilterWhat): string {
 			return `policy ${w.policy}`;
 		case 'established':
 			return 'established connection';
+		case 'dfw':
+			if (w.state) return `an established connection at the distributed firewall of ${w.vnic}`;
+			return `${w.index !== null ? `distributed-firewall rule ${w.index + 1} (${w.text})` : `the distributed firewall's default (${w.text})`} at ${w.vnic} (${w.direction}, on ${w.host})`;
 	}
 }
 
@@ -479,9 +487,24 @@ export function verdict(t: Trace, spec: ProbeSpec, denials: ReadonlyMap<Hop, Den
 			// "Denied by rule 4 on fw (reject any any → db1); fw answered with a TCP reset."
 			const by = last?.action === 'DENIED' ? denials.get(last) : undefined;
 			if (last && by && by.what.kind !== 'established') {
-				const rule = by.what.kind === 'rule' ? `rule ${by.what.index + 1} on ${last.node} (${by.what.text})` : `the default policy of ${last.node} (${by.what.policy}): no rule matches`;
+				const w = by.what;
+				const rule =
+					w.kind === 'rule'
+						? `rule ${w.index + 1} on ${last.node} (${w.text})`
+						: w.kind === 'dfw'
+							? `the distributed firewall at ${w.vnic} (${w.direction}): ${w.index !== null ? `rule ${w.index + 1} (${w.text})` : `its default (${w.text}): no rule matches`}`
+							: `the default policy of ${last.node} (${w.policy}): no rule matches`;
 				const back = t.leg === 'reply' ? ' on the way back' : '';
-				const answer = t.leg === 'reply' ? '' : by.how === 'denied' ? '; the packet was dropped silently' : t.icmp ? `; ${t.icmp.from} answered "administratively prohibited"` : `; ${last.node} answered with a TCP reset`;
+				const answer =
+					t.leg === 'reply'
+						? ''
+						: by.how === 'denied'
+							? '; the packet was dropped silently'
+							: t.icmp
+								? `; ${t.icmp.from} answered "administratively prohibited"`
+								: w.kind === 'dfw' && t.rttMs === null
+									? '; no answer reached the sender'
+									: `; ${last.node} answered with a TCP reset`;
 				return `Denied${back} by ${rule}${answer}.`;
 			}
 			return `Denied${t.leg === 'reply' ? ' on the way back' : ''}: ${t.reason ?? ''}.`;
@@ -517,4 +540,20 @@ export function kubeRejectDetail(service: string): string {
 
 export function kubeRejectReason(service: string, node: string): string {
 	return `kube-proxy on ${node} rejected the connection: Service ${service} has no ready endpoints`;
+}
+
+// ------------------------------------------------------- distributed firewall
+
+/** The DENIED hop of the distributed firewall at a vNIC (dfw.ts). */
+export function dfwDeniedDetail(d: Denial): string {
+	return `${d.how} by ${filterWhat(d.what)}`;
+}
+
+/** The note on the hop that sent a packet the vNIC's firewall let out. */
+export function dfwAllowedNote(w: FilterWhat): string {
+	return `allowed by ${filterWhat(w)}`;
+}
+
+export function dfwFilteredReason(how: 'rejected' | 'denied', w: FilterWhat): string {
+	return `${how} by ${filterWhat(w)}`;
 }
