@@ -2,6 +2,7 @@
 import type { Disposition, Proto } from '../model/types';
 import type { Net } from './compile';
 import { ProbeEngine } from './probe';
+import { MatrixCells } from './matrix-classes';
 
 export interface Matrix {
 	endpoints: string[];
@@ -17,21 +18,21 @@ export function matrixEndpoints(net: Net): string[] {
 
 export function reachabilityMatrix(
 	net: Net,
-	opts: { proto?: Proto; port?: number; onProgress?: (done: number, total: number) => boolean | void } = {}
+	/** share: false probes every pair instead of one per pair of twin classes (matrix-classes.ts) */
+	opts: { proto?: Proto; port?: number; share?: boolean; onProgress?: (done: number, total: number) => boolean | void } = {}
 ): Matrix {
 	const proto = opts.proto ?? 'icmp';
 	const endpoints = matrixEndpoints(net);
 	const engine = new ProbeEngine(net);
+	const shared = new MatrixCells(net, endpoints, (from, to) => engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition, { share: opts.share });
 	const cells: (Disposition | null)[][] = [];
-	const total = endpoints.length * endpoints.length;
+	const n = endpoints.length;
+	const total = n * n;
 	let done = 0;
-	for (const from of endpoints) {
+	for (let i = 0; i < n; i++) {
 		const row: (Disposition | null)[] = [];
-		for (const to of endpoints) {
-			if (from === to) row.push(null);
-			else row.push(engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition);
-			done++;
-		}
+		for (let j = 0; j < n; j++) row.push(shared.cell(i, j));
+		done += n;
 		cells.push(row);
 		if (opts.onProgress && opts.onProgress(done, total) === false) break;
 	}
