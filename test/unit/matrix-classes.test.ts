@@ -63,10 +63,11 @@ function withTwins(text: string): string | null {
 		const ip = names.length === 1 ? node.interfaces[names[0]].ip : undefined;
 		if (typeof ip !== 'string' || !ip.includes('/')) continue;
 		const link = (doc.links ?? []).find((l: any) => l.a === `${id}.${names[0]}` || l.b === `${id}.${names[0]}`);
-		if (!link) continue;
-		const far = link.a === `${id}.${names[0]}` ? link.b : link.a;
+		// a guest on a hypervisor's network needs no link; anything else is cabled to a switch
+		const guest = !link && node.on && node.interfaces[names[0]].attach;
+		const far = link ? (link.a === `${id}.${names[0]}` ? link.b : link.a) : '';
 		const [sw, port] = far.split('.');
-		if (doc.nodes[sw]?.kind !== 'switch') continue;
+		if (!guest && doc.nodes[sw]?.kind !== 'switch') continue;
 		const [addr, len] = ip.split('/');
 		const size = 2 ** (32 - Number(len));
 		const base = u32(addr) - (u32(addr) % size);
@@ -77,9 +78,11 @@ function withTwins(text: string): string | null {
 		const twin = `${id}-twin`;
 		doc.nodes[twin] = { ...structuredClone(node), interfaces: { [names[0]]: { ...node.interfaces[names[0]], ip: `${free}/${len}` } } };
 		delete doc.nodes[twin].position;
-		const swIfs = doc.nodes[sw].interfaces;
-		if (swIfs?.[port]) swIfs[`${port}t`] = structuredClone(swIfs[port]);
-		doc.links.push({ ...link, a: `${twin}.${names[0]}`, b: `${sw}.${port}t` });
+		if (!guest) {
+			const swIfs = doc.nodes[sw].interfaces;
+			if (swIfs?.[port]) swIfs[`${port}t`] = structuredClone(swIfs[port]);
+			doc.links.push({ ...link, a: `${twin}.${names[0]}`, b: `${sw}.${port}t` });
+		}
 		added++;
 	}
 	return added ? stringify(doc) : null;
