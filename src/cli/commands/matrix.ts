@@ -1,6 +1,6 @@
 import type { Command } from './types';
 import { checkFlags, intFlag, loadFileOrReport, parseArgs, table, UsageError } from './common';
-import { buildNet, reachabilityMatrix } from '../../lib/engine/index';
+import { buildNet, codeDisposition, matrixCodes } from '../../lib/engine/index';
 import type { Proto } from '../../lib/model/types';
 
 const SHORT: Record<string, string> = {
@@ -36,14 +36,18 @@ export const matrix: Command = (args) => {
 					if (pct > shown) process.stderr.write(`\r${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} probes (${(shown = pct)}%)`);
 				}
 			: undefined;
-		const m = reachabilityMatrix(buildNet(topo), { proto: protoFlag as Proto, port, onProgress });
+		// one byte a cell while probing (a 10,000-endpoint matrix is 100 M cells); strings only for the output
+		const m = matrixCodes(buildNet(topo), { proto: protoFlag as Proto, port, onProgress });
 		if (shown > 0) process.stderr.write('\r\x1b[K');
+		const n = m.endpoints.length;
+		const row = (i: number) => Array.from(m.codes.subarray(i * n, (i + 1) * n), codeDisposition);
 		if (p.flags.get('json')) {
-			process.stdout.write(JSON.stringify(m, null, 2) + '\n');
+			const cells = m.endpoints.map((_, i) => row(i));
+			process.stdout.write(JSON.stringify({ endpoints: m.endpoints, proto: m.proto, port: m.port, cells }, null, 2) + '\n');
 			return 0;
 		}
 		const rows = [['from \\ to', ...m.endpoints]];
-		m.cells.forEach((row, i) => rows.push([m.endpoints[i], ...row.map((c) => (c === null ? '·' : SHORT[c]))]));
+		m.endpoints.forEach((e, i) => rows.push([e, ...row(i).map((c) => (c === null ? '·' : SHORT[c]))]));
 		process.stdout.write(table(rows));
 		process.stdout.write(`\n${m.proto}${m.port ? '/' + m.port : ''}; ok = DELIVERED, exit = EXITS_NETWORK, unreach = HOST_UNREACHABLE, frag = FRAGMENTATION_NEEDED\n`);
 		return 0;

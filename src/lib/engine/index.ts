@@ -5,7 +5,8 @@ import { compile, type Net } from './compile';
 
 export { ProbeEngine } from './probe';
 export { runChecks, type CheckResult } from './checks';
-export { reachabilityMatrix, matrixEndpoints, type Matrix } from './matrix';
+export { reachabilityMatrix, matrixCodes, matrixEndpoints, codeDisposition, type Matrix, type MatrixCodes } from './matrix';
+export { MatrixCells, endpointClasses } from './matrix-classes';
 export type { Trace, Hop, ProbeSpec } from './trace';
 export type { Net } from './compile';
 export { runScenario, ScenarioError, type ScenarioResult, type FlowResult, type FailoverResult, type ScenarioOptions } from './scenario/index';

@@ -11,7 +11,7 @@
 import { loadTopology } from '../model/load';
 import { lintLoaded } from './lint-api';
 import type { Check, Diagnostic, ProbeCheck, Topology } from '../model/types';
-import { buildNet, ProbeEngine, matrixEndpoints, runChecks, type Net } from '../engine/index';
+import { buildNet, ProbeEngine, matrixEndpoints, MatrixCells, runChecks, type Net } from '../engine/index';
 import { isScenarioCheck, probeOf } from '../engine/checks';
 import { formatSeconds, startScenario, ScenarioBudgetError, ScenarioError, type ScenarioStepper } from '../engine/scenario/index';
 import { isIpv4, u32ToIp } from '../model/net';
@@ -20,7 +20,6 @@ import type { ProbeSpec, Trace } from '../engine/trace';
 import {
 	InputError,
 	cellCode,
-	CELL_SELF,
 	type CheckRow,
 	type ChecksReport,
 	type DocStatus,
@@ -273,11 +272,11 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 				onProgress(p);
 				reported = rowEnd;
 			};
+			// one probe per pair of twin classes (engine/matrix-classes.ts); progress counts every cell
+			const shared = new MatrixCells(d.net, endpoints, (from, to) => d.engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition);
 			for (let i = 0; i < n; i++) {
-				const from = endpoints[i];
 				for (let j = 0; j < n; j++) {
-					const to = endpoints[j];
-					cells[i * n + j] = from === to ? CELL_SELF : cellCode(d.engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition);
+					cells[i * n + j] = cellCode(shared.cell(i, j));
 					done++;
 				}
 				if (slices.due()) {
