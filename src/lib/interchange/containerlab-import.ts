@@ -22,6 +22,7 @@ import { IdAllocator, cleanLabel, isIfaceName, labelDecode, renamedNode, sanitiz
 import { parseExec, type NodeFacts, type ParsedRule } from './exec-parse';
 import { runImport, type ImportResult, type Warnings } from './import-common';
 import { vendorPort } from './vendor-names';
+import { importOverlay } from './containerlab-import-overlay';
 
 export interface ClabImportOptions {
 	/** name of the file, for messages and the header comment */
@@ -472,6 +473,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 
 		// Hypervisor attachments of guests (vnet-exported labs).
 		const attachOf = new Map<string, Map<string, { attach: string; network?: string; uplink?: string }>>();
+		const overlay = importOverlay(clab, nodes, w);
 		for (const n of clab) {
 			const spec = n.labels.get('vnet.attach');
 			const on = n.labels.get('vnet.on');
@@ -504,7 +506,8 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			] as const) {
 				const at = attachOf.get(g.node);
 				const gname = ifaceNames.get(g.node)!.get(g.iface);
-				if (at?.has(gname) && nodes[byName.get(other.node)!.id]?.kind === 'hypervisor') virtualLinks.add(i);
+				const joins = at?.has(gname) || overlay.joins.get(g.node)?.has(gname);
+				if (joins && nodes[byName.get(other.node)!.id]?.kind === 'hypervisor') virtualLinks.add(i);
 			}
 		});
 		for (const n of clab) {
@@ -566,7 +569,9 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 				if (i.ip) w.add(`${n.path}.exec[${a.line}]`, `second address ${a.cidr} on ${dev} ignored (vnet interfaces have one address; use a subinterface)`);
 				else i.ip = a.cidr;
 			}
-			for (const [dev, m] of facts.mtu) if (!facts.bridges.has(dev) || hvBridge(dev)) iface(ifaces, names.get(hvBridge(dev) ?? dev)).mtu = m;
+			// a guest port's or a VXLAN device's MTU is not a hypervisor interface's (the guest's own says it)
+			for (const [dev, m] of facts.mtu)
+				if ((!facts.bridges.has(dev) || hvBridge(dev)) && !hvGuestPorts.has(dev) && !facts.vxlans.has(dev)) iface(ifaces, names.get(hvBridge(dev) ?? dev)).mtu = m;
 			for (const [dev, m] of facts.mac) iface(ifaces, names.get(dev)).mac = m;
 			const downLinkDevs = new Set<string>();
 			for (const l of ends)
@@ -584,6 +589,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 					if (a.network) i.network = a.network;
 					if (a.uplink) i.uplink = a.uplink;
 				}
+			for (const [ifName, seg] of overlay.joins.get(n.name) ?? []) iface(ifaces, ifName).segment = seg;
 			const dhcp = (n.labels.get('vnet.dhcp') ?? '').split(/\s+/).filter(Boolean);
 			const dhcpIfaces = new Set<string>();
 			for (const d of dhcp)
@@ -709,6 +715,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			scenarios: Object.create(null),
 			checks: []
 		};
+		if (Object.keys(overlay.segments).length) t.overlay = { segments: overlay.segments };
 		return t;
 	});
 }

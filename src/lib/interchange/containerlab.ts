@@ -190,6 +190,16 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 			.filter(([, i]) => i.attach)
 			.map(([name, i]) => `${name}=${i.attach}${i.network ? `:${enc(i.network)}` : ''}${i.uplink ? `@${enc(i.uplink)}` : ''}`);
 		if (attach.length) labels['vnet.attach'] = attach.join(' ');
+		// overlays (overlays.md): the segments as written, the VTEP interface, each guest's segment
+		if (plan.node.kind === 'hypervisor' && plan.node.vtep) {
+			labels['vnet.vtep'] = enc(plan.node.vtep.interface);
+			const segs = Object.entries(t.overlay?.segments ?? {});
+			if (segs.length) labels['vnet.segments'] = segs.map(([k, v]) => `${enc(k)}=${v.vni}${v.subnet ? `@${v.subnet}` : ''}`).join(' ');
+		}
+		const joins = Object.entries(plan.node.interfaces ?? {})
+			.filter(([, i]) => i.segment !== undefined)
+			.map(([name, i]) => `${name}=${enc(i.segment!)}`);
+		if (joins.length) labels['vnet.segment'] = joins.join(' ');
 		const dhcp = Object.entries(plan.node.interfaces ?? {}).filter(([, i]) => i.dhcp).map(([name]) => name);
 		if (dhcp.length) labels['vnet.dhcp'] = dhcp.join(' ');
 		// addressed by the product without `dhcp` (Docker/Podman IPAM): the exec lines hold the address
@@ -240,6 +250,8 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 	];
 	for (const plan of plans.values()) if (plan.map.size) header.push(`  ${plan.id}: ${[...plan.map].map(([v, e]) => `${v}->${e}`).join(', ')}`);
 	header.push('Switches are Linux bridges (br0; vlan_filtering with `bridge vlan` for access/trunk/native ports).');
+	if (t.overlay && Object.values(t.nodes).some((n) => n.vtep))
+		header.push('Overlay segments: on each hypervisor a bridge br-SEGMENT with a VXLAN device vxVNI (dstport 4789, nolearning) and one all-zeros `bridge fdb` entry per other VTEP of the VNI (head-end replication).');
 	if (image === DEFAULT_CLAB_IMAGE) header.push(`Image ${image}: its nginx (ports 80/443) is stopped so that only the design's services listen.`);
 	header.push('Forwarding nodes filter in FORWARD, endpoints in INPUT/OUTPUT; reject = tcp-reset / icmp-admin-prohibited.');
 	if (notes.length) {

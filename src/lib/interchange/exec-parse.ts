@@ -40,6 +40,10 @@ export interface NodeFacts {
 	vlanDevs: Map<string, { parent: string; vid: number }>;
 	bridges: Map<string, { vlanFiltering: boolean; ports: string[] }>;
 	bonds: Map<string, { miimonMs?: number; members: string[] }>;
+	/** VXLAN devices (`ip link add NAME type vxlan id VNI local A dstport P [nolearning]`): a hypervisor's overlay segments */
+	vxlans: Map<string, { vni: number; local?: string; dstport?: number; line: number }>;
+	/** `bridge fdb append MAC dev DEV dst A`: a VXLAN device's remote VTEPs (all-zeros MAC: head-end replication) */
+	fdb: { dev: string; mac: string; dst: string; line: number }[];
 	portVlans: Map<string, PortVlans>;
 	/** `defaultWord`: written as "default" (vnet exports an interface `gateway` that way, a 0.0.0.0/0 route as the prefix) */
 	routes: { to: string; via?: string; dev?: string; metric?: number; blackhole?: boolean; defaultWord?: boolean; line: number }[];
@@ -69,6 +73,8 @@ export function emptyFacts(): NodeFacts {
 		vlanDevs: new Map(),
 		bridges: new Map(),
 		bonds: new Map(),
+		vxlans: new Map(),
+		fdb: [],
 		portVlans: new Map(),
 		routes: [],
 		forward: false,
@@ -193,6 +199,21 @@ function parseIp(w: string[], f: NodeFacts, line: number): string | null {
 			f.bonds.set(name, { miimonMs: mi >= 0 ? Number(opts[mi + 1]) : undefined, members: [] });
 			return null;
 		}
+		if (type === 'vxlan') {
+			const o: { vni?: number; local?: string; dstport?: number } = {};
+			for (let k = 0; k < opts.length; k++) {
+				const v = opts[k + 1];
+				if (opts[k] === 'id' || opts[k] === 'vni') o.vni = Number(v);
+				else if (opts[k] === 'local' && v && isIpv4(v)) o.local = v;
+				else if (opts[k] === 'dstport') o.dstport = Number(v);
+				else if (opts[k] === 'nolearning' || opts[k] === 'learning') continue;
+				else return `unsupported vxlan option ${opts[k]}`;
+				k++;
+			}
+			if (!Number.isInteger(o.vni) || o.vni! < 1 || o.vni! > 16777215) return 'expected `type vxlan id VNI`';
+			f.vxlans.set(name, { vni: o.vni!, local: o.local, dstport: o.dstport, line });
+			return null;
+		}
 		return `link type ${type ?? '?'}`;
 	}
 	if (obj === 'rule' && verb === 'add') {
@@ -246,7 +267,17 @@ function parseIp(w: string[], f: NodeFacts, line: number): string | null {
 	return `ip ${obj ?? ''} ${verb ?? ''}`.trim();
 }
 
-function parseBridge(w: string[], f: NodeFacts): string | null {
+function parseBridge(w: string[], f: NodeFacts, line: number): string | null {
+	// bridge fdb append|add MAC dev DEV dst A
+	if (w[0] === 'fdb' && (w[1] === 'append' || w[1] === 'add')) {
+		const mac = (w[2] ?? '').toLowerCase();
+		const dev = w[w.indexOf('dev') + 1];
+		const dst = w[w.indexOf('dst') + 1];
+		if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) || !w.includes('dev') || !dev || !w.includes('dst') || !dst || !isIpv4(dst) || w.length !== 7)
+			return 'expected `bridge fdb append MAC dev DEV dst A.B.C.D`';
+		f.fdb.push({ dev, mac, dst, line });
+		return null;
+	}
 	// bridge vlan add|del dev DEV vid V[-W] [pvid] [untagged] [self|master]
 	if (w[0] !== 'vlan' || (w[1] !== 'add' && w[1] !== 'del')) return `bridge ${w[0] ?? ''} ${w[1] ?? ''}`.trim();
 	const dev = w[w.indexOf('dev') + 1];
@@ -385,7 +416,7 @@ function parseSocat(w: string[], f: NodeFacts): boolean {
 function parseCommand(w: string[], f: NodeFacts, line: number): string | null {
 	const cmd = w[0];
 	if (cmd === 'ip') return parseIp(w.slice(1), f, line);
-	if (cmd === 'bridge') return parseBridge(w.slice(1), f);
+	if (cmd === 'bridge') return parseBridge(w.slice(1), f, line);
 	if (cmd === 'iptables' || cmd === 'iptables-legacy' || cmd === 'iptables-nft') return parseIptables(w.slice(1), f, line);
 	if (cmd === 'sysctl') {
 		for (const a of w.slice(1)) {

@@ -18,6 +18,7 @@ import { resolveTopology, FORWARDING_KINDS, ENDPOINT_KINDS, type ResolvedTopolog
 import { cidrOf, u32ToIp, isIpv4 } from '../model/net';
 import { formatDuration } from '../model/units';
 import { physicalInterfaces, guestAttachments } from './ports';
+import { isOverlayBridge, overlayAttachments, overlayBridgeLines } from './node-config-overlay';
 
 export interface NodePlan {
 	id: string;
@@ -310,8 +311,16 @@ function hypervisorLines(plan: NodePlan, r: ResolvedTopology, bridgedUplinks: Se
 	let internalIdx = 0;
 	let userIdx = 0;
 	const lines = plan.exec;
+	const taken = new Set<string>([...plan.map.values()].map((e) => `br-${e}`));
 	for (const seg of segs) {
 		let br: string;
+		if (isOverlayBridge(seg)) {
+			const ov = overlayBridgeLines(seg, r, plan.guestPorts, taken);
+			lines.push(...ov.lines);
+			allBridges.push(ov.name);
+			plan.bridges.set(seg.id, ov.name);
+			continue;
+		}
 		const own = hostIfs(seg);
 		const gw = own.find((i) => i.implicit === 'nat-gateway' && i.ip);
 		const engine = seg.segment === 'nat' ? engineOf(seg) : undefined;
@@ -437,7 +446,7 @@ export function planNodes(t: Topology, opts: NodePlanOptions = {}, r: ResolvedTo
 		links.push({ a: `${an}:${dev(pa, ai)}`, b: `${bn}:${dev(pb, bi)}`, index });
 	}
 	// Hypervisor-side ports for attached guests, in the resolver's order.
-	for (const g of guestAttachments(r)) {
+	for (const g of [...guestAttachments(r), ...overlayAttachments(r)]) {
 		const hv = plans.get(g.hypervisor)!;
 		const gp = plans.get(g.guest);
 		if (!gp) continue;
