@@ -79,6 +79,18 @@ export interface Hop {
 	vxlan?: { vni: number; outerSrc: string; outerDst: string; df: boolean };
 	/** a hop of the underlay carrying a VXLAN packet of this VNI: src/dst/size are the outer header's */
 	underlay?: number;
+	/** kube-proxy DNATed a Service address to this endpoint (NAT hop of the client's node) */
+	kube?: KubeDnat;
+}
+
+/** A Service's DNAT as kube-proxy did it: "ip:port" before and after, the pod, and which endpoint of how many. */
+export interface KubeDnat {
+	service: string;
+	before: string;
+	after: string;
+	pod: string;
+	endpoint: number;
+	endpoints: number;
 }
 
 export interface IcmpInfo {
