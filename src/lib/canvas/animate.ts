@@ -37,6 +37,8 @@ export interface AnimStep {
 	transient?: boolean;
 	/** keep to the right of the link by this many lanes (a few pixels), so a request and its reply on the same link both stay visible */
 	lane?: number;
+	/** the packet travels inside an outer header (VXLAN on the underlay): drawn with a double outline */
+	outer?: boolean;
 }
 
 export interface Marker {
@@ -261,6 +263,16 @@ export class PacketOverlay {
 			ctx.lineCap = 'round';
 			ctx.lineJoin = 'round';
 			if (s.transient) ctx.setLineDash([6, 6]);
+			if (s.outer) {
+				// the outer header round the packet: two rules either side of the path
+				ctx.lineWidth = width + 8;
+				strokePartial(ctx, pts, upTo);
+				ctx.strokeStyle = cssColor('--canvas-bg', COLORS.bg);
+				ctx.lineWidth = width + 4;
+				strokePartial(ctx, pts, upTo);
+				ctx.strokeStyle = s.color;
+				ctx.lineWidth = width;
+			}
 			strokePartial(ctx, pts, upTo);
 			ctx.restore();
 		}
@@ -296,6 +308,14 @@ export class PacketOverlay {
 			ctx.lineWidth = 2;
 			ctx.strokeStyle = '#0b1220';
 			ctx.stroke();
+			if (cur.outer) {
+				// the outer header: a second ring round the packet
+				ctx.beginPath();
+				ctx.arc(p.x, p.y, (k === 0 ? r : r * 0.8) + 4, 0, Math.PI * 2);
+				ctx.lineWidth = 2;
+				ctx.strokeStyle = cur.color;
+				ctx.stroke();
+			}
 		}
 		if (cur.tag) {
 			const p = pointAlong(pts, d);

@@ -7,7 +7,11 @@
  * - every link becomes an edge `link:<a>|<b>` (data.link: its index) whose ends carry the interface
  *   names (sourceLabel / targetLabel); a link that is down (or whose end
  *   interface is administratively down) has `down: true`;
- * - an sdn-controller's `manages` becomes dashed `manages` edges.
+ * - an sdn-controller's `manages` becomes dashed `manages` edges;
+ * - given `cluster` (cluster-elements.ts, loaded when a design needs it), a
+ *   Kubernetes cluster is a compound of its nodes, each holding its pods, with
+ *   its Services; a cable between a pod and its own node is inside that
+ *   compound and is not drawn (`inner`); VXLAN tunnels are dashed edges.
  */
 import { elementOfPath } from '../model/paths';
 import { splitEndpoint } from '../model/net';
@@ -61,7 +65,23 @@ export interface ElementOptions {
 	diagnostics?: readonly Diagnostic[];
 	/** draw each hypervisor's NAT / host-only / internal / bridged segments inside it */
 	segments?: boolean;
+	/** a Kubernetes cluster's compounds and Services, VXLAN tunnels (cluster-elements.ts) */
+	cluster?: ClusterDrawing;
 }
+
+/** A cluster's drawing, made by cluster-elements.ts (not on the first-draw path). */
+export interface ClusterDrawing {
+	/** pod → its node, node → the cluster compound */
+	parents: Map<string, string>;
+	/** the cluster's nodes */
+	kubeNodes: Set<string>;
+	/** the cluster compound, before every node */
+	compound: ElementDefinition[];
+	services: ElementDefinition[];
+	tunnels: ElementDefinition[];
+}
+
+const NO_PARENTS = new Map<string, string>();
 
 /** The VLAN palette lives in the model, so exports colour VLANs as the canvas does. */
 export { vlanColor };
@@ -142,6 +162,10 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 	const problems = options.diagnostics ? problemsByElement(options.diagnostics) : null;
 	const nodeVlans = new Map<string, Set<number>>();
 	const seenLinks = new Set<string>();
+	const cluster = options.cluster;
+	const kube = cluster?.parents ?? NO_PARENTS;
+	if (cluster) out.push(...cluster.compound);
+	const first = out.length;
 
 	for (const id of ids) {
 		const node = topology.nodes[id];
@@ -154,16 +178,17 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 			kind: node.kind,
 			fixed: node.position !== undefined
 		};
-		const parent = parentOf(topology, node);
+		const parent = parentOf(topology, node) ?? kube.get(id);
 		if (parent) data.parent = parent;
 		if (node.position) data.filePos = `${node.position.x},${node.position.y}`;
-		if (parent) {
+		if (parent && parent === parentOf(topology, node)) {
 			const attached = Object.values(node.interfaces ?? {}).find((i) => i.attach);
 			if (attached?.attach) data.attach = attached.attach;
 		}
 		const problem = problems?.nodes.get(id);
 		if (problem) data.problem = problem;
-		const el: ElementDefinition = { group: 'nodes', data, classes: node.kind };
+		const role = cluster?.kubeNodes.has(id) ? ' kube-node' : kube.has(id) ? ' pod' : '';
+		const el: ElementDefinition = { group: 'nodes', data, classes: node.kind + role };
 		if (node.position) el.position = { x: node.position.x, y: node.position.y };
 		out.push(el);
 	}
@@ -207,13 +232,15 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 		}
 		const problem = problems?.links.get(i);
 		if (problem) data.problem = problem;
-		out.push({ group: 'edges', data, classes: data.down ? 'link down' : 'link' });
+		const inner = kube.get(a) === b || kube.get(b) === a ? ' inner' : '';
+		out.push({ group: 'edges', data, classes: (data.down ? 'link down' : 'link') + inner });
 	});
-	for (let k = 0; k < nodeCount; k++) {
+	for (let k = first; k < nodeCount; k++) {
 		const set = nodeVlans.get(out[k].data.id as string);
 		if (set) (out[k].data as NodeData).vlans = ` ${[...set].sort((x, y) => x - y).join(' ')} `;
 	}
 	if (options.segments) out.push(...segmentElements(topology));
+	if (cluster) out.push(...cluster.services, ...cluster.tunnels);
 
 	for (const id of ids) {
 		const node = topology.nodes[id];
@@ -236,12 +263,13 @@ export type LayoutPlan =
  * one (compound parents follow their children), otherwise fcose with the
  * given positions pinned.
  */
-export function layoutPlan(topology: Topology): LayoutPlan {
+export function layoutPlan(topology: Topology, cluster?: ClusterDrawing): LayoutPlan {
 	const parents = new Set<string>();
 	for (const node of Object.values(topology.nodes)) {
 		const p = parentOf(topology, node);
 		if (p) parents.add(p);
 	}
+	for (const p of cluster?.parents.values() ?? []) parents.add(p);
 	const leaves = Object.keys(topology.nodes).filter((id) => !parents.has(id));
 	const placed = leaves.filter((id) => topology.nodes[id].position);
 	if (leaves.length > 0 && placed.length === leaves.length) return { name: 'preset' };

@@ -52,7 +52,7 @@ function updateData(ele: cytoscape.SingularElementReturnValue, def: ElementDefin
 		changed = true;
 	}
 	const classes = def.classes === undefined ? '' : Array.isArray(def.classes) ? def.classes.join(' ') : def.classes;
-	const keep = ele.classes().filter((c) => c === 'faded' || c === 'found' || c === 'drop-target' || c === 'wire-target');
+	const keep = ele.classes().filter((c) => c === 'faded' || c === 'found' || c === 'drop-target' || c === 'wire-target' || c === 'picked');
 	const want = [...classes.split(/\s+/).filter(Boolean), ...keep];
 	const have = ele.classes();
 	if (want.length !== have.length || want.some((c) => !have.includes(c))) {

@@ -81,6 +81,18 @@ export interface Hop {
 	underlay?: number;
 	/** the distributed firewall decided here (DENIED): at which guest vNIC ("guest.iface"), which way, on which host; `rule` is its rule */
 	dfw?: { vnic: string; direction: 'in' | 'out'; host: string };
+	/** kube-proxy DNATed a Service address to this endpoint (NAT hop of the client's node) */
+	kube?: KubeDnat;
+}
+
+/** A Service's DNAT as kube-proxy did it: "ip:port" before and after, the pod, and which endpoint of how many. */
+export interface KubeDnat {
+	service: string;
+	before: string;
+	after: string;
+	pod: string;
+	endpoint: number;
+	endpoints: number;
 }
 
 export interface IcmpInfo {

@@ -9,7 +9,7 @@
  */
 import { endpointIndex } from '../../model/kube';
 import type { CIface, CNode } from '../net-types';
-import type { Hop } from '../trace';
+import type { Hop, KubeDnat } from '../trace';
 import type { LegEnd, Pkt } from '../packet';
 import { makeError } from './icmp';
 import { kubeKey, type KubeEndpoint } from '../kube';
@@ -17,7 +17,7 @@ import type { ProbeContext } from './context';
 import { fmtAddr, kubeDnatNote, kubeRejectDetail, kubeRejectReason } from './wording';
 
 export type KubeDecision =
-	| { kind: 'dnat'; note: string; ref: string; endpoint: KubeEndpoint }
+	| { kind: 'dnat'; note: string; ref: string; endpoint: KubeEndpoint; hop?: KubeDnat }
 	| { kind: 'reject'; service: string; ref: string };
 
 /** What kube-proxy does with a new packet arriving at `node`; null: not a Service port. */
@@ -29,10 +29,16 @@ export function kubeProxy(ctx: ProbeContext, node: CNode, p: Pkt): KubeDecision 
 	if (svc.endpoints.length === 0) return { kind: 'reject', service: svc.service, ref: svc.path };
 	const i = endpointIndex(svc.endpoints.length, p.src, p.dst, p.sport, p.dport, p.proto);
 	const ep = svc.endpoints[i];
-	const note = ctx.record ? kubeDnatNote(svc.service, fmtAddr(p.dst, p.dport, p.proto), ep.pod, fmtAddr(ep.addr, ep.port, p.proto), i, svc.endpoints.length) : 'dnat';
+	if (!ctx.record) {
+		p.dst = ep.addr;
+		p.dport = ep.port;
+		return { kind: 'dnat', note: 'dnat', ref: svc.path, endpoint: ep };
+	}
+	const hop: KubeDnat = { service: svc.service, before: fmtAddr(p.dst, p.dport, p.proto), after: fmtAddr(ep.addr, ep.port, p.proto), pod: ep.pod, endpoint: i + 1, endpoints: svc.endpoints.length };
+	const note = kubeDnatNote(hop.service, hop.before, hop.pod, hop.after, i, hop.endpoints);
 	p.dst = ep.addr;
 	p.dport = ep.port;
-	return { kind: 'dnat', note, ref: svc.path, endpoint: ep };
+	return { kind: 'dnat', note, ref: svc.path, endpoint: ep, hop };
 }
 
 /** The REJECT of a Service port without endpoints (filter table, after routing): ICMP port unreachable from the node. */
