@@ -79,6 +79,21 @@ export interface Hop {
 	vxlan?: { vni: number; outerSrc: string; outerDst: string; df: boolean };
 	/** a hop of the underlay carrying a VXLAN packet of this VNI: src/dst/size are the outer header's */
 	underlay?: number;
+	/** a NetworkPolicy decision at a pod's interface (engine/probe/kube-policy.ts) */
+	netpol?: NetpolStep;
+}
+
+/**
+ * What NetworkPolicy decided for a new connection at a pod: the pod, the
+ * direction, the policies isolating it for that direction, and the policy and
+ * rule index (0-based) that allowed it, or null for both when none did (DENIED).
+ */
+export interface NetpolStep {
+	pod: string;
+	direction: 'ingress' | 'egress';
+	isolatedBy: string[];
+	policy: string | null;
+	rule: number | null;
 }
 
 export interface IcmpInfo {

@@ -8,7 +8,7 @@
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../net-types';
 import type { CNode } from '../net-types';
 import { u32ToIp } from '../../model/net';
-import type { Hop, ProbeSpec, Trace } from '../trace';
+import type { Hop, NetpolStep, ProbeSpec, Trace } from '../trace';
 import type { Pkt } from '../packet';
 
 export function protoName(proto: number): string {
@@ -23,7 +23,7 @@ export function fmtAddr(ip: number, port: number, proto: number): string {
 // ---------------------------------------------------------------- filters
 
 /** What decided a filter verdict: a rule, the policy, or the connection state. */
-export type FilterWhat = { kind: 'rule'; index: number; text: string } | { kind: 'policy'; policy: string } | { kind: 'established' };
+export type FilterWhat = { kind: 'rule'; index: number; text: string } | { kind: 'policy'; policy: string } | { kind: 'established' } | NetpolWhat;
 
 /** A filter decision that stopped a packet, kept beside its DENIED hop for the verdict. */
 export interface Denial {
@@ -39,6 +39,8 @@ export function filterWhat(w: FilterWhat): string {
 			return `policy ${w.policy}`;
 		case 'established':
 			return 'established connection';
+		case 'netpol':
+			return netpolWhat(w.step);
 	}
 }
 
@@ -478,7 +480,8 @@ export function verdict(t: Trace, spec: ProbeSpec, denials: ReadonlyMap<Hop, Den
 		case 'DENIED': {
 			// "Denied by rule 4 on fw (reject any any → db1); fw answered with a TCP reset."
 			const by = last?.action === 'DENIED' ? denials.get(last) : undefined;
-			if (last && by && by.what.kind !== 'established') {
+			if (last && by && by.what.kind === 'netpol') return netpolVerdict(by.what.step, t.leg === 'reply');
+			if (last && by && by.what.kind !== 'established' && by.what.kind !== 'netpol') {
 				const rule = by.what.kind === 'rule' ? `rule ${by.what.index + 1} on ${last.node} (${by.what.text})` : `the default policy of ${last.node} (${by.what.policy}): no rule matches`;
 				const back = t.leg === 'reply' ? ' on the way back' : '';
 				const answer = t.leg === 'reply' ? '' : by.how === 'denied' ? '; the packet was dropped silently' : t.icmp ? `; ${t.icmp.from} answered "administratively prohibited"` : `; ${last.node} answered with a TCP reset`;
@@ -517,4 +520,33 @@ export function kubeRejectDetail(service: string): string {
 
 export function kubeRejectReason(service: string, node: string): string {
 	return `kube-proxy on ${node} rejected the connection: Service ${service} has no ready endpoints`;
+}
+
+// ------------------------------------------------------------- NetworkPolicy (kube-policy.ts)
+
+/** A NetworkPolicy denial as a filter decision (the verdict and reasons read it). */
+export type NetpolWhat = { kind: 'netpol'; step: NetpolStep };
+
+function isolatedText(step: NetpolStep): string {
+	return `pod ${step.pod} is isolated for ${step.direction} (by ${step.isolatedBy.join(', ')})`;
+}
+
+/** "NetworkPolicy isolation of pod shop/db-0 (ingress)" */
+export function netpolWhat(step: NetpolStep): string {
+	return `NetworkPolicy isolation of pod ${step.pod} (${step.direction})`;
+}
+
+/** "NetworkPolicy: pod shop/db-0 is isolated for ingress (by db-policy) and no rule allows tcp/5432 from 10.244.1.2: dropped" */
+export function netpolDeniedDetail(step: NetpolStep, proto: number, port: number, peer: number): string {
+	const what = proto === PROTO_ICMP ? 'icmp' : `${protoName(proto)}/${port}`;
+	return `NetworkPolicy: ${isolatedText(step)} and no rule allows ${what} ${step.direction === 'ingress' ? 'from' : 'to'} ${u32ToIp(peer)}: dropped`;
+}
+
+/** "NetworkPolicy api-policy ingress rule 1 allows it" */
+export function netpolAllowedNote(step: NetpolStep): string {
+	return `NetworkPolicy ${step.policy} ${step.direction} rule ${(step.rule ?? 0) + 1} allows it`;
+}
+
+export function netpolVerdict(step: NetpolStep, back: boolean): string {
+	return `Denied${back ? ' on the way back' : ''} by NetworkPolicy: ${isolatedText(step)} and no policy allows this connection; the packet was dropped silently.`;
 }
