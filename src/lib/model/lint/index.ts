@@ -21,6 +21,7 @@ import { lintAttachments, lintConnectivity, lintHypervisors, lintNat } from './n
 import { lintMisc, lintRules, lintVrrpAndLb } from './features';
 import { lintChecksAndScenarios } from './checks';
 import { lintOverlay } from './overlay';
+import { lintKubePolicies } from './kube-policy';
 
 export { LINT_RULES } from './rules';
 export type { LintContext } from '../findings';
@@ -43,6 +44,7 @@ const RULES = [
 	lintVrrpAndLb,
 	lintMisc,
 	lintOverlay,
+	lintKubePolicies,
 	lintChecksAndScenarios
 ];
 
