@@ -10,6 +10,9 @@ import { loadTopology } from '../../src/lib/model/load';
 import { ipToU32 } from '../../src/lib/model/net';
 import { probe, topo } from './engine-helpers';
 import { lintYaml } from './lint-helpers';
+import { parse } from 'yaml';
+import { formatIssues, planEdit } from '../../src/lib/model/edit-rules';
+import { policyPartToDrop } from '../../src/lib/model/kube-policy-edit';
 
 const read = (f: string) => readFileSync(path.resolve(import.meta.dirname, '../conformance-extra', f), 'utf8');
 const UNION = read('62-k8s-netpol-union.vnet.yaml');
@@ -125,3 +128,47 @@ describe('lint', () => {
 		expect(d.filter((x) => x.rule === 'k8s-policy-unknown-namespace').map((x) => x.path)).toEqual(['kubernetes.policies.db-from-ops.namespace']);
 	});
 });
+
+describe('editing keeps policies', () => {
+	const doc = () => parse(IPBLOCK) as Record<string, unknown>;
+	const base = ['kubernetes', 'policies', 'web-from-lan', 'ingress', 0, 'from', 0, 'ip_block'];
+	it('a narrower cidr drops only the except it no longer holds (192.168.70.56/29), not the peer or the policy', () => {
+		const plan = planEdit(doc(), [...base, 'cidr'], '192.168.70.0/27');
+		expect(plan.ok).toBe(true);
+		if (!plan.ok) return;
+		expect(plan.steps.map((s) => s.path.join('.'))).toEqual([[...base, 'cidr'].join('.'), [...base, 'except', 0].join('.')]);
+		const after = structuredClone(doc()) as Record<string, unknown>;
+		for (const s of plan.steps) applyStep(after, s.path, s.value);
+		expect(formatIssues(after)).toEqual([]);
+		const pol = (after.kubernetes as { policies: Record<string, { ingress: unknown[] }> }).policies['web-from-lan'];
+		expect(pol.ingress).toEqual([{ from: [{ ip_block: { cidr: '192.168.70.0/27', except: ['192.168.70.12/32'] } }], ports: [{ protocol: 'tcp', port: 8080 }] }]);
+	});
+	it('a broken peer goes alone, or its rule when it was the only one; the policy stays', () => {
+		const d = doc();
+		const rule = ['kubernetes', 'policies', 'web-from-lan', 'ingress', 0];
+		const two = structuredClone(d) as Record<string, unknown>;
+		applyStep(two, [...rule, 'from', 1], { pod_selector: { match_labels: { app: 'api' } } });
+		expect(policyPartToDrop(two, [...rule, 'from', 1, 'pod_selector', 'match_labels'])).toEqual([...rule, 'from', 1]);
+		expect(policyPartToDrop(d, [...rule, 'from', 0, 'ip_block', 'cidr'])).toEqual(rule);
+		expect(policyPartToDrop(d, ['kubernetes', 'policies', 'web-from-lan', 'pod_selector', 'match_expressions', 0, 'values'])).toEqual(['kubernetes', 'policies', 'web-from-lan', 'pod_selector', 'match_expressions', 0]);
+		expect(policyPartToDrop(d, ['kubernetes', 'pods', 'web', 'node'])).toBeNull();
+	});
+	it('an edit that breaks its own peer is refused with the reason', () => {
+		const plan = planEdit(doc(), [...base, 'cidr'], '192.168.70.5/24');
+		expect(plan.ok).toBe(false);
+		if (!plan.ok) expect(plan.reason).toMatch(/host bits/);
+	});
+});
+
+function applyStep(doc: Record<string, unknown>, p: (string | number)[], value: unknown): void {
+	let cur = doc as Record<string | number, unknown>;
+	for (let i = 0; i < p.length - 1; i++) {
+		if (cur[p[i]] === undefined) cur[p[i]] = typeof p[i + 1] === 'number' ? [] : {};
+		cur = cur[p[i]] as Record<string | number, unknown>;
+	}
+	const last = p[p.length - 1];
+	if (value === undefined) {
+		if (Array.isArray(cur) && typeof last === 'number') cur.splice(last, 1);
+		else delete cur[last];
+	} else cur[last] = value;
+}
