@@ -50,6 +50,7 @@ describe('policy_types and the union', () => {
 		expect(k.policies!['db-from-api'].policy_types).toEqual(['Ingress']);
 		expect(k.policies!['db-no-egress'].policy_types).toEqual(['Egress']);
 		expect(topo(EGRESS).kubernetes!.policies!['web-egress'].policy_types).toEqual(['Ingress', 'Egress']);
+		expect(topo(UNION.replace('policy_types: [Egress]', 'policy_types: []')).kubernetes!.policies!['db-no-egress'].policy_types).toEqual(['Ingress']);
 	});
 	it('allows what any isolating policy allows, naming the first by name and its rule', () => {
 		const k = topo(UNION).kubernetes!;

@@ -86,8 +86,8 @@ export const kubePolicies = map(
 	).transform(
 		(p): KubePolicySpec => ({
 			...p,
-			// Kubernetes' default: Ingress always, Egress only when the policy has egress rules
-			policy_types: p.policy_types ?? (p.egress.length ? ['Ingress', 'Egress'] : ['Ingress'])
+			// Kubernetes' default (for an absent or empty list): Ingress always, Egress only when the policy has egress rules
+			policy_types: p.policy_types?.length ? p.policy_types : p.egress.length ? ['Ingress', 'Egress'] : ['Ingress']
 		})
 	),
 	'a mapping of policy name to network policy'
