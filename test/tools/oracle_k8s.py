@@ -86,6 +86,116 @@ def kube_rules(t):
     return nat, filt
 
 
+# ---- NetworkPolicy (docs/kubernetes.md), shaped like an iptables CNI's chains ----
+# On each Kubernetes node, FORWARD jumps (after kube-proxy's rules) to VK-NETPOL:
+# ESTABLISHED,RELATED accepted first; then, for each pod of that node isolated
+# for egress, `-s POD` to its egress chain, then, for each pod isolated for
+# ingress, `-d POD` to its ingress chain. A chain RETURNs for what a rule of a
+# selecting policy allows (peers as addresses: selectors resolved to the pods'
+# addresses, ip_block minus its excepts), and DROPs (vk-deny-*) the rest.
+# Traffic between a pod and its own node is INPUT/OUTPUT, never FORWARD: it
+# passes, as Kubernetes says it must.
+
+NS_NAME_LABEL = 'kubernetes.io/metadata.name'
+
+
+def np_selector_matches(sel, labels):
+    sel = sel or {}
+    for key, v in (sel.get('match_labels') or {}).items():
+        if labels.get(key) != v:
+            return False
+    for e in sel.get('match_expressions') or []:
+        has = e['key'] in labels
+        vals = e.get('values') or []
+        op = e['operator']
+        ok = {'In': has and labels.get(e['key']) in vals, 'NotIn': not has or labels.get(e['key']) not in vals,
+              'Exists': has, 'DoesNotExist': not has}[op]
+        if not ok:
+            return False
+    return True
+
+
+def np_ns_labels(k, ns):
+    out = dict(((k.get('namespaces') or {}).get(ns) or {}).get('labels') or {})
+    out[NS_NAME_LABEL] = ns
+    return out
+
+
+def np_types(pol):
+    return pol.get('policy_types') or (['Ingress', 'Egress'] if pol.get('egress') else ['Ingress'])
+
+
+def np_peer_cidrs(t, k, pol, peer):
+    """The peer as a list of CIDRs."""
+    if 'ip_block' in peer:
+        nets = [ipaddress.ip_network(peer['ip_block']['cidr'])]
+        for ex in peer['ip_block'].get('except') or []:
+            exn = ipaddress.ip_network(ex)
+            nets = [r for n in nets for r in (n.address_exclude(exn) if exn.subnet_of(n) else [n])]
+        return [str(n) for n in nets]
+    out = []
+    for pid, pod in sorted((k.get('pods') or {}).items()):
+        ns = pod.get('namespace', 'default')
+        if 'namespace_selector' in peer:
+            if not np_selector_matches(peer['namespace_selector'], np_ns_labels(k, ns)):
+                continue
+        elif ns != pol.get('namespace', 'default'):
+            continue
+        if 'pod_selector' in peer and not np_selector_matches(peer['pod_selector'], pod.get('labels') or {}):
+            continue
+        out += [f'{a}/32' for a in t.addrs(pid)]
+    return out
+
+
+def np_port_matches(ports):
+    if not ports:
+        return ['']
+    out = []
+    for p in ports:
+        proto = p.get('protocol', 'tcp')
+        if 'port' in p:
+            rng = f'{p["port"]}:{p["end_port"]}' if 'end_port' in p else str(p['port'])
+            out.append(f'-p {proto} -m {proto} --dport {rng}')
+        else:
+            out.append(f'-p {proto}')
+    return out
+
+
+def netpol_rules(t, nid):
+    """Filter-table lines of the NetworkPolicy chains on Kubernetes node nid ([] without policies)."""
+    k = t.d.get('kubernetes') or {}
+    pols = k.get('policies') or {}
+    if not pols:
+        return []
+    out = [':VK-NETPOL - [0:0]', '-A FORWARD -j VK-NETPOL',
+           '-A VK-NETPOL -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT']
+    jumps = {'egress': [], 'ingress': []}
+    for pi, (pid, pod) in enumerate(sorted((k.get('pods') or {}).items())):
+        if pod['node'] != nid:
+            continue
+        ns = pod.get('namespace', 'default')
+        for dirn, typ, peers_key, flag in (('egress', 'Egress', 'to', '-s'), ('ingress', 'Ingress', 'from', '-d')):
+            sel = [pols[n] for n in sorted(pols) if pols[n].get('namespace', 'default') == ns
+                   and np_selector_matches(pols[n]['pod_selector'], pod.get('labels') or {}) and typ in np_types(pols[n])]
+            if not sel:
+                continue
+            chain = f'VK-NP-{pi}-{dirn[0].upper()}'
+            out.append(f':{chain} - [0:0]')
+            peer_flag = '-d' if dirn == 'egress' else '-s'
+            for pol in sel:
+                for rule in pol.get(dirn) or []:
+                    peers = rule.get(peers_key) or []
+                    cidrs = [c for peer in peers for c in np_peer_cidrs(t, k, pol, peer)] if peers else ['']
+                    for c in cidrs:
+                        for pm in np_port_matches(rule.get('ports')):
+                            m = (f'{peer_flag} {c} ' if c else '') + pm
+                            out.append(f'-A {chain} {m} -j RETURN'.replace('  ', ' '))
+            out.append(f'-A {chain} -m comment --comment vk-deny-netpol-{pi}-{dirn} -j DROP')
+            for a in t.addrs(pid):
+                jumps[dirn].append(f'-A VK-NETPOL {flag} {a}/32 -j {chain}')
+    return out + jumps['egress'] + jumps['ingress']
+
+
 _configure_filters = base.Lab.configure_filters
 
 
@@ -96,8 +206,8 @@ def configure_filters(self):
     if not k:
         return
     nat, filt = kube_rules(t)
-    txt = '*nat\n' + '\n'.join(nat) + '\nCOMMIT\n*filter\n' + '\n'.join(filt) + '\nCOMMIT\n'
     for nid in k.get('nodes') or {}:
+        txt = '*nat\n' + '\n'.join(nat) + '\nCOMMIT\n*filter\n' + '\n'.join(filt + netpol_rules(t, nid)) + '\nCOMMIT\n'
         base.nsx(nid, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1')
         base.nsx(nid, 'iptables-restore', '--noflush', inp=txt)
         self.tags[nid] = True

@@ -10,6 +10,7 @@ import { ENDPOINT_KINDS } from '../model/kinds';
 import { ipToU32, maskOf, cidrOf, isIpv4, fmtNet } from '../model/net';
 import { installOspfRoutes } from './scenario/ospf';
 import { compileKube } from './kube';
+import { compileNetpol } from './kube-netpol';
 import { PROTO_NUM, type CIface, type CLink, type CNode, type CRoute, type Matcher, type Net } from './net-types';
 
 export * from './net-types';
@@ -208,7 +209,7 @@ export function compile(rt: ResolvedTopology): Net {
 
 	const owned = new Map<number, string>();
 	for (const [a, id] of rt.ownedAddresses) owned.set(ipToU32(a), id);
-	const net: Net = { nodes, ifaces, links, nodeIndex, owned, resolved: rt, kube: compileKube(rt.source, nodes, nodeIndex) };
+	const net: Net = { nodes, ifaces, links, nodeIndex, owned, resolved: rt, kube: compileKube(rt.source, nodes, nodeIndex), netpol: compileNetpol(rt.source.kubernetes, nodes, nodeIndex) };
 	// Converged OSPF routes (probes use them; static and connected routes win for the same prefix).
 	installOspfRoutes(net);
 	return net;

@@ -157,4 +157,6 @@ export interface Net {
 	resolved: ResolvedTopology;
 	/** the `kubernetes:` section compiled for kube-proxy (kube.ts), or null */
 	kube: import('./kube-types').KubeNet | null;
+	/** the `kubernetes.policies` compiled for the NetworkPolicy stage (kube-netpol.ts), or null */
+	netpol: import('./kube-netpol-types').NetpolNet | null;
 }

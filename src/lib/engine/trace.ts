@@ -83,6 +83,8 @@ export interface Hop {
 	dfw?: { vnic: string; direction: 'in' | 'out'; host: string };
 	/** kube-proxy DNATed a Service address to this endpoint (NAT hop of the client's node) */
 	kube?: KubeDnat;
+	/** a NetworkPolicy decision at a pod's interface (engine/probe/kube-policy.ts) */
+	netpol?: NetpolStep;
 }
 
 /** A Service's DNAT as kube-proxy did it: "ip:port" before and after, the pod, and which endpoint of how many. */
@@ -93,6 +95,19 @@ export interface KubeDnat {
 	pod: string;
 	endpoint: number;
 	endpoints: number;
+}
+
+/**
+ * What NetworkPolicy decided for a new connection at a pod: the pod, the
+ * direction, the policies isolating it for that direction, and the policy and
+ * rule index (0-based) that allowed it, or null for both when none did (DENIED).
+ */
+export interface NetpolStep {
+	pod: string;
+	direction: 'ingress' | 'egress';
+	isolatedBy: string[];
+	policy: string | null;
+	rule: number | null;
 }
 
 export interface IcmpInfo {

@@ -10,6 +10,7 @@
  *
  * Pure: the app applies a plan as one command (editor/valid-edits.ts).
  */
+import { policyPartToDrop } from './kube-policy-edit';
 import { errorMap, formatPath } from './load';
 import { PRODUCTS, productOf, type ProductMode } from './products';
 import { topologySchema } from './schema';
@@ -268,6 +269,16 @@ export function repair(
 				if (!sibling) continue;
 				dropped.push(describeField(sibling, editedNode));
 				step({ path: sibling, value: undefined });
+				progress = true;
+				break;
+			}
+			const policyPart = policyPartToDrop(draft, p);
+			// never the part holding the edit itself: then the edit is refused with the schema's reason
+			if (policyPart && isPrefix(policyPart, edited)) continue;
+			if (policyPart && hasAt(draft, policyPart)) {
+				// inside a NetworkPolicy only the broken peer, port, selector term (or its rule) goes
+				dropped.push(describeField(policyPart, editedNode));
+				step({ path: policyPart, value: undefined });
 				progress = true;
 				break;
 			}

@@ -27,4 +27,57 @@ export interface KubernetesSection {
 	nodes: Record<string, KubeNodeSpec>;
 	pods: Record<string, KubePodSpec>;
 	services: Record<string, KubeServiceSpec>;
+	/** optional: namespace labels, for namespace selectors (model/kube-policy.ts) */
+	namespaces?: Record<string, KubeNamespaceSpec>;
+	/** optional: NetworkPolicies (model/kube-policy.ts) */
+	policies?: Record<string, KubePolicySpec>;
+}
+
+// ---- NetworkPolicy (model/kube-policy.ts): types only here, so neither module imports the other's code
+
+export interface KubeNamespaceSpec {
+	labels: Labels;
+}
+export interface SelectorExpression {
+	key: string;
+	operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+	values: string[];
+}
+/** Kubernetes' LabelSelector: every match_labels pair and every expression must hold; empty selects all. */
+export interface LabelSelector {
+	match_labels: Labels;
+	match_expressions: SelectorExpression[];
+}
+export interface IpBlock {
+	cidr: string;
+	except: string[];
+}
+/** One `from`/`to` entry: pods by selector (in namespaces by selector), or addresses. */
+export interface PolicyPeer {
+	pod_selector?: LabelSelector;
+	namespace_selector?: LabelSelector;
+	ip_block?: IpBlock;
+}
+export interface PolicyPort {
+	protocol: 'tcp' | 'udp';
+	/** absent: every port of the protocol */
+	port?: number;
+	end_port?: number;
+}
+export interface PolicyIngressRule {
+	from: PolicyPeer[];
+	ports: PolicyPort[];
+}
+export interface PolicyEgressRule {
+	to: PolicyPeer[];
+	ports: PolicyPort[];
+}
+export type PolicyType = 'Ingress' | 'Egress';
+export interface KubePolicySpec {
+	namespace: string;
+	pod_selector: LabelSelector;
+	/** as written, or Kubernetes' default: Ingress, plus Egress when `egress` has a rule */
+	policy_types: PolicyType[];
+	ingress: PolicyIngressRule[];
+	egress: PolicyEgressRule[];
 }

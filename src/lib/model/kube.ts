@@ -11,6 +11,7 @@ import { list, map, name, strict } from './schema-parts';
 import { cidrOf, inCidr, ipToU32 } from './net';
 import type { Topology } from './types';
 import type { Labels, KubeServiceSpec, KubernetesSection } from './kube-types';
+import { kubeNamespaces, kubePolicies } from './kube-policy';
 
 export type { Labels, KubeNodeSpec, KubePodSpec, KubeServicePort, KubeServiceSpec, KubernetesSection } from './kube-types';
 
@@ -42,7 +43,9 @@ export const kubernetesSection = strict(
 				'a service'
 			),
 			'a mapping of service name to service'
-		).prefault({})
+		).prefault({}),
+		namespaces: kubeNamespaces.optional(),
+		policies: kubePolicies.optional()
 	},
 	'a kubernetes section'
 );

@@ -7,7 +7,7 @@
 import type { CNode } from '../compile';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../compile';
 import { ipToU32, isIpv4, u32ToIp } from '../../model/net';
-import type { ProbeSpec, Trace } from '../trace';
+import type { Hop, NetpolStep, ProbeSpec, Trace } from '../trace';
 import type { Pkt } from '../packet';
 import type { ProbeContext } from './context';
 import { ctFind } from './conntrack';
@@ -16,6 +16,7 @@ import { answer, makeError, makeRst } from './icmp';
 import { runLeg } from './forward';
 import { proxy } from './usermode-nat';
 import { probeSource } from './source-address';
+import { netpolIngress } from './kube-policy';
 import {
 	answerDetail,
 	closedPortReason,
@@ -34,7 +35,10 @@ import {
 	replyMisdeliveredReason,
 	replyReason,
 	verdict,
-	wrongSourceReason
+	wrongSourceReason,
+	netpolAllowedNote,
+	netpolDeniedDetail,
+	netpolWhat
 } from './wording';
 
 const MAX_TTL = 255;
@@ -70,6 +74,12 @@ export function destinationAddress(ctx: ProbeContext, spec: ProbeSpec): string {
 function deniedHop(ctx: ProbeContext, node: CNode, inIface: string, p: Pkt, filt: FilterVerdict): void {
 	const denial = { how: howOf(filt.action as 'deny' | 'reject'), what: filt.by! };
 	ctx.denied({ node: node.id, in: inIface, out: null, action: 'DENIED', ...ctx.pktFields(p), detail: denialDetail(denial), rule: filt.rule ?? undefined, ref: filt.ref }, denial);
+}
+
+/** A pod's NetworkPolicy ingress denial, as a DENIED hop at the pod. */
+function netpolDeniedHop(ctx: ProbeContext, node: CNode, inIface: string, p: Pkt, step: NetpolStep): void {
+	const hop: Hop = { node: node.id, in: inIface, out: null, action: 'DENIED', ...ctx.pktFields(p), detail: netpolDeniedDetail(step, p.proto, p.dport, p.src), ref: `kubernetes.policies.${step.isolatedBy[0]}`, netpol: step };
+	ctx.denied(hop, { how: 'denied', what: { kind: 'netpol', step } });
 }
 
 function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
@@ -210,6 +220,15 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 	// arrived at the destination node
 	const dnode = end.node;
 	const p = end.pkt;
+	const npIn = ctx.net.netpol ? netpolIngress(ctx, dnode, p, end.established) : null;
+	if (npIn && npIn.policy === null) {
+		ctx.hops = trace.request;
+		netpolDeniedHop(ctx, dnode, end.iface.name, p, npIn);
+		ctx.hops = [];
+		trace.disposition = 'DENIED';
+		trace.reason = filteredReason('denied', netpolWhat(npIn), dnode.id);
+		return finish();
+	}
 	const filt = inputFilter(dnode, end.iface, p, end.established);
 	if (filt.action !== 'allow') {
 		ctx.hops = trace.request;
@@ -239,7 +258,8 @@ function runOnce(ctx: ProbeContext, spec: ProbeSpec, record: boolean): Trace {
 		out: null,
 		action: dAction,
 		...ctx.pktFields(p),
-		detail: answerDetail(dnode, p, ans)
+		detail: npIn ? `${netpolAllowedNote(npIn)}; ${answerDetail(dnode, p, ans)}` : answerDetail(dnode, p, ans),
+		...(npIn ? { netpol: npIn } : {})
 	});
 	ctx.hops = [];
 	if (!ans) {
@@ -262,6 +282,14 @@ function replyLeg(ctx: ProbeContext, trace: Trace, src: CNode, req: Pkt, asSent:
 		return finish();
 	}
 	if (back.kind === 'arrived' && back.node.idx === src.idx) {
+		const npBack = ctx.net.netpol ? netpolIngress(ctx, src, back.pkt, back.established) : null;
+		if (npBack && npBack.policy === null) {
+			netpolDeniedHop(ctx, src, back.iface.name, back.pkt, npBack);
+			trace.disposition = 'DENIED';
+			trace.leg = 'reply';
+			trace.reason = replyFilteredReason('denied', netpolWhat(npBack), src.id);
+			return finish();
+		}
 		const filtBack = inputFilter(src, back.iface, back.pkt, back.established);
 		if (filtBack.action !== 'allow') {
 			deniedHop(ctx, src, back.iface.name, back.pkt, filtBack);

@@ -17,6 +17,7 @@ import { transmit, txFailure } from './transmit';
 import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
 import { kubeProxy, kubeReject } from './kube-proxy';
+import { netpolEgress } from './kube-policy';
 import {
 	FORWARDING_LOOP_REASON,
 	LOCAL_DETAIL,
@@ -47,7 +48,10 @@ import {
 	notForwardingReason,
 	notOutsideReason,
 	outboundRuleReason,
-	ttlReason
+	ttlReason,
+	netpolAllowedNote,
+	netpolDeniedDetail,
+	netpolWhat
 } from './wording';
 
 type Step = { kind: 'rx'; iface: CIface } | { kind: 'end'; end: LegEnd };
@@ -112,6 +116,16 @@ function originate(ctx: ProbeContext, node: CNode, p: Pkt): Step {
 			return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: outboundRuleReason(rule.index, node.id), local: true } };
 		}
 	}
+	// NetworkPolicy egress of a pod (at its node's side of the pod interface, after kube-proxy's DNAT).
+	const np = ctx.net.netpol ? netpolEgress(ctx, node, p, ct !== null) : null;
+	if (np && np.step.policy === null) {
+		const step = np.step;
+		ctx.denied(
+			{ node: node.id, in: null, out: egress.name, action: 'DENIED', ...ctx.pktFields(p), detail: netpolDeniedDetail(step, p.proto, np.port, np.peer), ref: `kubernetes.policies.${step.isolatedBy[0]}`, netpol: step },
+			{ how: 'denied', what: { kind: 'netpol', step } }
+		);
+		return { kind: 'end', end: { kind: 'dropped', node, disposition: 'DENIED', reason: filteredReason('denied', netpolWhat(step), node.id), local: false } };
+	}
 	// Masquerade (POSTROUTING) also rewrites what the node itself sends out of that interface:
 	// new connections only, never an error or a reset (they belong to the connection they answer).
 	let masqNote = '';
@@ -122,7 +136,9 @@ function originate(ctx: ProbeContext, node: CNode, p: Pkt): Step {
 		masqNote = masqueradeNote(fmtAddr(orig.src, orig.sport, orig.proto), fmtAddr(p.src, p.sport, p.proto));
 	} else if (!ct) ctAdd(ctx, node, p, p);
 	const nextHop = r.via || p.dst;
-	const tx = transmit(ctx, node, egress, nextHop, p, ctx.record ? { node: node.id, in: null, out: egress.name, action: 'SENT', detail: [routeNote(r.text), masqNote].filter(Boolean).join('; '), ref: r.path } : NO_HOP);
+	const sent: Hop | null = ctx.record ? { node: node.id, in: null, out: egress.name, action: 'SENT', detail: [routeNote(r.text), masqNote, np ? netpolAllowedNote(np.step) : ''].filter(Boolean).join('; '), ref: r.path } : null;
+	if (sent && np) sent.netpol = np.step;
+	const tx = transmit(ctx, node, egress, nextHop, p, sent ?? NO_HOP);
 	if (tx.kind === 'rx') return tx;
 	return { kind: 'end', end: txFailure(ctx, node, tx, p, null, true) };
 }

@@ -8,7 +8,7 @@
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from '../net-types';
 import type { CNode } from '../net-types';
 import { u32ToIp } from '../../model/net';
-import type { Hop, ProbeSpec, Trace } from '../trace';
+import type { Hop, NetpolStep, ProbeSpec, Trace } from '../trace';
 import type { Pkt } from '../packet';
 
 export function protoName(proto: number): string {
@@ -28,7 +28,8 @@ export type FilterWhat =
 	| { kind: 'policy'; policy: string }
 	| { kind: 'established' }
 	/** the distributed firewall at a guest vNIC (dfw.ts): a rule (`index`), its default (`text` is it), or the host's conntrack (`state`) */
-	| { kind: 'dfw'; index: number | null; text: string; vnic: string; host: string; direction: 'in' | 'out'; state?: boolean };
+	| { kind: 'dfw'; index: number | null; text: string; vnic: string; host: string; direction: 'in' | 'out'; state?: boolean }
+	| NetpolWhat;
 
 /** A filter decision that stopped a packet, kept beside its DENIED hop for the verdict. */
 export interface Denial {
@@ -47,6 +48,8 @@ export function filterWhat(w: FilterWhat): string {
 		case 'dfw':
 			if (w.state) return `an established connection at the distributed firewall of ${w.vnic}`;
 			return `${w.index !== null ? `distributed-firewall rule ${w.index + 1} (${w.text})` : `the distributed firewall's default (${w.text})`} at ${w.vnic} (${w.direction}, on ${w.host})`;
+		case 'netpol':
+			return netpolWhat(w.step);
 	}
 }
 
@@ -486,7 +489,8 @@ export function verdict(t: Trace, spec: ProbeSpec, denials: ReadonlyMap<Hop, Den
 		case 'DENIED': {
 			// "Denied by rule 4 on fw (reject any any → db1); fw answered with a TCP reset."
 			const by = last?.action === 'DENIED' ? denials.get(last) : undefined;
-			if (last && by && by.what.kind !== 'established') {
+			if (last && by && by.what.kind === 'netpol') return netpolVerdict(by.what.step, t.leg === 'reply');
+			if (last && by && by.what.kind !== 'established' && by.what.kind !== 'netpol') {
 				const w = by.what;
 				const rule =
 					w.kind === 'rule'
@@ -556,4 +560,33 @@ export function dfwAllowedNote(w: FilterWhat): string {
 
 export function dfwFilteredReason(how: 'rejected' | 'denied', w: FilterWhat): string {
 	return `${how} by ${filterWhat(w)}`;
+}
+
+// ------------------------------------------------------------- NetworkPolicy (kube-policy.ts)
+
+/** A NetworkPolicy denial as a filter decision (the verdict and reasons read it). */
+export type NetpolWhat = { kind: 'netpol'; step: NetpolStep };
+
+function isolatedText(step: NetpolStep): string {
+	return `pod ${step.pod} is isolated for ${step.direction} (by ${step.isolatedBy.join(', ')})`;
+}
+
+/** "NetworkPolicy isolation of pod shop/db-0 (ingress)" */
+export function netpolWhat(step: NetpolStep): string {
+	return `NetworkPolicy isolation of pod ${step.pod} (${step.direction})`;
+}
+
+/** "NetworkPolicy: pod shop/db-0 is isolated for ingress (by db-policy) and no rule allows tcp/5432 from 10.244.1.2: dropped" */
+export function netpolDeniedDetail(step: NetpolStep, proto: number, port: number, peer: number): string {
+	const what = proto === PROTO_ICMP ? 'icmp' : `${protoName(proto)}/${port}`;
+	return `NetworkPolicy: ${isolatedText(step)} and no rule allows ${what} ${step.direction === 'ingress' ? 'from' : 'to'} ${u32ToIp(peer)}: dropped`;
+}
+
+/** "NetworkPolicy api-policy ingress rule 1 allows it" */
+export function netpolAllowedNote(step: NetpolStep): string {
+	return `NetworkPolicy ${step.policy} ${step.direction} rule ${(step.rule ?? 0) + 1} allows it`;
+}
+
+export function netpolVerdict(step: NetpolStep, back: boolean): string {
+	return `Denied${back ? ' on the way back' : ''} by NetworkPolicy: ${isolatedText(step)} and no policy allows this connection; the packet was dropped silently.`;
 }

@@ -22,6 +22,7 @@ import { lintMisc, lintRules, lintVrrpAndLb } from './features';
 import { lintChecksAndScenarios } from './checks';
 import { lintOverlay } from './overlay';
 import { lintOverlayFirewall } from './overlay-firewall';
+import { lintKubePolicies } from './kube-policy';
 
 export { LINT_RULES } from './rules';
 export type { LintContext } from '../findings';
@@ -45,6 +46,7 @@ const RULES = [
 	lintMisc,
 	lintOverlay,
 	lintOverlayFirewall,
+	lintKubePolicies,
 	lintChecksAndScenarios
 ];
 

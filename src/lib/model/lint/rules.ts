@@ -75,5 +75,8 @@ export const LINT_RULES: Record<string, { severity: 'error' | 'warning'; summary
 	'check-goodput-cbr': { severity: 'warning', summary: '`min-goodput` on a flow that is not bulk' },
 	'check-failover-no-fault': { severity: 'warning', summary: '`max-failover` on a scenario without faults' },
 	'event-after-end': { severity: 'warning', summary: 'a scenario event happens after the scenario ends' },
-	'restore-without-fail': { severity: 'warning', summary: 'a scenario restores something it never failed' }
+	'restore-without-fail': { severity: 'warning', summary: 'a scenario restores something it never failed' },
+	// NetworkPolicy (lint/kube-policy.ts)
+	'k8s-policy-no-pod': { severity: 'warning', summary: 'a NetworkPolicy selects no pod' },
+	'k8s-policy-unknown-namespace': { severity: 'warning', summary: 'a NetworkPolicy is in a namespace no pod uses and none is declared' }
 };
