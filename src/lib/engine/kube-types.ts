@@ -19,4 +19,35 @@ export interface KubeNet {
 	proxyNodes: Set<number>;
 	/** `${proto}/${clusterIP u32}/${port}` → the Service port */
 	ports: Map<string, KubeServicePortC>;
+	/** NodePort and LoadBalancer Services (kube-nodeport.ts) */
+	external: KubeNodePorts;
+}
+
+/** A node port (NodePort and LoadBalancer Services; built by kube-nodeport.ts). */
+export interface KubeNodePortC {
+	/** "namespace/name" */
+	service: string;
+	path: string;
+	/** externalTrafficPolicy: Cluster masquerades, Local keeps the client and answers only with a local endpoint */
+	local: boolean;
+	/** ready endpoints, in pod id order, each with its node's index */
+	endpoints: (KubeEndpoint & { node: number })[];
+}
+
+/** A LoadBalancer Service's address on its load-balancer node. */
+export interface KubeLbC {
+	service: string;
+	path: string;
+	nodePort: number;
+	/** masquerade to the load balancer's own address (a load-balancer node's `snat`, default true) */
+	snat: boolean;
+	/** nodes its health check passes, in node id order: all with Cluster, those with a local endpoint with Local */
+	healthy: { node: string; addr: number }[];
+}
+
+export interface KubeNodePorts {
+	/** `${proto}/${nodePort}` → the node port, open on every Kubernetes node's addresses */
+	nodePorts: Map<string, KubeNodePortC>;
+	/** load-balancer node index → `${proto}/${external IP u32}/${port}` → the Service behind it */
+	lbs: Map<number, Map<string, KubeLbC>>;
 }

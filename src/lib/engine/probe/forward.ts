@@ -17,6 +17,8 @@ import { transmit, txFailure } from './transmit';
 import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
 import { kubeProxy, kubeReject } from './kube-proxy';
+import { kubeNodePortRefusal } from './kube-nodeport';
+import { lbChoice } from './lb-choice';
 import {
 	FORWARDING_LOOP_REASON,
 	LOCAL_DETAIL,
@@ -144,10 +146,11 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		natNote = kube.note;
 		if (ctx.record) base.ref = kube.ref;
 		dnat = true;
+		lbSnat = kube.masq;
 	} else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
 		// Backend = (client address + client port) mod healthy backends, in pool order.
 		const lb = node.lb;
-		const b = lb.backends[(p.src + p.sport) % lb.backends.length];
+		const b = lb.backends[lbChoice(lb.backends.length, p.src, p.sport)];
 		natNote = ctx.record ? lbNote(fmtAddr(p.dst, p.dport, p.proto), b.name, fmtAddr(b.addr, b.port, p.proto)) : 'lb';
 		if (ctx.record) base.ref = `nodes.${node.id}.pool`;
 		p.dst = b.addr;
@@ -179,6 +182,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		const px = forwardIn(ctx, node, p, false);
 		if (px) return { kind: 'end', end: px };
 	}
+	if (kube?.kind === 'reject-local' || kube?.kind === 'drop-local') return { kind: 'end', end: kubeNodePortRefusal(ctx, node, p, base, kube) };
 	// 2. local delivery (weak host model)
 	if (node.local.has(p.dst)) {
 		// The final hop (DELIVERED, REFUSED, DENIED...) is recorded by the caller; a translation here is worth its own line.

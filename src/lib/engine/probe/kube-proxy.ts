@@ -14,25 +14,28 @@ import type { LegEnd, Pkt } from '../packet';
 import { makeError } from './icmp';
 import { kubeKey, type KubeEndpoint } from '../kube';
 import type { ProbeContext } from './context';
+import { kubeLoadBalancer, kubeNodePort, type KubeExternalDecision } from './kube-nodeport';
 import { fmtAddr, kubeDnatNote, kubeRejectDetail, kubeRejectReason } from './wording';
 
 export type KubeDecision =
-	| { kind: 'dnat'; note: string; ref: string; endpoint: KubeEndpoint }
-	| { kind: 'reject'; service: string; ref: string };
+	| { kind: 'dnat'; note: string; ref: string; masq: boolean; endpoint?: KubeEndpoint }
+	| { kind: 'reject'; service: string; ref: string }
+	| KubeExternalDecision;
 
-/** What kube-proxy does with a new packet arriving at `node`; null: not a Service port. */
+/** What kube-proxy (or a Service's load balancer) does with a new packet arriving at `node`; null: not a Service port. */
 export function kubeProxy(ctx: ProbeContext, node: CNode, p: Pkt): KubeDecision | null {
 	const kube = ctx.net.kube;
-	if (!kube || !kube.proxyNodes.has(node.idx) || p.kind === 'icmp-err') return null;
+	if (!kube || p.kind === 'icmp-err') return null;
+	if (!kube.proxyNodes.has(node.idx)) return kubeLoadBalancer(ctx, node, p);
 	const svc = kube.ports.get(kubeKey(p.proto, p.dst, p.dport));
-	if (!svc) return null;
+	if (!svc) return kubeNodePort(ctx, node, p);
 	if (svc.endpoints.length === 0) return { kind: 'reject', service: svc.service, ref: svc.path };
 	const i = endpointIndex(svc.endpoints.length, p.src, p.dst, p.sport, p.dport, p.proto);
 	const ep = svc.endpoints[i];
 	const note = ctx.record ? kubeDnatNote(svc.service, fmtAddr(p.dst, p.dport, p.proto), ep.pod, fmtAddr(ep.addr, ep.port, p.proto), i, svc.endpoints.length) : 'dnat';
 	p.dst = ep.addr;
 	p.dport = ep.port;
-	return { kind: 'dnat', note, ref: svc.path, endpoint: ep };
+	return { kind: 'dnat', note, ref: svc.path, masq: false, endpoint: ep };
 }
 
 /** The REJECT of a Service port without endpoints (filter table, after routing): ICMP port unreachable from the node. */
