@@ -26,6 +26,8 @@ base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(base)
 
 base.TOP_KEYS.add('kubernetes')
+# a Service's load balancer may be a load-balancer node with `snat` (this file programs it: lb_rules)
+base.NODE_KEYS.add('snat')
 PROTO = {'icmp': 1, 'tcp': 6, 'udp': 17}
 
 
