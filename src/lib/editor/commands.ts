@@ -172,6 +172,12 @@ export function deleteElements(store: TopologyStore, what: { nodes?: string[]; l
 			if (gone.has(id) || !Array.isArray(manages)) continue;
 			for (let i = manages.length - 1; i >= 0; i--) if (gone.has(String(manages[i]))) tx.remove(['nodes', id, 'manages'], i);
 		}
+		// a Service whose load balancer is deleted stays, its external address pending
+		for (const [name, svc] of Object.entries(t.kubernetes?.services ?? {})) {
+			if (!svc.load_balancer || !gone.has(svc.load_balancer)) continue;
+			tx.delete(['kubernetes', 'services', name, 'load_balancer']);
+			if (svc.external_ip !== undefined) tx.delete(['kubernetes', 'services', name, 'external_ip']);
+		}
 	});
 }
 
