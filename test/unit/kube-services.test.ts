@@ -84,6 +84,12 @@ describe('LoadBalancer', () => {
 		expect(r.disposition).toBe('DELIVERED');
 		expect(r.seenSource).toBe('192.168.50.1');
 	});
+	it('a host can stand as the load balancer: it forwards and masquerades', () => {
+		const r = probe(topo(LB.replace('    kind: load-balancer\n    snat: false\n', '    kind: host\n')), { from: 'client', to: '203.0.113.1', proto: 'tcp', port: 8000 });
+		expect(r.disposition).toBe('DELIVERED');
+		expect(nats(r).map((h) => h.node)).toEqual(['lb', 'n1']);
+		expect(r.seenSource).toBe('192.168.50.1');
+	});
 });
 
 describe('no ready endpoint', () => {
