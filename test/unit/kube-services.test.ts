@@ -27,6 +27,7 @@ describe('NodePort, externalTrafficPolicy Cluster', () => {
 		expect(r.disposition).toBe('DELIVERED');
 		expect(nats(r)[0]).toMatchObject({ node: 'n1', ref: 'kubernetes.services.web', dst: '10.244.2.2:8080' });
 		expect(nats(r)[0].detail).toMatch(/masquerade/);
+		expect(nats(r)[0].kube).toEqual({ step: 'node-port', service: 'shop/web', to: 'web-b', index: 1, of: 2, masquerade: true });
 		expect(r.seenSource).toBe('192.168.50.11');
 		expect(r.reply.at(-1)?.src).toBe('192.168.50.11:30080');
 	});
@@ -55,7 +56,7 @@ describe('NodePort, externalTrafficPolicy Local', () => {
 			const r = probe(t, { from: 'client', to: '192.168.50.12', proto, port });
 			expect(r.disposition).toBe('DENIED');
 			expect(r.icmp).toBeFalsy();
-			expect(r.request.at(-1)).toMatchObject({ node: 'n2', action: 'DENIED', ref: `kubernetes.services.${proto === 'tcp' ? 'api' : 'dns'}` });
+			expect(r.request.at(-1)).toMatchObject({ node: 'n2', action: 'DENIED', ref: `kubernetes.services.${proto === 'tcp' ? 'api' : 'dns'}`, kube: { step: 'no-local-endpoint' } });
 		}
 	});
 });
@@ -69,6 +70,7 @@ describe('LoadBalancer', () => {
 			expect(r.disposition).toBe('DELIVERED');
 			expect(nats(r)[0]).toMatchObject({ node: 'lb', ref: 'kubernetes.services.web', dst: `${want === 'n1' ? '192.168.50.11' : '192.168.50.12'}:30080` });
 			expect(nats(r)[1].node).toBe(want);
+			expect(nats(r)[0].kube).toMatchObject({ step: 'load-balancer', service: 'shop/web', to: want, of: 2, masquerade: false });
 			expect(r.reply.at(-1)?.src).toBe('203.0.113.1:80');
 		}
 	});
@@ -99,6 +101,7 @@ describe('no ready endpoint', () => {
 			const r = probe(t, { from: 'client', to, proto, port });
 			expect(r.disposition).toBe('DENIED');
 			expect(r.icmp).toMatchObject({ from: to, type: 3, code: 3 });
+			expect(r.request.at(-1)?.kube?.step).toBe('reject');
 		}
 	});
 	it('through a load balancer, the error comes from the address the client called', () => {

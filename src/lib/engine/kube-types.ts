@@ -1,5 +1,20 @@
 /** Compiled Services for kube-proxy (built by kube.ts, read by probe/kube-proxy.ts). */
 
+/** kube-proxy's (or a Service's load balancer's) decision on a trace hop (`Hop.kube`), typed for tools and the animation. */
+export interface KubeStep {
+	/** DNAT of a ClusterIP, of a node port, of a load balancer to a node port; REJECT (no ready endpoint); DROP (Local, no endpoint on this node) */
+	step: 'cluster-ip' | 'node-port' | 'load-balancer' | 'reject' | 'no-local-endpoint';
+	/** "namespace/name" */
+	service: string;
+	/** the pod (cluster-ip, node-port) or the node (load-balancer) chosen */
+	to?: string;
+	/** its rank among `of` candidates, from 0 */
+	index?: number;
+	of?: number;
+	/** the connection is masqueraded (externalTrafficPolicy Cluster, a load balancer's snat) */
+	masquerade?: boolean;
+}
+
 export interface KubeEndpoint {
 	pod: string;
 	addr: number;

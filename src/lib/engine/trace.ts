@@ -79,6 +79,8 @@ export interface Hop {
 	vxlan?: { vni: number; outerSrc: string; outerDst: string; df: boolean };
 	/** a hop of the underlay carrying a VXLAN packet of this VNI: src/dst/size are the outer header's */
 	underlay?: number;
+	/** kube-proxy's decision at this hop (engine/kube-types.ts) */
+	kube?: import('./kube-types').KubeStep;
 }
 
 export interface IcmpInfo {

@@ -144,7 +144,10 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 	if (ct) natNote = ctTranslate(ctx, p, ct);
 	else if (kube?.kind === 'dnat') {
 		natNote = kube.note;
-		if (ctx.record) base.ref = kube.ref;
+		if (ctx.record) {
+			base.ref = kube.ref;
+			if (kube.step) base.kube = kube.step;
+		}
 		dnat = true;
 		lbSnat = kube.masq;
 	} else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {

@@ -15,13 +15,14 @@ import type { CNode } from '../net-types';
 import type { Hop } from '../trace';
 import type { LegEnd, Pkt } from '../packet';
 import { nodePortKey } from '../kube-nodeport';
+import type { KubeStep } from '../kube-types';
 import { makeError } from './icmp';
 import { lbChoice } from './lb-choice';
 import type { ProbeContext } from './context';
 import { fmtAddr, kubeLbNote, kubeNoLocalDetail, kubeNoLocalReason, kubeNodePortNote, kubeNodePortRejectDetail, kubeRejectReason } from './wording';
 
 export type KubeExternalDecision =
-	| { kind: 'dnat'; note: string; ref: string; masq: boolean }
+	| { kind: 'dnat'; note: string; ref: string; masq: boolean; step?: KubeStep }
 	/** no ready endpoint at all: REJECT in INPUT, before local delivery */
 	| { kind: 'reject-local'; service: string; ref: string }
 	/** externalTrafficPolicy Local, no ready endpoint on this node: DROP */
@@ -37,7 +38,8 @@ export function kubeLoadBalancer(ctx: ProbeContext, node: CNode, p: Pkt): KubeEx
 	const note = ctx.record ? kubeLbNote(lb.service, fmtAddr(p.dst, p.dport, p.proto), to.node, fmtAddr(to.addr, lb.nodePort, p.proto), i, lb.healthy.length) : 'lb';
 	p.dst = to.addr;
 	p.dport = lb.nodePort;
-	return { kind: 'dnat', note, ref: lb.path, masq: lb.snat };
+	const step: KubeStep | undefined = ctx.record ? { step: 'load-balancer', service: lb.service, to: to.node, index: i, of: lb.healthy.length, masquerade: lb.snat } : undefined;
+	return { kind: 'dnat', note, ref: lb.path, masq: lb.snat, step };
 }
 
 /** On a Kubernetes node: a new packet to one of its own addresses on a node port; null: not one. */
@@ -53,16 +55,17 @@ export function kubeNodePort(ctx: ProbeContext, node: CNode, p: Pkt): KubeExtern
 	const note = ctx.record ? kubeNodePortNote(np.service, fmtAddr(p.dst, p.dport, p.proto), ep.pod, fmtAddr(ep.addr, ep.port, p.proto), i, eps.length, np.local) : 'dnat';
 	p.dst = ep.addr;
 	p.dport = ep.port;
-	return { kind: 'dnat', note, ref: np.path, masq: !np.local };
+	const step: KubeStep | undefined = ctx.record ? { step: 'node-port', service: np.service, to: ep.pod, index: i, of: eps.length, masquerade: !np.local } : undefined;
+	return { kind: 'dnat', note, ref: np.path, masq: !np.local, step };
 }
 
 /** A node port refused on the node itself (filter INPUT): REJECT from the address called, or a silent DROP. */
 export function kubeNodePortRefusal(ctx: ProbeContext, node: CNode, p: Pkt, base: Hop, d: { kind: 'reject-local' | 'drop-local'; service: string; ref: string }): LegEnd {
 	if (d.kind === 'drop-local') {
-		ctx.hop({ ...base, action: 'DENIED', ...ctx.pktFields(p), detail: kubeNoLocalDetail(d.service, node.id), ref: d.ref });
+		ctx.hop({ ...base, action: 'DENIED', ...ctx.pktFields(p), detail: kubeNoLocalDetail(d.service, node.id), ref: d.ref, kube: { step: 'no-local-endpoint', service: d.service } });
 		return { kind: 'dropped', node, disposition: 'DENIED', reason: kubeNoLocalReason(d.service, node.id), local: false };
 	}
-	ctx.hop({ ...base, action: 'DENIED', ...ctx.pktFields(p), detail: kubeNodePortRejectDetail(d.service), ref: d.ref });
+	ctx.hop({ ...base, action: 'DENIED', ...ctx.pktFields(p), detail: kubeNodePortRejectDetail(d.service), ref: d.ref, kube: { step: 'reject', service: d.service } });
 	// Addressed to the node itself: Linux answers from that address (icmp_send on a local route).
 	const err = makeError(ctx, node, p, 3, 3, 0, true);
 	return { kind: 'error', node, disposition: 'DENIED', err, reason: kubeRejectReason(d.service, node.id), local: false, mtu: null };

@@ -13,12 +13,13 @@ import type { Hop } from '../trace';
 import type { LegEnd, Pkt } from '../packet';
 import { makeError } from './icmp';
 import { kubeKey, type KubeEndpoint } from '../kube';
+import type { KubeStep } from '../kube-types';
 import type { ProbeContext } from './context';
 import { kubeLoadBalancer, kubeNodePort, type KubeExternalDecision } from './kube-nodeport';
 import { fmtAddr, kubeDnatNote, kubeRejectDetail, kubeRejectReason } from './wording';
 
 export type KubeDecision =
-	| { kind: 'dnat'; note: string; ref: string; masq: boolean; endpoint?: KubeEndpoint }
+	| { kind: 'dnat'; note: string; ref: string; masq: boolean; endpoint?: KubeEndpoint; step?: KubeStep }
 	| { kind: 'reject'; service: string; ref: string }
 	| KubeExternalDecision;
 
@@ -35,12 +36,13 @@ export function kubeProxy(ctx: ProbeContext, node: CNode, p: Pkt): KubeDecision 
 	const note = ctx.record ? kubeDnatNote(svc.service, fmtAddr(p.dst, p.dport, p.proto), ep.pod, fmtAddr(ep.addr, ep.port, p.proto), i, svc.endpoints.length) : 'dnat';
 	p.dst = ep.addr;
 	p.dport = ep.port;
-	return { kind: 'dnat', note, ref: svc.path, masq: false, endpoint: ep };
+	const step: KubeStep | undefined = ctx.record ? { step: 'cluster-ip', service: svc.service, to: ep.pod, index: i, of: svc.endpoints.length } : undefined;
+	return { kind: 'dnat', note, ref: svc.path, masq: false, endpoint: ep, step };
 }
 
 /** The REJECT of a Service port without endpoints (filter table, after routing): ICMP port unreachable from the node. */
 export function kubeReject(ctx: ProbeContext, node: CNode, egress: CIface, p: Pkt, base: Hop, d: { service: string; ref: string }): LegEnd {
-	ctx.hop({ ...base, out: egress.name, action: 'DENIED', ...ctx.pktFields(p), detail: kubeRejectDetail(d.service), ref: d.ref });
+	ctx.hop({ ...base, out: egress.name, action: 'DENIED', ...ctx.pktFields(p), detail: kubeRejectDetail(d.service), ref: d.ref, kube: { step: 'reject', service: d.service } });
 	const err = makeError(ctx, node, p, 3, 3, 0, false);
 	return { kind: 'error', node, disposition: 'DENIED', err, reason: kubeRejectReason(d.service, node.id), local: false, mtu: null };
 }
