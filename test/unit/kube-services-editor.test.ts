@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { applySteps, formatIssues, planEdit } from '../../src/lib/model/edit-rules';
 import { TopologyStore } from '../../src/lib/editor/store';
-import { deleteElements } from '../../src/lib/editor/commands';
+import { deleteElements, renameNode } from '../../src/lib/editor/commands';
 
 const LB = readFileSync(path.resolve(import.meta.dirname, '../conformance-extra/54-k8s-loadbalancer.vnet.yaml'), 'utf8');
 type Svc = Record<string, unknown>;
@@ -35,5 +35,16 @@ describe('a LoadBalancer Service when its load balancer goes', () => {
 		expect(services.web.load_balancer).toBeUndefined();
 		expect(services.web.external_ip).toBeUndefined();
 		expect(services.web.ports[0].node_port).toBe(30080);
+	});
+	test('renaming it, or a Kubernetes node or pod, follows in the kubernetes section', () => {
+		const s = new TopologyStore(LB, 'lb.vnet.yaml');
+		expect(renameNode(s, 'lb', 'edge-lb')).toBe(true);
+		expect(renameNode(s, 'n1', 'node-1')).toBe(true);
+		expect(renameNode(s, 'api-a', 'api-0')).toBe(true);
+		expect(s.valid, s.errors.map((e) => e.message).join('; ')).toBe(true);
+		const k = s.topology!.kubernetes!;
+		expect(k.services.web.load_balancer).toBe('edge-lb');
+		expect(Object.keys(k.nodes)).toEqual(['node-1', 'n2']);
+		expect(k.pods['api-0']).toMatchObject({ node: 'node-1' });
 	});
 });

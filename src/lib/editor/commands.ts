@@ -315,6 +315,10 @@ export function renameNode(store: TopologyStore, from: string, to: string): bool
 			const nat = n.nat as { forwards?: unknown[] } | undefined;
 			(Array.isArray(nat?.forwards) ? nat.forwards : []).forEach((_, i) => fix(['nodes', id, 'nat', 'forwards', i, 'to']));
 		}
+		// the cluster's entries, its pods' nodes and its Services' load balancer
+		for (const part of ['nodes', 'pods']) if (tx.has(['kubernetes', part, from])) tx.renameKey(['kubernetes', part, from], to);
+		for (const pod of tx.keys(['kubernetes', 'pods'])) fix(['kubernetes', 'pods', pod, 'node']);
+		for (const svc of tx.keys(['kubernetes', 'services'])) fix(['kubernetes', 'services', svc, 'load_balancer']);
 		const checks = tx.get(['checks']);
 		(Array.isArray(checks) ? checks : []).forEach((_, i) => {
 			fix(['checks', i, 'from']);
