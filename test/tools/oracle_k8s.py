@@ -53,10 +53,19 @@ def selected(k, svc):
     return sorted(out)
 
 
+# kube-proxy's masquerade: KUBE-MARK-MASQ marks, KUBE-POSTROUTING masquerades what is marked
+MASQ_CHAINS = [':KUBE-MARK-MASQ - [0:0]', ':KUBE-POSTROUTING - [0:0]',
+               '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
+               '-A POSTROUTING -j KUBE-POSTROUTING',
+               '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
+               '-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000',
+               '-A KUBE-POSTROUTING -j MASQUERADE']
+
+
 def kube_rules(t):
     """(nat lines, filter lines) that kube-proxy would program on every node."""
     k = t.d.get('kubernetes') or {}
-    nat = [':KUBE-SERVICES - [0:0]', '-A PREROUTING -j KUBE-SERVICES', '-A OUTPUT -j KUBE-SERVICES']
+    nat = [':KUBE-SERVICES - [0:0]', '-A PREROUTING -j KUBE-SERVICES', '-A OUTPUT -j KUBE-SERVICES'] + MASQ_CHAINS
     filt = [':KUBE-SERVICES - [0:0]', '-I FORWARD 1 -m conntrack --ctstate NEW -j KUBE-SERVICES',
             '-I OUTPUT 1 -m conntrack --ctstate NEW -j KUBE-SERVICES']
     for si, (name, svc) in enumerate((k.get('services') or {}).items()):
@@ -76,6 +85,8 @@ def kube_rules(t):
             for ei, pod in enumerate(eps):
                 addr = t.first_addr(pod)
                 nat.append(f':KUBE-SEP-{si}-{pi}-{ei} - [0:0]')
+                # hairpin: an endpoint reaching itself through the Service is masqueraded
+                nat.append(f'-A KUBE-SEP-{si}-{pi}-{ei} -s {addr}/32 -j KUBE-MARK-MASQ')
                 nat.append(f'-A KUBE-SEP-{si}-{pi}-{ei} -p {proto} -m {proto} -j DNAT --to-destination {addr}:{tport}')
             # one deterministic choice per probe check instead of `statistic --mode random`
             for c in t.checks:
@@ -163,12 +174,7 @@ def nodeport_rules(t, nid):
     svcs = external_services(k)
     if not svcs:
         return [], []
-    nat = [':KUBE-NODEPORTS - [0:0]', ':KUBE-MARK-MASQ - [0:0]', ':KUBE-POSTROUTING - [0:0]',
-           '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
-           '-A POSTROUTING -j KUBE-POSTROUTING',
-           '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
-           '-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000',
-           '-A KUBE-POSTROUTING -j MASQUERADE']
+    nat = [':KUBE-NODEPORTS - [0:0]']
     filt = [':KUBE-EXTERNAL-SERVICES - [0:0]',
             '-I INPUT 1 -m conntrack --ctstate NEW -j KUBE-EXTERNAL-SERVICES',
             '-I FORWARD 1 -m conntrack --ctstate NEW -j KUBE-EXTERNAL-SERVICES']

@@ -94,6 +94,19 @@ describe('LoadBalancer', () => {
 	});
 });
 
+describe('hairpin', () => {
+	it('a pod reaching itself through its Service is masqueraded by its node, and its answer comes back translated', () => {
+		const t = topo(read('56-k8s-clusterip-and-nodeport.vnet.yaml'));
+		const self = probe(t, { from: 'web-a', to: '10.96.0.10', proto: 'tcp', port: 80, sport: 40000 });
+		expect(self.disposition).toBe('DELIVERED');
+		expect(nats(self)[0].kube).toMatchObject({ step: 'cluster-ip', to: 'web-a', masquerade: true });
+		expect(self.seenSource).toBe('10.244.1.1');
+		const other = probe(t, { from: 'web-a', to: '10.96.0.10', proto: 'tcp', port: 80, sport: 40001 });
+		expect(nats(other)[0].kube?.to).toBe('web-b');
+		expect(other.seenSource).toBe('10.244.1.2');
+	});
+});
+
 describe('no ready endpoint', () => {
 	const t = topo(REJECT);
 	it('REJECTs a node port with ICMP port unreachable from the address called, Local alike', () => {

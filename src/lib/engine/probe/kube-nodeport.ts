@@ -53,10 +53,12 @@ export function kubeNodePort(ctx: ProbeContext, node: CNode, p: Pkt): KubeExtern
 	const i = endpointIndex(eps.length, p.src, p.dst, p.sport, p.dport, p.proto);
 	const ep = eps[i];
 	const note = ctx.record ? kubeNodePortNote(np.service, fmtAddr(p.dst, p.dport, p.proto), ep.pod, fmtAddr(ep.addr, ep.port, p.proto), i, eps.length, np.local) : 'dnat';
+	// Cluster marks every external connection for masquerade; Local only a hairpin (the endpoint calling itself).
+	const masq = !np.local || p.src === ep.addr;
 	p.dst = ep.addr;
 	p.dport = ep.port;
-	const step: KubeStep | undefined = ctx.record ? { step: 'node-port', service: np.service, to: ep.pod, index: i, of: eps.length, masquerade: !np.local } : undefined;
-	return { kind: 'dnat', note, ref: np.path, masq: !np.local, step };
+	const step: KubeStep | undefined = ctx.record ? { step: 'node-port', service: np.service, to: ep.pod, index: i, of: eps.length, masquerade: masq } : undefined;
+	return { kind: 'dnat', note, ref: np.path, masq, step };
 }
 
 /** A node port refused on the node itself (filter INPUT): REJECT from the address called, or a silent DROP. */

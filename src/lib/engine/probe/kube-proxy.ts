@@ -34,10 +34,12 @@ export function kubeProxy(ctx: ProbeContext, node: CNode, p: Pkt): KubeDecision 
 	const i = endpointIndex(svc.endpoints.length, p.src, p.dst, p.sport, p.dport, p.proto);
 	const ep = svc.endpoints[i];
 	const note = ctx.record ? kubeDnatNote(svc.service, fmtAddr(p.dst, p.dport, p.proto), ep.pod, fmtAddr(ep.addr, ep.port, p.proto), i, svc.endpoints.length) : 'dnat';
+	// Hairpin: an endpoint reaching itself through its Service is masqueraded (KUBE-SEP-*: -s POD -j KUBE-MARK-MASQ), else its answer would not come back through the node.
+	const masq = p.src === ep.addr;
 	p.dst = ep.addr;
 	p.dport = ep.port;
-	const step: KubeStep | undefined = ctx.record ? { step: 'cluster-ip', service: svc.service, to: ep.pod, index: i, of: svc.endpoints.length } : undefined;
-	return { kind: 'dnat', note, ref: svc.path, masq: false, endpoint: ep, step };
+	const step: KubeStep | undefined = ctx.record ? { step: 'cluster-ip', service: svc.service, to: ep.pod, index: i, of: svc.endpoints.length, ...(masq ? { masquerade: true } : {}) } : undefined;
+	return { kind: 'dnat', note, ref: svc.path, masq, endpoint: ep, step };
 }
 
 /** The REJECT of a Service port without endpoints (filter table, after routing): ICMP port unreachable from the node. */
