@@ -31,6 +31,6 @@ describe("kube-proxy's DNAT is a typed hop field", () => {
 		const t = trace('k8s-three-tier', { from: 'frontend-1', to: '10.96.0.90', proto: 'tcp', port: 80 });
 		const nat = t.request.find((h) => h.kube);
 		expect(nat?.node).toBe('n1');
-		expect(nat?.kube).toEqual({ service: 'shop/api', before: '10.96.0.90:80', after: '10.244.1.6:9000', pod: 'api-1', endpoint: 1, endpoints: 2 });
+		expect(nat?.kube).toEqual({ step: 'cluster-ip', service: 'shop/api', before: '10.96.0.90:80', after: '10.244.1.6:9000', to: 'api-1', index: 0, of: 2 });
 	});
 });

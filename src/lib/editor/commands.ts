@@ -172,6 +172,12 @@ export function deleteElements(store: TopologyStore, what: { nodes?: string[]; l
 			if (gone.has(id) || !Array.isArray(manages)) continue;
 			for (let i = manages.length - 1; i >= 0; i--) if (gone.has(String(manages[i]))) tx.remove(['nodes', id, 'manages'], i);
 		}
+		// a Service whose load balancer is deleted stays, its external address pending
+		for (const [name, svc] of Object.entries(t.kubernetes?.services ?? {})) {
+			if (!svc.load_balancer || !gone.has(svc.load_balancer)) continue;
+			tx.delete(['kubernetes', 'services', name, 'load_balancer']);
+			if (svc.external_ip !== undefined) tx.delete(['kubernetes', 'services', name, 'external_ip']);
+		}
 	});
 }
 
@@ -309,6 +315,10 @@ export function renameNode(store: TopologyStore, from: string, to: string): bool
 			const nat = n.nat as { forwards?: unknown[] } | undefined;
 			(Array.isArray(nat?.forwards) ? nat.forwards : []).forEach((_, i) => fix(['nodes', id, 'nat', 'forwards', i, 'to']));
 		}
+		// the cluster's entries, its pods' nodes and its Services' load balancer
+		for (const part of ['nodes', 'pods']) if (tx.has(['kubernetes', part, from])) tx.renameKey(['kubernetes', part, from], to);
+		for (const pod of tx.keys(['kubernetes', 'pods'])) fix(['kubernetes', 'pods', pod, 'node']);
+		for (const svc of tx.keys(['kubernetes', 'services'])) fix(['kubernetes', 'services', svc, 'load_balancer']);
 		const checks = tx.get(['checks']);
 		(Array.isArray(checks) ? checks : []).forEach((_, i) => {
 			fix(['checks', i, 'from']);

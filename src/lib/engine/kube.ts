@@ -9,8 +9,9 @@ import { ipToU32 } from '../model/net';
 import type { Topology } from '../model/types';
 import { PROTO_NUM, type CNode } from './net-types';
 import type { KubeNet, KubeServicePortC } from './kube-types';
+import { compileNodePorts } from './kube-nodeport';
 
-export type { KubeEndpoint, KubeNet, KubeServicePortC } from './kube-types';
+export type { KubeEndpoint, KubeLbC, KubeNet, KubeNodePortC, KubeServicePortC } from './kube-types';
 
 export function kubeKey(proto: number, addr: number, port: number): string {
 	return `${proto}/${addr}/${port}`;
@@ -34,5 +35,5 @@ export function compileKube(t: Topology, nodes: CNode[], nodeIndex: Map<string, 
 			ports.set(kubeKey(PROTO_NUM[p.protocol], ipToU32(svc.cluster_ip), p.port), { service: `${svc.namespace}/${name}`, path: `kubernetes.services.${name}`, endpoints });
 		}
 	}
-	return { proxyNodes, ports };
+	return { proxyNodes, ports, external: compileNodePorts(t, nodes, nodeIndex) };
 }

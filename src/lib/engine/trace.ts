@@ -81,20 +81,10 @@ export interface Hop {
 	underlay?: number;
 	/** the distributed firewall decided here (DENIED): at which guest vNIC ("guest.iface"), which way, on which host; `rule` is its rule */
 	dfw?: { vnic: string; direction: 'in' | 'out'; host: string };
-	/** kube-proxy DNATed a Service address to this endpoint (NAT hop of the client's node) */
-	kube?: KubeDnat;
+	/** kube-proxy's decision at this hop (engine/kube-types.ts) */
+	kube?: import('./kube-types').KubeStep;
 	/** a NetworkPolicy decision at a pod's interface (engine/probe/kube-policy.ts) */
 	netpol?: NetpolStep;
-}
-
-/** A Service's DNAT as kube-proxy did it: "ip:port" before and after, the pod, and which endpoint of how many. */
-export interface KubeDnat {
-	service: string;
-	before: string;
-	after: string;
-	pod: string;
-	endpoint: number;
-	endpoints: number;
 }
 
 /**

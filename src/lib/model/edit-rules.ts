@@ -282,6 +282,14 @@ export function repair(
 				progress = true;
 				break;
 			}
+			if (p[0] === 'kubernetes' && p[1] === 'services' && (p[3] === 'load_balancer' || p[3] === 'external_ip') && hasAt(draft, p.slice(0, 4))) {
+				// a Service's load balancer that no longer fits: only the reference goes (its external address pending), the Service stays
+				const ref = p.slice(0, 4);
+				dropped.push(describeField(ref, editedNode));
+				step({ path: ref, value: undefined });
+				progress = true;
+				break;
+			}
 			if (p[0] === 'kubernetes' && p.length >= 3 && hasAt(draft, p.slice(0, 3))) {
 				// a cluster entry (kubernetes.nodes.ID, kubernetes.pods.ID) the edited node no longer fits goes whole
 				const entry = p.slice(0, 3);

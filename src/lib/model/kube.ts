@@ -10,21 +10,23 @@ import { boolean, ipv4, ipv4Network, nodeId, oneOf, port, string } from './field
 import { list, map, name, strict } from './schema-parts';
 import { cidrOf, inCidr, ipToU32 } from './net';
 import type { Topology } from './types';
-import type { Labels, KubeServiceSpec, KubernetesSection } from './kube-types';
+import type { KubeIssue, Labels, KubeServiceSpec, KubernetesSection } from './kube-types';
 import { kubeNamespaces, kubePolicies } from './kube-policy';
+import { serviceTypeIssues } from './kube-services';
 
-export type { Labels, KubeNodeSpec, KubePodSpec, KubeServicePort, KubeServiceSpec, KubernetesSection } from './kube-types';
+export type { KubeIssue, Labels, KubeNodeSpec, KubePodSpec, KubeServicePort, KubeServiceSpec, KubeServiceType, KubeTrafficPolicy, KubernetesSection } from './kube-types';
 
 const labels = map(string('a label key'), string('a label value'), 'a mapping of label key to value');
 
 const servicePort = strict(
-	{ port: port(), target_port: port().optional(), protocol: oneOf(['tcp', 'udp']).default('tcp') },
+	{ port: port(), target_port: port().optional(), protocol: oneOf(['tcp', 'udp']).default('tcp'), node_port: port().optional() },
 	'a service port'
-).transform((p) => ({ port: p.port, target_port: p.target_port ?? p.port, protocol: p.protocol }));
+).transform((p) => ({ port: p.port, target_port: p.target_port ?? p.port, protocol: p.protocol, ...(p.node_port !== undefined ? { node_port: p.node_port } : {}) }));
 
 export const kubernetesSection = strict(
 	{
 		service_cidr: ipv4Network.optional(),
+		node_port_range: string('a port range like 30000-32767').optional(),
 		nodes: map(nodeId, strict({ pod_cidr: ipv4Network.optional() }, 'a kubernetes node'), 'a mapping of node id to { pod_cidr }').prefault({}),
 		pods: map(
 			nodeId,
@@ -38,7 +40,11 @@ export const kubernetesSection = strict(
 					namespace: name('a namespace').default('default'),
 					cluster_ip: ipv4,
 					selector: labels.prefault({}),
-					ports: list(servicePort, 'a list of service ports')
+					ports: list(servicePort, 'a list of service ports'),
+					type: oneOf(['ClusterIP', 'NodePort', 'LoadBalancer']).optional(),
+					external_traffic_policy: oneOf(['Cluster', 'Local']).optional(),
+					load_balancer: nodeId.optional(),
+					external_ip: ipv4.optional()
 				},
 				'a service'
 			),
@@ -89,10 +95,6 @@ export function endpointIndex(count: number, src: number, dst: number, sport: nu
 	return tupleHash(src, dst, sport, dport, proto) % count;
 }
 
-export interface KubeIssue {
-	path: (string | number)[];
-	message: string;
-}
 
 /** Cross-references the engine needs to hold: each is a format error located at its field. */
 export function kubeIssues(t: Topology): KubeIssue[] {
@@ -122,5 +124,6 @@ export function kubeIssues(t: Topology): KubeIssue[] {
 			seen.add(key);
 		});
 	}
+	out.push(...serviceTypeIssues(t, k));
 	return out;
 }

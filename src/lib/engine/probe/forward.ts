@@ -18,6 +18,8 @@ import { hostProxy, inNat, isNatIface, productBlock } from './products';
 import { engineReceive, forwardIn } from './usermode-entry';
 import { kubeProxy, kubeReject } from './kube-proxy';
 import { netpolEgress } from './kube-policy';
+import { kubeNodePortRefusal } from './kube-nodeport';
+import { lbChoice } from './lb-choice';
 import {
 	FORWARDING_LOOP_REASON,
 	LOCAL_DETAIL,
@@ -160,13 +162,14 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		natNote = kube.note;
 		if (ctx.record) {
 			base.ref = kube.ref;
-			base.kube = kube.hop;
+			if (kube.step) base.kube = kube.step;
 		}
 		dnat = true;
+		lbSnat = kube.masq;
 	} else if (node.lb && p.dst === node.lb.vip && p.dport === node.lb.port && p.proto !== PROTO_ICMP && node.lb.backends.length) {
 		// Backend = (client address + client port) mod healthy backends, in pool order.
 		const lb = node.lb;
-		const b = lb.backends[(p.src + p.sport) % lb.backends.length];
+		const b = lb.backends[lbChoice(lb.backends.length, p.src, p.sport)];
 		natNote = ctx.record ? lbNote(fmtAddr(p.dst, p.dport, p.proto), b.name, fmtAddr(b.addr, b.port, p.proto)) : 'lb';
 		if (ctx.record) base.ref = `nodes.${node.id}.pool`;
 		p.dst = b.addr;
@@ -198,6 +201,7 @@ function receive(ctx: ProbeContext, node: CNode, inIf: CIface, p: Pkt): Step {
 		const px = forwardIn(ctx, node, p, false);
 		if (px) return { kind: 'end', end: px };
 	}
+	if (kube?.kind === 'reject-local' || kube?.kind === 'drop-local') return { kind: 'end', end: kubeNodePortRefusal(ctx, node, p, base, kube) };
 	// 2. local delivery (weak host model)
 	if (node.local.has(p.dst)) {
 		// The final hop (DELIVERED, REFUSED, DENIED...) is recorded by the caller; a translation here is worth its own line.

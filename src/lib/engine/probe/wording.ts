@@ -590,3 +590,29 @@ export function netpolAllowedNote(step: NetpolStep): string {
 export function netpolVerdict(step: NetpolStep, back: boolean): string {
 	return `Denied${back ? ' on the way back' : ''} by NetworkPolicy: ${isolatedText(step)} and no policy allows this connection; the packet was dropped silently.`;
 }
+
+// ------------------------------------------------- kube-proxy: node ports
+
+/** "kube-proxy: NodePort shop/web 192.168.50.11:30080 → pod web-b 10.244.2.11:8080 (endpoint 1 of 2, by 5-tuple hash); masquerade (externalTrafficPolicy: Cluster)" */
+export function kubeNodePortNote(service: string, before: string, pod: string, after: string, index: number, count: number, local: boolean): string {
+	const which = local ? `local endpoint ${index + 1} of ${count}` : `endpoint ${index + 1} of ${count}`;
+	const policy = local ? 'client address kept (externalTrafficPolicy: Local)' : 'marked for masquerade (externalTrafficPolicy: Cluster)';
+	return `kube-proxy: NodePort ${service} ${before} → pod ${pod} ${after} (${which}, by 5-tuple hash); ${policy}`;
+}
+
+/** "load balancer of Service shop/web: 203.0.113.10:80 → node n2 192.168.50.12:30080 (healthy node 2 of 2, by client address + port)" */
+export function kubeLbNote(service: string, before: string, node: string, after: string, index: number, count: number): string {
+	return `load balancer of Service ${service}: ${before} → node ${node} ${after} (healthy node ${index + 1} of ${count}, by client address + port)`;
+}
+
+export function kubeNodePortRejectDetail(service: string): string {
+	return `rejected by kube-proxy's REJECT rule for the node port: Service ${service} has no ready endpoints (ICMP port unreachable)`;
+}
+
+export function kubeNoLocalDetail(service: string, node: string): string {
+	return `dropped by kube-proxy: Service ${service} has externalTrafficPolicy: Local and no ready endpoint on ${node}`;
+}
+
+export function kubeNoLocalReason(service: string, node: string): string {
+	return `kube-proxy on ${node} dropped it: Service ${service} (externalTrafficPolicy: Local) has no ready endpoint on ${node}`;
+}
