@@ -27,7 +27,7 @@ describe('NodePort, externalTrafficPolicy Cluster', () => {
 		expect(r.disposition).toBe('DELIVERED');
 		expect(nats(r)[0]).toMatchObject({ node: 'n1', ref: 'kubernetes.services.web', dst: '10.244.2.2:8080' });
 		expect(nats(r)[0].detail).toMatch(/masquerade/);
-		expect(nats(r)[0].kube).toEqual({ step: 'node-port', service: 'shop/web', to: 'web-b', index: 1, of: 2, masquerade: true });
+		expect(nats(r)[0].kube).toEqual({ step: 'node-port', service: 'shop/web', before: '192.168.50.11:30080', after: '10.244.2.2:8080', to: 'web-b', index: 1, of: 2, masquerade: true });
 		expect(r.seenSource).toBe('192.168.50.11');
 		expect(r.reply.at(-1)?.src).toBe('192.168.50.11:30080');
 	});
