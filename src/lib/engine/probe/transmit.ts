@@ -80,7 +80,7 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 			vlan: egress.tag || null,
 			arp: arp.cached
 				? { target: u32ToIp(nextHop), mac: arp.mac, cached: true }
-				: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
+				: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms, ...(arp.suppressed ? { suppressed: true } : {}) }
 		};
 		if (dfwNote) base.detail = joinNotes(base.detail, dfwNote);
 		if (fragmented) {
