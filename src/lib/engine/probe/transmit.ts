@@ -98,6 +98,9 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 		if (dfwApplies(rx.iface, p)) {
 			const v = dfwCheck(ctx, rx.iface, p, 'in');
 			if (v.action !== 'allow') return { kind: 'dfw', vnic: rx.iface, dir: 'in', verdict: v };
+			// the bridge's step into the guest says which rule let it in
+			const last = ctx.record ? ctx.hops[ctx.hops.length - 1] : undefined;
+			if (last && last.action === 'SWITCHED' && last.out === rx.iface.dfw!.vnic) last.detail = joinNotes(last.detail, dfwAllowedNote(v.what));
 		}
 		return { kind: 'rx', iface: rx.iface };
 	}
