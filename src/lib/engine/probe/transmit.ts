@@ -6,7 +6,7 @@
 import type { CIface, CNode } from '../compile';
 import type { Hop } from '../trace';
 import type { LegEnd, Pkt, Tuple } from '../packet';
-import { u32ToIp } from '../../model/net';
+import { fragmentSizes, u32ToIp } from '../../model/net';
 import type { ProbeContext } from './context';
 import { l2Send, type Flood } from './l2';
 import { arpResolve, arpSender, ownMacFor, unansweredArp } from './arp';
@@ -66,7 +66,7 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 	const max = p.frags ? Math.max(...p.frags) : p.size;
 	let fragmented = false;
 	if (max > egress.mtu) {
-		p.frags = fragment(p.frags ?? [p.size], egress.mtu);
+		p.frags = fragmentSizes(p.frags ?? [p.size], egress.mtu);
 		fragmented = true;
 	}
 	const srcMac = ownMacFor(ctx, egress, p.src);
@@ -164,23 +164,4 @@ function dfwFailure(ctx: ProbeContext, tx: Extract<TxFail, { kind: 'dfw' }>, p: 
 	if (v.action === 'reject' && p.proto === PROTO_TCP && p.kind !== 'rst' && p.kind !== 'icmp-err')
 		return { kind: 'error', node: guest, disposition: 'DENIED', err: makeRst(p, guest.id), reason, local: false, mtu: null };
 	return { kind: 'dropped', node: guest, disposition: 'DENIED', reason, local: false };
-}
-
-/** Fragment sizes (L3 bytes, 20-byte headers) of datagrams of `sizes` bytes for an MTU. */
-export function fragment(sizes: number[], mtu: number): number[] {
-	const out: number[] = [];
-	const per = Math.floor((mtu - 20) / 8) * 8;
-	for (const s of sizes) {
-		if (s <= mtu) {
-			out.push(s);
-			continue;
-		}
-		let data = s - 20;
-		while (data > 0) {
-			const d = Math.min(per, data);
-			out.push(d + 20);
-			data -= d;
-		}
-	}
-	return out;
 }
