@@ -148,6 +148,12 @@ describe('lint', () => {
 		expect(await rulesOf(design('    rules: []', '    g: { tags: [web, wbe] }'))).toContain('dfw-unknown-tag overlay.groups.g.tags[1]');
 	});
 
+	it('warns about a rule applied to a group that selects no guest on a segment', async () => {
+		expect(await rulesOf(design('    rules:\n      - { action: deny, applied_to: [nobody-tier] }\n      - { action: deny, applied_to: [web] }', '    nobody-tier: { members: [web1] }'))).not.toContain('dfw-applies-nowhere overlay.firewall.rules[1]');
+		const t = design('    rules:\n      - { action: deny, applied_to: [empty] }', '    empty: { tags: [none] }');
+		expect(await rulesOf(t)).toContain('dfw-applies-nowhere overlay.firewall.rules[0]');
+	});
+
 	it('warns about a rule an earlier one shadows where it applies, and not about one that applies elsewhere', async () => {
 		const t = design(
 			'    rules:\n      - { action: deny, proto: tcp, applied_to: [web] }\n      - { action: allow, proto: tcp, port: 80, applied_to: [web1] }\n      - { action: allow, proto: tcp, from: 10.1.1.0/24, applied_to: [db] }\n      - { action: allow, proto: tcp, from: web1, port: 22, applied_to: [db1] }'
