@@ -19,6 +19,11 @@ it spans:
 The outer header's DF bit and the source port are the kernel's defaults (`df unset`:
 DF clear; source port hashed from the inner flow).
 
+With `overlay.controller` (ARP suppression), each VXLAN device also gets `proxy` and, for
+every guest of its segment on another host, `ip neigh replace IP lladdr MAC dev vx<vni> nud
+permanent` and `bridge fdb append MAC dev vx<vni> dst <its VTEP>`: the source VTEP answers
+ARP for it, as a controller programs it.
+
 The distributed firewall (`overlay.firewall`, `overlay.groups`, guests' `tags`) is
 iptables on each host's bridge ports, seen by br_netfilter
 (`net.bridge.bridge-nf-call-iptables=1` in the host's netns):
@@ -32,6 +37,8 @@ iptables on each host's bridge ports, seen by br_netfilter
     with tcp-reset or icmp-admin-prohibited), then the firewall's default.
 """
 import importlib.util
+import ipaddress
+import json
 import os
 import sys
 
@@ -108,7 +115,7 @@ def build_overlay(self, seg):
             base.run(['ip', '-n', ns, 'link', 'add', br, 'type', 'bridge', 'stp_state', '0'])
             base.run(['ip', '-n', ns, 'link', 'set', 'dev', br, 'up'])
             base.run(['ip', '-n', ns, 'link', 'add', vx, 'type', 'vxlan', 'id', str(vni), 'local', vtep_ip(t, hv),
-                      'dstport', '4789', 'nolearning'])
+                      'dstport', '4789', 'nolearning'] + (['proxy'] if (t.d.get('overlay') or {}).get('controller') else []))
             base.run(['ip', '-n', ns, 'link', 'set', 'dev', vx, 'mtu', str(VX_MTU), 'master', br, 'up'])
             for other in sorted(hvs - {hv}):
                 base.run(['bridge', '-n', ns, 'fdb', 'append', '00:00:00:00:00:00', 'dev', vx, 'dst', vtep_ip(t, other)])
@@ -177,9 +184,26 @@ def dfw_rule_lines(t, chain, r, ri):
 _orig_filters = base.Lab.configure_filters
 
 
+def arp_suppression(self):
+    """With an overlay controller: the VXLAN device answers ARP for remote guests (`proxy`) from
+    permanent neighbour entries, with their MACs in the FDB towards their host's VTEP."""
+    t = self.t
+    segments = (t.d.get('overlay') or {}).get('segments') or {}
+    ports = getattr(self, 'seg_port', {})
+    for (nid, ifn), (hv, port, segment) in sorted(ports.items()):
+        vx = 'vx%d' % int(segments[segment]['vni'])
+        ip = str(ipaddress.ip_interface(t.nodes[nid]['interfaces'][ifn]['ip']).ip)
+        mac = json.loads(base.nsx(nid, 'ip', '-j', 'link', 'show', 'dev', ifn).stdout)[0]['address']
+        for other in sorted({h for (h, _, sg) in ports.values() if sg == segment} - {hv}):
+            base.nsx(other, 'ip', 'neigh', 'replace', ip, 'lladdr', mac, 'dev', vx, 'nud', 'permanent')
+            base.nsx(other, 'bridge', 'fdb', 'append', mac, 'dev', vx, 'dst', vtep_ip(t, hv))
+
+
 def configure_filters(self):
     _orig_filters(self)
     t = self.t
+    if (t.d.get('overlay') or {}).get('controller'):
+        arp_suppression(self)
     fw = (t.d.get('overlay') or {}).get('firewall')
     if fw is None:
         return

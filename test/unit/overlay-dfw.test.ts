@@ -148,11 +148,45 @@ describe('lint', () => {
 		expect(await rulesOf(design('    rules: []', '    g: { tags: [web, wbe] }'))).toContain('dfw-unknown-tag overlay.groups.g.tags[1]');
 	});
 
+	it('warns about a rule applied to a group that selects no guest on a segment', async () => {
+		expect(await rulesOf(design('    rules:\n      - { action: deny, applied_to: [nobody-tier] }\n      - { action: deny, applied_to: [web] }', '    nobody-tier: { members: [web1] }'))).not.toContain('dfw-applies-nowhere overlay.firewall.rules[1]');
+		const t = design('    rules:\n      - { action: deny, applied_to: [empty] }', '    empty: { tags: [none] }');
+		expect(await rulesOf(t)).toContain('dfw-applies-nowhere overlay.firewall.rules[0]');
+	});
+
 	it('warns about a rule an earlier one shadows where it applies, and not about one that applies elsewhere', async () => {
 		const t = design(
 			'    rules:\n      - { action: deny, proto: tcp, applied_to: [web] }\n      - { action: allow, proto: tcp, port: 80, applied_to: [web1] }\n      - { action: allow, proto: tcp, from: 10.1.1.0/24, applied_to: [db] }\n      - { action: allow, proto: tcp, from: web1, port: 22, applied_to: [db1] }'
 		);
 		const found = (await rulesOf(t)).filter((r) => r.startsWith('dfw-rule-shadowed'));
 		expect(found).toEqual(['dfw-rule-shadowed overlay.firewall.rules[1]', 'dfw-rule-shadowed overlay.firewall.rules[3]']);
+	});
+});
+
+describe('ARP suppression (overlay controller)', () => {
+	const withCtl = (ctl: string, linkDown: boolean) =>
+		design('    rules: []')
+			.replace('  firewall:\n    rules: []\n', `  controller: ${ctl}\n`)
+			.replace('nodes:\n', 'nodes:\n  ctl: { kind: sdn-controller }\n')
+			.replace('  - { a: hv2.eth0, b: r1.eth1 }', `  - { a: hv2.eth0, b: r1.eth1${linkDown ? ', down: true' : ''} }`);
+
+	it('answers ARP for a remote guest at the source VTEP, so a cut-off host loses the packet instead of the ARP', () => {
+		const tr = probe(withCtl('ctl', true), { from: 'web1', to: 'web2' });
+		expect(tr.disposition).toBe('DROPPED');
+		const arp = tr.request.find((h) => h.arp && h.node === 'web1')!;
+		expect(arp.arp).toMatchObject({ suppressed: true, answeredBy: 'hv1:segment:web.vx5001' });
+		const without = design('    rules: []').replace('  firewall:\n    rules: []\n', '').replace('  - { a: hv2.eth0, b: r1.eth1 }', '  - { a: hv2.eth0, b: r1.eth1, down: true }');
+		expect(probe(without, { from: 'web1', to: 'web2' }).disposition).toBe('HOST_UNREACHABLE');
+	});
+
+	it('floods as before for an address no guest holds, and for guests of the same host', () => {
+		expect(probe(withCtl('ctl', false), { from: 'web1', to: '10.1.1.99' }).disposition).toBe('HOST_UNREACHABLE');
+		const local = probe(withCtl('ctl', false), { from: 'web1', to: 'web3' });
+		expect(local.disposition).toBe('DELIVERED');
+		expect(local.request.find((h) => h.arp)!.arp!.suppressed).toBeUndefined();
+	});
+
+	it('requires the controller to be an sdn-controller', () => {
+		expect(errorsOf(withCtl('r1', false))).toEqual([expect.stringMatching(/overlay\.controller: r1 is a router: the overlay's controller is an sdn-controller node$/)]);
 	});
 });

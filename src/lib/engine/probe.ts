@@ -15,7 +15,7 @@ import type { Net, CRoute } from './compile';
 import type { ProbeSpec, Trace } from './trace';
 import { ProbeContext, type Conn } from './probe/context';
 import { destinationAddress, run } from './probe/driver';
-import { tunnel } from './probe/vxlan';
+import { arpSuppress, tunnel } from './probe/vxlan';
 
 export type { LegEnd, Pkt, Tuple } from './packet';
 export type { Conn } from './probe/context';
@@ -35,6 +35,7 @@ export class ProbeEngine {
 	constructor(net: Net) {
 		this.ctx = new ProbeContext(net);
 		this.ctx.tunnel = tunnel;
+		this.ctx.arpSuppress = arpSuppress;
 	}
 
 	run(spec: ProbeSpec, opts: { hops?: boolean; record?: boolean } = {}): Trace {

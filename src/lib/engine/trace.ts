@@ -71,8 +71,10 @@ export interface Hop {
 	 * the packet's source on the host that sent it, the outgoing interface's
 	 * address on a router forwarding it. On the last row of an unanswered
 	 * ARP (action ARP), `mac` is null: what was asked, and that nobody answered.
+	 * `suppressed`: the source VTEP answered from the overlay controller's table
+	 * (ARP suppression; `answeredBy` is its bridge's VXLAN port).
 	 */
-	arp?: { target: string; sender?: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number };
+	arp?: { target: string; sender?: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number; suppressed?: boolean };
 	/** simulated time at this hop, ms since the probe started */
 	tMs?: number;
 	/** ENCAPSULATED / DECAPSULATED: the tunnel, its outer addresses, and whether the outer header has DF */

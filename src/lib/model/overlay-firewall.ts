@@ -52,7 +52,7 @@ export interface RDfw {
 const IP_RE = /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/;
 
 const isGuest = (t: Topology, id: string): boolean => {
-	const n = t.nodes[id];
+	const n = t.nodes?.[id];
 	return n !== undefined && (n.kind === 'vm' || n.kind === 'container');
 };
 
@@ -125,7 +125,7 @@ export function vnicFirewall(t: Topology, guest: string, iface: string, segment:
 export function dfwIssues(t: Topology): DfwIssue[] {
 	const out: DfwIssue[] = [];
 	const ov = t.overlay;
-	if (!ov) return out;
+	if (!ov || !t.nodes) return out;
 	const segments = ov.segments ?? {};
 	const groups = ov.groups ?? {};
 	for (const [name, g] of Object.entries(groups)) {

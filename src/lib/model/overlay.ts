@@ -106,6 +106,9 @@ export function overlayIssues(t: Topology): OverlayIssue[] {
 			else if (!host.vtep) out.push({ path, message: `${n.on} has no VTEP: add \`vtep: { interface: <underlay interface> }\` to ${n.on}` });
 		}
 	}
+	const ctl = t.overlay?.controller;
+	if (ctl !== undefined && t.nodes?.[ctl]?.kind !== 'sdn-controller')
+		out.push({ path: ['overlay', 'controller'], message: t.nodes?.[ctl] ? `${ctl} is a ${t.nodes[ctl].kind}: the overlay's controller is an sdn-controller node` : `no node "${ctl}" (the overlay's controller is an sdn-controller node)` });
 	out.push(...dfwIssues(t));
 	return out;
 }

@@ -369,6 +369,7 @@ const document = strict(
 					strict({ vni: integer('a VNI (1–16777215)', 1, 16777215), subnet: ipv4Network.optional() }, 'a segment ({ vni, subnet })'),
 					'a mapping of segment name to { vni, subnet }'
 				),
+				controller: nodeId.optional(),
 				firewall: strict({ default: policy().optional(), rules: list(dfwRule, 'a list of rules').optional() }, 'a firewall block ({ default, rules })').optional(),
 				groups: map(
 					name('a group name'),
@@ -376,7 +377,7 @@ const document = strict(
 					'a mapping of group name to { tags } or { members }'
 				).optional()
 			},
-			'an overlay block ({ segments, firewall, groups })'
+			'an overlay block ({ segments, controller, firewall, groups })'
 		).optional(),
 		kubernetes: kubernetesSection.optional()
 	},

@@ -289,6 +289,8 @@ export interface Overlay {
 	segments: Record<string, OverlaySegment>;
 	/** the distributed firewall at every guest vNIC on a segment */
 	firewall?: OverlayFirewall;
+	/** an sdn-controller programming the VTEPs: ARP for a known guest is answered at the source VTEP (ARP suppression) */
+	controller?: string;
 	groups?: Record<string, OverlayGroup>;
 }
 

@@ -36,11 +36,17 @@ export function arpResolve(
 	ip: number,
 	sender: number,
 	floods?: Flood[]
-): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number } {
+): { mac: string | null; storm: boolean; cached?: boolean; by?: string; ms?: number; suppressed?: boolean } {
 	const key = arpKey(node.idx, ip);
 	const cached = ctx.arp.get(key);
 	if (cached) return { mac: cached, storm: false, cached: true };
 	const t0 = ctx.t;
+	// ARP suppression: the local VTEP answers for a guest the overlay's controller knows (vxlan.ts).
+	const sup = ctx.arpSuppress?.(ctx, egress, ip);
+	if (sup) {
+		ctx.arp.set(key, sup.mac);
+		return { mac: sup.mac, storm: false, cached: false, by: sup.by, ms: 0, suppressed: true };
+	}
 	const req = l2Send(ctx, egress, BROADCAST, egress.mac, ARP_SIZE, null, floods);
 	if (req.storm) return { mac: null, storm: true };
 	for (const a of req.arrivals) {

@@ -56,6 +56,9 @@ export class ProbeContext {
 	/** the VXLAN stage (vxlan.ts), set by the probe facade; null: VXLAN ports carry nothing */
 	tunnel: ((ctx: ProbeContext, out: CIface, dstMac: string, innerSize: number, df: boolean, hopsSoFar: Hop[]) => TunnelResult) | null = null;
 
+	/** ARP suppression (vxlan.ts): the MAC the source VTEP answers for `ip` asked from `egress`, or null; set by the probe facade */
+	arpSuppress: ((ctx: ProbeContext, egress: CIface, ip: number) => { mac: string; by: string } | null) | null = null;
+
 	constructor(readonly net: Net) {}
 
 	reset(record: boolean): void {

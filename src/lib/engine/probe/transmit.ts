@@ -80,7 +80,7 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 			vlan: egress.tag || null,
 			arp: arp.cached
 				? { target: u32ToIp(nextHop), mac: arp.mac, cached: true }
-				: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms }
+				: { target: u32ToIp(nextHop), sender: u32ToIp(sender), mac: arp.mac, cached: false, answeredBy: arp.by, ms: arp.ms, ...(arp.suppressed ? { suppressed: true } : {}) }
 		};
 		if (dfwNote) base.detail = joinNotes(base.detail, dfwNote);
 		if (fragmented) {
@@ -98,6 +98,9 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 		if (dfwApplies(rx.iface, p)) {
 			const v = dfwCheck(ctx, rx.iface, p, 'in');
 			if (v.action !== 'allow') return { kind: 'dfw', vnic: rx.iface, dir: 'in', verdict: v };
+			// the bridge's step into the guest says which rule let it in
+			const last = ctx.record ? ctx.hops[ctx.hops.length - 1] : undefined;
+			if (last && last.action === 'SWITCHED' && last.out === rx.iface.dfw!.vnic) last.detail = joinNotes(last.detail, dfwAllowedNote(v.what));
 		}
 		return { kind: 'rx', iface: rx.iface };
 	}

@@ -156,3 +156,31 @@ export function tunnel(ctx: ProbeContext, out: CIface, dstMac: string, innerSize
 	ctx.t = t0;
 	return res;
 }
+
+/**
+ * ARP suppression (NSX; Linux's `proxy` VXLAN device with the controller's
+ * neighbour entries): with an overlay `controller`, an ARP request from a
+ * guest for a guest of the same segment on another host is answered by the
+ * source VTEP from the controller's table and never flooded to the far VTEPs.
+ * Null when there is no controller, or the address is no remote guest's.
+ */
+export function arpSuppress(ctx: ProbeContext, egress: CIface, ip: number): { mac: string; by: string } | null {
+	if (!ctx.net.resolved.source.overlay?.controller || egress.link < 0) return null;
+	const l = ctx.net.links[egress.link];
+	const port = ctx.iface(l.a === egress.idx ? l.b : l.a);
+	const bridge = ctx.node(port.node);
+	let local: CIface | null = null;
+	for (const pi of bridge.ifaces) if (ctx.iface(pi).vxlan) local = ctx.iface(pi);
+	if (!local) return null;
+	for (const vx of indexOf(ctx.net).ports.get(local.vxlan!.vni) ?? []) {
+		if (vx.idx === local.idx) continue;
+		for (const pi of ctx.node(vx.node).ifaces) {
+			const sp = ctx.iface(pi);
+			if (sp.link < 0 || sp.vxlan) continue;
+			const sl = ctx.net.links[sp.link];
+			const guest = ctx.iface(sl.a === sp.idx ? sl.b : sl.a);
+			if (guest.hasAddr && guest.addr === ip && !guest.down) return { mac: guest.mac, by: `${bridge.id}.${local.name}` };
+		}
+	}
+	return null;
+}

@@ -1,7 +1,8 @@
 /**
  * Distributed-firewall lint (docs/overlays.md): a group tag no guest carries
  * (a typo selects nobody, silently), and a rule that can never match because
- * an earlier rule matches everything it would at every vNIC it applies to.
+ * an earlier rule matches everything it would at every vNIC it applies to, or
+ * that applies at no vNIC at all.
  */
 import type { DfwRule } from '../types';
 import { appliesTo, expand } from '../overlay-firewall';
@@ -40,6 +41,10 @@ export function lintOverlayFirewall(L: Linter): void {
 	const vnics = ov.segments.flatMap((s) => s.members.map((m) => ({ guest: m.node, segment: s.name })));
 	const where = (r: DfwRule) => new Set(vnics.filter((v) => appliesTo(t, r, v.guest, v.segment)).map((v) => `${v.guest}\u0000${v.segment}`));
 	const sets = rules.map(where);
+	sets.forEach((set, k) => {
+		if (set.size === 0)
+			L.warn('dfw-applies-nowhere', ['overlay', 'firewall', 'rules', k], `firewall rule ${k + 1} (${rules[k].action}) applies at no vNIC: none of ${rules[k].applied_to?.join(', ')} is a guest interface on a segment. Fix \`applied_to\` or remove the rule.`);
+	});
 	for (let k = 1; k < rules.length; k++) {
 		const rk = rules[k];
 		if (sets[k].size === 0) continue;

@@ -37,6 +37,7 @@ export const LINT_RULES: Record<string, { severity: 'error' | 'warning'; summary
 	'untagged-on-trunk': { severity: 'warning', summary: 'an untagged interface is linked to a trunk port without a native VLAN' },
 	'overlay-mtu': { severity: 'warning', summary: "a segment's guest MTU + 50 bytes of VXLAN exceeds the underlay MTU between two of its VTEPs" },
 	'dfw-unknown-tag': { severity: 'warning', summary: 'a distributed-firewall group selects a tag no guest carries' },
+	'dfw-applies-nowhere': { severity: 'warning', summary: 'a distributed-firewall rule applies at no guest vNIC on a segment' },
 	'dfw-rule-shadowed': { severity: 'warning', summary: 'a distributed-firewall rule can never match because an earlier rule matches everything it does where it applies' },
 	'l2-loop': { severity: 'warning', summary: 'switches form a loop (broadcast storm)' },
 	'sdn-standalone-loop': { severity: 'warning', summary: 'managed switches form a loop that storms if the controller is lost (fail-mode standalone)' },
