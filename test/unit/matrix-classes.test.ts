@@ -41,7 +41,7 @@ function same(net: Net, proto: Proto = 'icmp', port?: number): number {
 		})
 	);
 	expect(diff.slice(0, 5)).toEqual([]);
-	return endpointClasses(net, shared.endpoints).members.length;
+	return endpointClasses(net, shared.endpoints, { proto, port }).members.length;
 }
 
 const u32 = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
@@ -212,6 +212,14 @@ links:
 		expect(classesOf(lanWith({ router: '\t\troutes:\n\t\t\t- { to: 10.1.0.13/32, via: 10.2.0.10 }' }))).toEqual(['a+b', 'c', 's1']);
 		expect(classesOf(lanWith({ hosts: { a: '\t\tservices: [tcp/22]' } }))).toEqual(['a', 'b+c', 's1']);
 		expect(classesOf(lanWith({ hosts: { b: '\t\tpolicy: deny' } }))).toEqual(['a+c', 'b', 's1']);
+	});
+
+	it("services only count for the matrix's own protocol and port", () => {
+		const net = netOf(lanWith({ hosts: { a: '\t\tservices: [tcp/22, udp/40000]' } }), 'twins.vnet.yaml');
+		const eps = matrixEndpoints(net);
+		const count = (proto: Proto, port?: number) => endpointClasses(net, eps, { proto, port }).members.length;
+		expect([count('icmp'), count('tcp', 80), count('tcp', 22), count('udp', 53)]).toEqual([2, 2, 3, 3]);
+		for (const [proto, port] of [['icmp'], ['tcp', 80], ['tcp', 22], ['udp', 53], ['udp', 40000]] as [Proto, number?][]) same(net, proto, port);
 	});
 
 	it('NAT anywhere turns sharing off', () => {

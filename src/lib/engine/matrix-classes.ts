@@ -24,7 +24,7 @@
  * test/unit/matrix-classes.test.ts compares the shared matrix with probing
  * every pair, cell by cell.
  */
-import type { Disposition } from '../model/types';
+import type { Disposition, Proto } from '../model/types';
 import type { CIface, CNode, Net } from './net-types';
 
 export interface EndpointClasses {
@@ -57,8 +57,24 @@ function twinIface(net: Net, n: CNode): CIface | null {
 	return i;
 }
 
+/** The probe the matrix sends, when known: only its ports of an endpoint's services matter. */
+export interface ProbeKind {
+	proto: Proto;
+	port?: number;
+}
+
+/** What the services of an endpoint tell a probe: the whole lists unless the probe is known. */
+function servicesSeen(n: CNode, probe: ProbeKind | undefined): unknown {
+	const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+	if (!probe) return [sorted(n.tcpServices), sorted(n.udpServices)];
+	if (probe.proto === 'icmp') return null;
+	const set = probe.proto === 'tcp' ? n.tcpServices : n.udpServices;
+	// the called port, and the probe's own source port (driver.ts: 40000) for the answer coming back
+	return [probe.port === undefined ? null : set.has(probe.port), set.has(40000)];
+}
+
 /** Everything about an endpoint a probe could see, with its own name, address and MAC left out. */
-function signature(net: Net, n: CNode, i: CIface): string | null {
+function signature(net: Net, n: CNode, i: CIface, probe: ProbeKind | undefined): string | null {
 	const route = (r: CNode['allRoutes'][number]) => [r.net, r.len, r.via, r.iface === i.idx ? 'own' : r.iface, r.metric, r.blackhole, r.connected, r.order];
 	const tables = n.routes.map((m, k) => [n.lens[k], [...m.values()].map(route)]);
 	const rules = n.rules.map((r) => [r.index, r.action, r.proto, r.from.any, r.from.nets, r.to.any, r.to.nets, r.portLo, r.portHi, r.sportLo, r.sportHi, r.inIf, r.outIf, r.out]);
@@ -73,7 +89,7 @@ function signature(net: Net, n: CNode, i: CIface): string | null {
 	}
 	return JSON.stringify([
 		n.kind, n.policy, n.stateful, n.delay, n.owner, n.lens, tables, n.allRoutes.map(route), rules,
-		[...n.tcpServices].sort((a, b) => a - b), [...n.udpServices].sort((a, b) => a - b),
+		servicesSeen(n, probe),
 		i.name, i.len, i.net, i.mtu, i.l2bit, i.l2deny, attach
 	]);
 }
@@ -82,7 +98,7 @@ function signature(net: Net, n: CNode, i: CIface): string | null {
  * Twins among `endpoints` (node ids, as matrixEndpoints lists them). Every
  * endpoint is alone when the net has a feature that could tell twins apart.
  */
-export function endpointClasses(net: Net, endpoints: string[]): EndpointClasses {
+export function endpointClasses(net: Net, endpoints: string[], probe?: ProbeKind): EndpointClasses {
 	const n = endpoints.length;
 	const classOf = new Int32Array(n);
 	const alone = (): EndpointClasses => {
@@ -114,7 +130,7 @@ export function endpointClasses(net: Net, endpoints: string[]): EndpointClasses 
 		const idx = net.nodeIndex.get(endpoints[e]);
 		const node = idx === undefined ? undefined : net.nodes[idx];
 		const i = node && node.id === endpoints[e] ? twinIface(net, node) : null;
-		const sig = i && addrCount.get(i.addr) === 1 && macCount.get(i.mac) === 1 ? signature(net, node!, i) : null;
+		const sig = i && addrCount.get(i.addr) === 1 && macCount.get(i.mac) === 1 ? signature(net, node!, i, probe) : null;
 		if (sig === null) {
 			singles.push(e);
 			continue;
@@ -222,8 +238,8 @@ export class MatrixCells {
 	private scratchFor = -1;
 	private probe: (from: number, to: number) => Disposition;
 
-	constructor(net: Net, readonly endpoints: string[], probe: (from: string, to: string) => Disposition, opts: { share?: boolean } = {}) {
-		this.classes = opts.share === false ? { classOf: Int32Array.from(endpoints, (_, e) => e), members: endpoints.map((_, e) => [e]) } : endpointClasses(net, endpoints);
+	constructor(net: Net, readonly endpoints: string[], probe: (from: string, to: string) => Disposition, opts: { share?: boolean; probe?: ProbeKind } = {}) {
+		this.classes = opts.share === false ? { classOf: Int32Array.from(endpoints, (_, e) => e), members: endpoints.map((_, e) => [e]) } : endpointClasses(net, endpoints, opts.probe);
 		this.probe = (from, to) => probe(endpoints[from], endpoints[to]);
 	}
 

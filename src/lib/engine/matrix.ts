@@ -50,7 +50,7 @@ export function matrixCodes(net: Net, opts: MatrixOpts = {}): MatrixCodes {
 	const proto = opts.proto ?? 'icmp';
 	const endpoints = matrixEndpoints(net);
 	const engine = new ProbeEngine(net);
-	const shared = new MatrixCells(net, endpoints, (from, to) => engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition, { share: opts.share });
+	const shared = new MatrixCells(net, endpoints, (from, to) => engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition, { share: opts.share, probe: { proto, port: opts.port } });
 	const n = endpoints.length;
 	const codes = new Uint8Array(n * n);
 	const total = n * n;

@@ -273,7 +273,7 @@ export function createSimApi(options: SimApiOptions = {}): SimApi {
 				reported = rowEnd;
 			};
 			// one probe per pair of twin classes (engine/matrix-classes.ts); progress counts every cell
-			const shared = new MatrixCells(d.net, endpoints, (from, to) => d.engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition);
+			const shared = new MatrixCells(d.net, endpoints, (from, to) => d.engine.run({ from, to, proto, port: opts.port }, { record: false }).disposition, { probe: { proto, port: opts.port } });
 			for (let i = 0; i < n; i++) {
 				for (let j = 0; j < n; j++) {
 					cells[i * n + j] = cellCode(shared.cell(i, j));
