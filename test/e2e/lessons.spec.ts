@@ -157,3 +157,30 @@ test('a wrong answer gets a hint, not the answer; progress survives a reload; re
 	await expect(page.getByTestId('lesson-panel')).toHaveAttribute('data-phase', 'question');
 	void right;
 });
+
+test('lesson 9: setting the guests to MTU 1450 is not the fix the task asks for; the underlay at 1600 is', async ({ page }) => {
+	test.setTimeout(120_000);
+	const lesson = lessons.find((l) => l.id === '09-vxlan-mtu')!;
+	const taskAt = lesson.steps.findIndex((s) => s.task);
+	const step = lesson.steps[taskAt];
+	await page.goto('/');
+	await page.evaluate(() => localStorage.clear());
+	await page.goto(`/?lesson=${lesson.id}`);
+	for (let i = 0; i < taskAt; i++) await playStep(page, lesson, i);
+	const panel = page.getByTestId('lesson-panel');
+	await panel.locator(`input[type=radio][value="${String(step.question!.answer)}"]`).check();
+	await panel.getByRole('button', { name: 'Check answer' }).click();
+	await panel.getByTestId('lesson-run').click();
+	await expect(panel.getByTestId('lesson-outcome')).toContainText('1450');
+	// the other fix: the guests' MTU. A 1472-byte ping with DF is then refused by web1 itself.
+	await editYaml(page, (t) => applyEdits(t, ['web1', 'web2'].map((g) => ({ set: `nodes.${g}.interfaces.eth0.mtu`, value: 1450 }))));
+	await panel.getByTestId('lesson-check').click();
+	await expect(panel.getByTestId('lesson-hint')).toContainText('Not yet.');
+	await expect(panel.getByTestId('lesson-hint')).toContainText(step.task!.hints[0]);
+	await expect(panel.getByTestId('lesson-task-done')).toHaveCount(0);
+	// the guests back at 1500, the underlay at 1600: accepted
+	const back = ['web1', 'web2'].map((g) => ({ set: `nodes.${g}.interfaces.eth0.mtu`, value: 1500 }));
+	await editYaml(page, (t) => applyEdits(t, [...back, ...step.task!.solution]));
+	await panel.getByTestId('lesson-check').click();
+	await expect(panel.getByTestId('lesson-task-done')).toBeVisible({ timeout: 20_000 });
+});
