@@ -34,7 +34,7 @@ export const EXPORT_USAGE = `usage: vnet export FILE --to FORMAT [-o OUT] [--jso
   --json          print {format, files, notes} (and the content when there is no -o) as JSON
 Exit codes: 0 ok, 2 bad input.`;
 
-const FORMATS = ['containerlab', 'gns3', 'dot', 'mermaid', 'kubernetes', 'pcap'] as const;
+const FORMATS = ['containerlab', 'gns3', 'dot', 'mermaid', 'pcap', 'kubernetes'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** `-o X` is the one short option: make it `--output X` for parseArgs. */

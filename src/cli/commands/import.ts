@@ -72,7 +72,7 @@ export const importCommand: Command = (args) => {
 		const fromFlag = p.flags.get('from');
 		if (fromFlag !== undefined && !(FORMATS as unknown[]).includes(fromFlag)) throw new UsageError(`--from expects containerlab, gns3 or kubernetes, got ${JSON.stringify(fromFlag)}`);
 		const format = (fromFlag as Format | undefined) ?? detectFormat(file, text);
-		if (!format) throw new UsageError(`${file}: not a containerlab lab (.clab.yml), a GNS3 project (.gns3) or Kubernetes manifests; name the format with --from`);
+		if (!format) throw new UsageError(`${file}: not a containerlab lab (.clab.yml), Kubernetes manifests or a GNS3 project (.gns3); name the format with --from`);
 		if (format !== 'kubernetes') for (const f of ['nodes', 'service-cidr']) if (p.flags.has(f)) throw new UsageError(`--${f} is for Kubernetes manifests`);
 		let result;
 		if (format === 'gns3') result = fromGns3(text, { file });
