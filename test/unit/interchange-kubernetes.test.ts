@@ -173,3 +173,25 @@ describe('export', () => {
 		expect(Object.fromEntries(Object.entries(back.topology.kubernetes!.pods).map(([id, p]) => [id, p.node]))).toEqual(Object.fromEntries(Object.entries(t.topology.kubernetes!.pods).map(([id, p]) => [id, p.node])));
 	});
 });
+
+describe('hostile input', () => {
+	it('seeded variants of the fixtures (lines dropped, values swapped for other types) import or fail cleanly, never throw', () => {
+		let seed = 19;
+		const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+		const swaps = ['[]', '{}', 'null', '-1', '70000', '"x"', 'true', '1.5', '[1, {a: b}]', '__proto__', 'None', '10.96.0.1', 'UDP'];
+		for (const f of ['guestbook-all-in-one.yaml', 'online-boutique.yaml', 'network-policy-recipes.yaml']) {
+			const lines = fixture(f).split('\n');
+			for (let i = 0; i < 40; i++) {
+				const copy = lines.slice();
+				for (let k = 0; k < 4; k++) {
+					const at = rand(copy.length);
+					if (rand(3) === 0) copy.splice(at, 1);
+					else copy[at] = copy[at].replace(/:\s.*$/, `: ${swaps[rand(swaps.length)]}`);
+				}
+				const r = fromKubernetes(copy.join('\n'), { file: f, nodes: 1 + rand(4) });
+				if (r.ok) expect(loadTopology(r.yaml, 'x.vnet.yaml').ok).toBe(true);
+				else expect(r.errors[0]).toMatch(/\S/);
+			}
+		}
+	});
+});
