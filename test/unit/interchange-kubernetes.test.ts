@@ -103,6 +103,10 @@ describe('reading', () => {
 		expect(r.topology.nodes.a.services).toEqual([{ proto: 'udp', port: 53 }]);
 		expect(r.topology.kubernetes!.services.x).toMatchObject({ cluster_ip: '10.96.5.5', ports: [{ port: 53, target_port: 53, protocol: 'udp' }] });
 		expect(r.warnings).toEqual([]);
+		// a bare array of objects too, its warnings located by index
+		const arr = ok(fromKubernetes(JSON.stringify([list.items[0], { ...list.items[1], spec: { ...list.items[1].spec, sessionAffinity: 'ClientIP' } }], null, 1)));
+		expect(arr.topology.kubernetes!.services.x.cluster_ip).toBe('10.96.5.5');
+		expect(arr.warnings).toEqual([{ path: 'doc[1][1].spec.sessionAffinity', message: 'not modelled; ignored', line: expect.any(Number) }]);
 	});
 
 	it('malformed YAML is an error with its line and column', () => {

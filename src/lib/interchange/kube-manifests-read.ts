@@ -23,10 +23,10 @@ export interface ManifestObject {
 	line(path: string): number | undefined;
 }
 
-/** Warning location of a field of an object: "doc[2].spec.replicas" or "doc[1].items[0].spec". */
+/** Warning location of a field of an object: "doc[2].spec.replicas", "doc[1].items[0].spec" or "doc[1][0].spec". */
 export function where(o: ManifestObject, path: string): string {
 	const inner = [o.base, path].filter(Boolean).join('.');
-	return `doc[${o.doc}]${inner ? '.' + inner : ''}`;
+	return `doc[${o.doc}]${inner ? (inner.startsWith('[') ? '' : '.') + inner : ''}`;
 }
 
 /** Adds a warning about one field of an object, with its line. */
@@ -115,6 +115,14 @@ export function readManifests(text: string, w: Warnings): ManifestObject[] {
 			line: (path) => map.get([base, path].filter(Boolean).join('.')) ?? (path === '' ? undefined : map.get(base))
 		});
 		for (const d of dropped) w.add(`doc[${n}].${d}`, 'dropped: a key that could change how the file is read', map.get(d));
+		// a JSON (or YAML) array of objects reads like a List
+		if (Array.isArray(value)) {
+			value.forEach((item, k) => {
+				if (isObject(item)) out.push(make(item, `[${k}]`));
+				else w.add(`doc[${n}][${k}]`, 'not a Kubernetes object; ignored', map.get(`[${k}]`));
+			});
+			return;
+		}
 		if (!isObject(value)) {
 			w.add(`doc[${n}]`, 'not a Kubernetes object (a mapping with apiVersion and kind); ignored', map.get(''));
 			return;
