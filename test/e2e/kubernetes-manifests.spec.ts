@@ -39,6 +39,7 @@ test('Open: manifests become a cluster, warnings listed with their lines; Export
 	await expect(report).toContainText('line 107: doc[5].spec.type: NodePort not modelled yet: imported as ClusterIP');
 	await expect(page.getByTestId('canvas')).toHaveAttribute('data-ready', 'true');
 	await expect.poll(() => nodeIds(page)).toEqual(expect.arrayContaining(['n1', 'n2', 'n3', 'frontend-1', 'redis-master-1']));
+	await page.screenshot({ path: 'test-results/kubernetes-import.png' });
 
 	await page.getByTestId('export-menu').click();
 	const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-kubernetes').click()]);

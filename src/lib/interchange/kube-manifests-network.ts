@@ -28,6 +28,11 @@ export const POD_NETWORK = '10.244.0.0/16';
 /** The nodes' own network. */
 export const NODE_NETWORK = '192.168.60.0/24';
 const SWITCH = 'lan';
+/** Layout: the switch above a row of nodes, each node's pods in a grid of POD_COLS columns below it. */
+const POD_COLS = 3;
+const POD_DX = 100;
+const POD_DY = 90;
+const NODE_DX = POD_COLS * POD_DX + 80;
 
 export interface ClusterOptions {
 	/** node count when the file lists no Node objects (default 3) */
@@ -176,12 +181,12 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 	const base = parseCidr(NODE_NETWORK)!;
 	const nodeIp = (i: number) => u32ToIp(base.net + 11 + i);
 
-	const topoNodes: Record<string, Node> = { [SWITCH]: { kind: 'switch' } };
+	const topoNodes: Record<string, Node> = { [SWITCH]: { kind: 'switch', position: { x: ((nodes.length - 1) * NODE_DX) / 2, y: 0 } } };
 	const links: Topology['links'] = [];
 	const kube: KubernetesSection = { service_cidr: fmtNet(sc.net, sc.len), nodes: {}, pods: {}, services: svcs };
 	nodes.forEach((n, i) => {
 		const routes: Route[] = nodes.flatMap((_, j) => (j === i ? [] : [{ to: fmtNet(cidrs[j].net, cidrs[j].len), via: nodeIp(j) }]));
-		topoNodes[n.id] = { kind: 'vm', interfaces: { eth0: { ip: `${nodeIp(i)}/${base.len}` } }, routes };
+		topoNodes[n.id] = { kind: 'vm', position: { x: i * NODE_DX, y: 150 }, interfaces: { eth0: { ip: `${nodeIp(i)}/${base.len}` } }, routes };
 		links.push({ a: `${n.id}.eth0`, b: `${SWITCH}.p${i + 1}` });
 		kube.nodes[n.id] = { pod_cidr: fmtNet(cidrs[i].net, cidrs[i].len) };
 	});
@@ -193,7 +198,8 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 		const veth = `veth${k + 1}`;
 		(topoNodes[node].interfaces as Record<string, Interface>)[veth] = { ip: `${u32ToIp(at + 1)}/30` };
 		const listens = p.listens.slice().sort((a, b) => byText(a.proto, b.proto) || a.port - b.port);
-		topoNodes[p.id] = { kind: 'container', interfaces: { eth0: { ip: `${u32ToIp(at + 2)}/30`, gateway: u32ToIp(at + 1) } }, ...(listens.length ? { services: listens } : {}) };
+		const position = { x: p.node * NODE_DX + ((k % POD_COLS) - (POD_COLS - 1) / 2) * POD_DX, y: 300 + Math.floor(k / POD_COLS) * POD_DY };
+		topoNodes[p.id] = { kind: 'container', position, interfaces: { eth0: { ip: `${u32ToIp(at + 2)}/30`, gateway: u32ToIp(at + 1) } }, ...(listens.length ? { services: listens } : {}) };
 		links.push({ a: `${p.id}.eth0`, b: `${node}.${veth}` });
 		const spec: KubePodSpec = { node, namespace: p.namespace, labels: p.labels, ready: true };
 		kube.pods[p.id] = spec;
