@@ -120,18 +120,20 @@ describe('reading', () => {
 			'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cfg }\ndata: { a: b }',
 			'apiVersion: v1\nkind: Service\nmetadata: { name: h }\nspec: { clusterIP: None, selector: { app: a }, ports: [ { port: 80 } ] }',
 			'apiVersion: v1\nkind: Service\nmetadata: { name: e }\nspec: { type: ExternalName, externalName: example.com }',
+			'apiVersion: v1\nkind: Pod\nmetadata: { name: hn }\nspec: { hostNetwork: true, containers: [ { name: c } ] }',
 			'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: db }\nspec:\n  replicas: 2\n  serviceName: db\n  selector: { matchExpressions: [ { key: app, operator: In, values: [db] } ] }\n  template:\n    metadata: { labels: { app: db } }\n    spec: { containers: [ { name: pg, ports: [ { containerPort: 5432, protocol: SCTP } ] } ] }'
 		].join('\n---\n');
 		const r = ok(fromKubernetes(text, { nodes: 1 }));
-		expect(Object.keys(r.topology.kubernetes!.pods)).toEqual(['db-0', 'db-1']);
+		expect(Object.keys(r.topology.kubernetes!.pods)).toEqual(['hn', 'db-0', 'db-1']);
+		expect(r.warnings.filter((x) => x.path.startsWith('doc[4]'))).toEqual([{ path: 'doc[4].spec.hostNetwork', line: 19, message: expect.stringMatching(/hostNetwork pods are not modelled/) }]);
 		expect(r.topology.kubernetes!.services).toEqual({});
 		const byPath = Object.fromEntries(r.warnings.map((w) => [w.path, w]));
 		expect(byPath['doc[1]'].message).toMatch(/kind "ConfigMap"/);
 		expect(byPath['doc[2].spec.clusterIP']).toMatchObject({ line: 9, message: expect.stringMatching(/headless/) });
 		expect(byPath['doc[3].spec.type'].message).toMatch(/ExternalName/);
-		expect(byPath['doc[4].spec.serviceName']).toMatchObject({ line: 21 });
-		expect(byPath['doc[4].spec.selector.matchExpressions'].message).toMatch(/set-based/);
-		expect(byPath['doc[4].spec.template.spec.containers[0].ports[0].protocol'].message).toMatch(/SCTP/);
+		expect(byPath['doc[5].spec.serviceName']).toMatchObject({ line: 26 });
+		expect(byPath['doc[5].spec.selector.matchExpressions'].message).toMatch(/set-based/);
+		expect(byPath['doc[5].spec.template.spec.containers[0].ports[0].protocol'].message).toMatch(/SCTP/);
 	});
 
 	it('--nodes and --service-cidr; a Pod keeps its nodeName; a DaemonSet runs on every node', () => {

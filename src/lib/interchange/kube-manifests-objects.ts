@@ -107,8 +107,8 @@ function podSpec(w: Warnings, o: ManifestObject, spec: Json | undefined, path: s
 		warnAt(w, o, path, 'no pod spec; a pod without containers is imported');
 		return { ports };
 	}
-	ignoreOthers(w, o, spec, path, isPod ? ['containers', 'nodeName'] : ['containers']);
-	if (spec.hostNetwork === true) warnAt(w, o, `${path}.hostNetwork`, 'hostNetwork pods are not modelled: imported as a pod with its own address');
+	ignoreOthers(w, o, spec, path, isPod ? ['containers', 'nodeName', 'hostNetwork'] : ['containers', 'hostNetwork']);
+	if (field(spec, 'hostNetwork') === true) warnAt(w, o, `${path}.hostNetwork`, 'hostNetwork pods are not modelled: imported as a pod with its own address');
 	const containers = field(spec, 'containers');
 	if (!Array.isArray(containers)) warnAt(w, o, `${path}.containers`, 'no containers list');
 	arr(containers).forEach((c, i) => {
