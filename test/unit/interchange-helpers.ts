@@ -19,31 +19,30 @@ export async function loadVnet(text: string, file = 'test.vnet.yaml'): Promise<T
 export const CONFORMANCE_DIR = path.resolve(__dirname, '../../../shared/conformance');
 export const TOPOLOGIES_DIR = path.resolve(__dirname, '../../topologies');
 export const PRODUCT_FIXTURES_DIR = path.resolve(__dirname, '../fixtures/products');
+export const EXTRA_CONFORMANCE_DIR = path.resolve(__dirname, '../conformance-extra');
 
-/** Every vnet file of topologies/ (and its lessons), the shared conformance suite and the product fixtures that loads. */
+/**
+ * Every vnet file of topologies/ (and its lessons), the shared and extra conformance suites and
+ * the product fixtures. Each must load: a file that stops loading fails here instead of quietly
+ * leaving the round-trip sweeps.
+ */
 export async function allVnetFiles(): Promise<{ file: string; topology: Topology }[]> {
 	const out: { file: string; topology: Topology }[] = [];
 	const dirs: [string, string][] = [
 		[TOPOLOGIES_DIR, ''],
 		[path.join(TOPOLOGIES_DIR, 'lessons'), 'lessons/'],
 		[CONFORMANCE_DIR, ''],
-		['/work/shared/conformance', ''],
+		[EXTRA_CONFORMANCE_DIR, 'conformance-extra/'],
 		[PRODUCT_FIXTURES_DIR, 'fixtures/products/']
 	];
 	const seen = new Set<string>();
-	const seenDirs = new Set<string>();
 	for (const [d, prefix] of dirs) {
-		if (!existsSync(d) || seenDirs.has(d)) continue;
-		seenDirs.add(d);
+		if (!existsSync(d)) throw new Error(`${d}: the vnet files the sweeps read are missing`);
 		for (const f of readdirSync(d).filter((x) => x.endsWith('.vnet.yaml')).sort()) {
 			const file = prefix + f;
 			if (seen.has(file)) continue;
 			seen.add(file);
-			try {
-				out.push({ file, topology: await loadVnet(readFileSync(path.join(d, f), 'utf8'), f) });
-			} catch {
-				/* files that do not load are not round-trip material */
-			}
+			out.push({ file, topology: await loadVnet(readFileSync(path.join(d, f), 'utf8'), f) });
 		}
 	}
 	return out;

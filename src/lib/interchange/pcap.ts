@@ -20,6 +20,7 @@
  */
 import type { Hop, ProbeSpec, Trace } from '../engine/trace';
 import type { ResolvedTopology, RIface } from '../model/resolve';
+import { fragmentSizes } from '../model/net';
 import {
 	arpPacket,
 	ethernetFrame,
@@ -40,6 +41,19 @@ import {
 	type PcapRecord
 } from './packets';
 
+/**
+ * IP ids: each probe of a capture gets its own block of IP_ID_BLOCK ids, so fragments of two
+ * probes between the same addresses are never reassembled together. The guest's packet takes
+ * the block's first id (request) or second (reply); the VTEP's k-th datagram takes the first
+ * + k (other addresses, so the two never mix).
+ */
+const IP_ID_BASE = 0x4a00;
+const IP_ID_BLOCK = 64;
+const ipIdsOf = (sequence: number) => {
+	const base = (IP_ID_BASE + IP_ID_BLOCK * sequence) & 0xffff;
+	return { request: (base + 1) & 0xffff, reply: (base + 2) & 0xffff, outer: (k: number) => (base + 1 + (k % (IP_ID_BLOCK - 1))) & 0xffff };
+};
+
 export interface PcapOptions {
 	/** one capture ('all', default), or one per link or per node */
 	per?: 'all' | 'link' | 'node';
@@ -47,6 +61,8 @@ export interface PcapOptions {
 	probe?: ProbeSpec;
 	/** wall-clock time of t = 0, ms since the epoch (default 0: 1970-01-01) */
 	epochMs?: number;
+	/** this probe's number in a capture of several probes (0, 1, ...): it picks the IP ids */
+	sequence?: number;
 }
 
 const BROADCAST = 'ff:ff:ff:ff:ff:ff';
@@ -167,6 +183,7 @@ function segmentsOf(hops: Hop[], r?: ResolvedTopology): { l3: Hop; segs: Segment
 /** The frames of a trace (all legs), in time order. */
 function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptions): Frame[] {
 	const proto = inferProto(trace, opts.probe);
+	const ipIds = ipIdsOf(opts.sequence ?? 0);
 	const frames: Frame[] = [];
 	const learned = new Set<string>(); // "node|mac" the node knows
 	let lastT = 0;
@@ -195,7 +212,7 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 			let quote: Uint8Array = new Uint8Array(0);
 			if (o && os && od) {
 				const inner = packetFor('request', o, os, od, o.size ?? reqSize);
-				if (inner) quote = ipv4Packets({ src: os.ip, dst: od.ip, ttl: o.ttl ?? 64, proto: inner.proto, id: 0x4a01, df: !!opts.probe?.df }, inner.l4)[0];
+				if (inner) quote = ipv4Packets({ src: os.ip, dst: od.ip, ttl: o.ttl ?? 64, proto: inner.proto, id: ipIds.request, df: !!opts.probe?.df }, inner.l4)[0];
 			}
 			quote = quote.subarray(0, Math.max(0, size - 28));
 			const rest = trace.icmp.type === 3 && trace.icmp.code === 4 ? (trace.icmp.mtu ?? 0) & 0xffff : 0;
@@ -221,8 +238,12 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		return { proto: IPPROTO_UDP, l4: udpDatagram(s.ip, d.ip, s.port, d.port, data) };
 	};
 
-	/** An underlay hop's UDP datagram: VXLAN (RFC 7348: flags 0x08, 24-bit VNI) around the guest's Ethernet frame. */
-	const vxlanFor = (leg: 'request' | 'reply', outer: Hop, guest: Hop | null, ipId: number): { proto: number; l4: Uint8Array } | null => {
+	/**
+	 * An underlay hop's UDP datagrams: VXLAN (RFC 7348: flags 0x08, 24-bit VNI) around the guest's
+	 * Ethernet frame. A guest packet the guest already fragmented is wrapped one fragment at a time,
+	 * as the VTEP sees them, so there is one datagram per inner fragment.
+	 */
+	const vxlanFor = (leg: 'request' | 'reply', outer: Hop, guest: Hop | null, ipId: number): { proto: number; l4: Uint8Array }[] | null => {
 		const os = parseAddr(outer.src);
 		const od = parseAddr(outer.dst);
 		const gs = parseAddr(guest?.src);
@@ -230,18 +251,20 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		if (!guest || !os || !od || !gs || !gd) return null;
 		const innerL4 = l4For(leg, guest);
 		if (!innerL4) return null;
-		const innerIp = ipv4Packets({ src: gs.ip, dst: gd.ip, ttl: guest.ttl ?? 64, proto: innerL4.proto, id: ipId, df: leg === 'request' && !!opts.probe?.df }, innerL4.l4)[0];
-		const frame = ethernetFrame(guest.dstMac!, guest.srcMac!, ETHERTYPE_IPV4, innerIp);
+		const innerIps = ipv4Packets({ src: gs.ip, dst: gd.ip, ttl: guest.ttl ?? 64, proto: innerL4.proto, id: ipId, df: leg === 'request' && !!opts.probe?.df }, innerL4.l4, guest.fragments);
 		const vni = outer.underlay!;
-		const vxlan = new Uint8Array(8 + frame.length);
-		vxlan.set([0x08, 0, 0, 0, (vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff, 0]);
-		vxlan.set(frame, 8);
-		return { proto: IPPROTO_UDP, l4: udpDatagram(os.ip, od.ip, os.port, od.port, vxlan) };
+		return innerIps.map((innerIp) => {
+			const frame = ethernetFrame(guest.dstMac!, guest.srcMac!, ETHERTYPE_IPV4, innerIp);
+			const vxlan = new Uint8Array(8 + frame.length);
+			vxlan.set([0x08, 0, 0, 0, (vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff, 0]);
+			vxlan.set(frame, 8);
+			return { proto: IPPROTO_UDP, l4: udpDatagram(os.ip, od.ip, os.port, od.port, vxlan) };
+		});
 	};
 
 	for (const leg of ['request', 'reply'] as const) {
 		const hops = leg === 'request' ? trace.request : trace.reply;
-		const ipId = leg === 'request' ? 0x4a01 : 0x4a02;
+		const ipId = ipIds[leg];
 		// Unanswered ARP: three requests a second apart, before the hop's time.
 		for (const h of hops) {
 			// the row where the requester gives up (an unanswered ARP also has a row for asking): its arp found no MAC
@@ -260,8 +283,9 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 		for (const { l3, segs } of segmentsOf(hops, r)) {
 			const t = l3.tMs ?? 0;
 			if (l3.underlay === undefined) guestFrame = l3;
-			const pkt = l3.underlay === undefined ? l4For(leg, l3) : vxlanFor(leg, l3, guestFrame, ipId);
-			if (!pkt) continue;
+			const single = l3.underlay === undefined ? l4For(leg, l3) : null;
+			const datagrams = single ? [single] : l3.underlay === undefined ? null : vxlanFor(leg, l3, guestFrame, ipId);
+			if (!datagrams) continue;
 			// ARP before the first frame from this node to this next hop.
 			const senderIp = l3.arp?.sender ?? ifaceOf(r, l3.node, l3.out!)?.ip;
 			const targetIp = ipOfMac(r, l3.dstMac!);
@@ -285,10 +309,23 @@ function framesOf(trace: Trace, r: ResolvedTopology | undefined, opts: PcapOptio
 				const s = parseAddr(h.src ?? l3.src);
 				const d = parseAddr(h.dst ?? l3.dst);
 				if (!s || !d) continue;
-				// the kernel's VXLAN device sends the outer header without DF (docs/overlays.md)
-				const df = leg === 'request' && !!opts.probe?.df && l3.underlay === undefined;
-				const packets = ipv4Packets({ src: s.ip, dst: d.ip, ttl, proto: pkt.proto, id: ipId, df }, pkt.l4, h.fragments ?? l3.fragments);
-				for (const p of packets) push(seg, seg.tMs, ethernetFrame(l3.dstMac!, l3.srcMac!, ETHERTYPE_IPV4, p, seg.vlan));
+				const fragments = h.fragments ?? l3.fragments;
+				if (l3.underlay === undefined) {
+					const df = leg === 'request' && !!opts.probe?.df;
+					for (const p of ipv4Packets({ src: s.ip, dst: d.ip, ttl, proto: datagrams[0].proto, id: ipId, df }, datagrams[0].l4, fragments))
+						push(seg, seg.tMs, ethernetFrame(l3.dstMac!, l3.srcMac!, ETHERTYPE_IPV4, p, seg.vlan));
+					continue;
+				}
+				// The hop's fragments describe its largest datagram; its first fragment is as large as the
+				// underlay MTU lets one be, so each datagram is cut at that size. The kernel's VXLAN device
+				// sends the outer header without DF (docs/overlays.md), and each datagram has its own IP id.
+				const underlayMtu = fragments && fragments.length > 1 ? fragments[0] : Infinity;
+				datagrams.forEach((g, k) => {
+					const id = ipIds.outer(k);
+					const sizes = fragmentSizes([20 + g.l4.length], underlayMtu);
+					for (const p of ipv4Packets({ src: s.ip, dst: d.ip, ttl, proto: g.proto, id, df: false }, g.l4, sizes))
+						push(seg, seg.tMs, ethernetFrame(l3.dstMac!, l3.srcMac!, ETHERTYPE_IPV4, p, seg.vlan));
+				});
 			}
 		}
 	}

@@ -177,3 +177,22 @@ export function compressVlans(v: number[]): string {
 	}
 	return out.join(', ');
 }
+
+/** Fragment sizes (L3 bytes, 20-byte headers) of datagrams of `sizes` bytes for an MTU. */
+export function fragmentSizes(sizes: number[], mtu: number): number[] {
+	const out: number[] = [];
+	const per = Math.floor((mtu - 20) / 8) * 8;
+	for (const s of sizes) {
+		if (s <= mtu) {
+			out.push(s);
+			continue;
+		}
+		let data = s - 20;
+		while (data > 0) {
+			const d = Math.min(per, data);
+			out.push(d + 20);
+			data -= d;
+		}
+	}
+	return out;
+}

@@ -6,7 +6,7 @@
 import type { CIface, CNode } from '../compile';
 import type { Hop } from '../trace';
 import type { LegEnd, Pkt, Tuple } from '../packet';
-import { u32ToIp } from '../../model/net';
+import { fragmentSizes, u32ToIp } from '../../model/net';
 import type { ProbeContext } from './context';
 import { l2Send, type Flood } from './l2';
 import { arpResolve, arpSender, ownMacFor, unansweredArp } from './arp';
@@ -38,7 +38,7 @@ export function transmit(ctx: ProbeContext, node: CNode, egress: CIface, nextHop
 	const max = p.frags ? Math.max(...p.frags) : p.size;
 	let fragmented = false;
 	if (max > egress.mtu) {
-		p.frags = fragment(p.frags ?? [p.size], egress.mtu);
+		p.frags = fragmentSizes(p.frags ?? [p.size], egress.mtu);
 		fragmented = true;
 	}
 	const srcMac = ownMacFor(ctx, egress, p.src);
@@ -98,21 +98,3 @@ export function txFailure(ctx: ProbeContext, node: CNode, tx: TxFail, p: Pkt, of
 	return { kind: 'error', node, disposition: 'HOST_UNREACHABLE', err: fromCalledAddress(err, called), reason: arpFailedReason(node.id), local: false, mtu: null };
 }
 
-/** Fragment sizes (L3 bytes, 20-byte headers) of datagrams of `sizes` bytes for an MTU. */
-export function fragment(sizes: number[], mtu: number): number[] {
-	const out: number[] = [];
-	const per = Math.floor((mtu - 20) / 8) * 8;
-	for (const s of sizes) {
-		if (s <= mtu) {
-			out.push(s);
-			continue;
-		}
-		let data = s - 20;
-		while (data > 0) {
-			const d = Math.min(per, data);
-			out.push(d + 20);
-			data -= d;
-		}
-	}
-	return out;
-}

@@ -55,10 +55,10 @@ export async function scenarioPcap(topology: Topology, flows: Traffic[], probe: 
 	const resolved = resolveTopology(topology);
 	const parts: Uint8Array[] = [];
 	const skipped: string[] = [];
-	for (const f of flows) {
+	for (const [sequence, f] of flows.entries()) {
 		try {
 			const spec = flowSpec(f);
-			parts.push(traceToPcap(await probe(spec), resolved, { probe: spec }));
+			parts.push(traceToPcap(await probe(spec), resolved, { probe: spec, sequence }));
 		} catch (err) {
 			skipped.push(`${f.name}: ${err instanceof Error ? err.message : String(err)}`);
 		}
