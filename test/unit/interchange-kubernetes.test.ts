@@ -109,6 +109,12 @@ describe('reading', () => {
 		expect(arr.warnings).toEqual([{ path: 'doc[1][1].spec.sessionAffinity', message: 'not modelled; ignored', line: expect.any(Number) }]);
 	});
 
+	it('a key written twice is a warning and the last value is used, as kubectl reads it', () => {
+		const r = ok(fromKubernetes('apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: etcd }\nspec:\n  replicas: 1\n  replicas: 3\n  template:\n    metadata: { labels: { app: etcd } }\n    spec: { containers: [ { name: c } ] }\n'));
+		expect(Object.keys(r.topology.kubernetes!.pods)).toEqual(['etcd-1', 'etcd-2', 'etcd-3']);
+		expect(r.warnings).toEqual([{ path: 'doc[1].spec.replicas', line: 6, message: 'this key is written twice in its mapping: the last value is used' }]);
+	});
+
 	it('malformed YAML is an error with its line and column', () => {
 		const r = fromKubernetes('apiVersion: v1\nkind: Pod\n---\nkind: Service\nmetadata: { name: x\n');
 		expect(r.ok).toBe(false);

@@ -4,7 +4,8 @@
  * Each object keeps where it came from (document number, path inside the
  * document, line of every field), so every warning can name its line.
  * The same bounds as every import (safe.ts): size, aliases, depth, values,
- * duplicate keys, dangerous keys. Pure (browser-safe).
+ * dangerous keys; a key written twice is a warning (the last value wins, as
+ * kubectl reads it). Pure (browser-safe).
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { checkAliases, MAX_ALIASES } from '../model/aliases';
@@ -36,19 +37,25 @@ export function warnAt(w: Warnings, o: ManifestObject, path: string, message: st
 
 const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
-/** Line of every map key and list item of a document, by path. */
-function lineMap(root: YamlNode | null, lines: LineCounter): Map<string, number> {
+/**
+ * Line of every map key and list item of a document, by path; `dups` gets
+ * each key written twice in one mapping (the last one counts, as kubectl reads it).
+ */
+function lineMap(root: YamlNode | null, lines: LineCounter, dups: { path: string; line?: number }[]): Map<string, number> {
 	const out = new Map<string, number>();
 	const at = (n: { range?: [number, number, number] | null } | null | undefined) => (n?.range ? lines.linePos(n.range[0]).line : undefined);
 	const walk = (n: unknown, path: string, depth: number) => {
 		if (depth > MAX_DEPTH) return;
 		if (isMap(n)) {
+			const seen = new Set<string>();
 			for (const item of n.items) {
 				if (!isPair(item)) continue;
 				const key = isScalar(item.key) ? String(item.key.value) : undefined;
 				if (key === undefined) continue;
 				const p = join(path, key);
 				const l = at(item.key as YamlNode);
+				if (seen.has(key)) dups.push({ path: p, line: l });
+				seen.add(key);
 				if (l !== undefined) out.set(p, l);
 				walk(item.value, p, depth + 1);
 			}
@@ -77,7 +84,8 @@ export function readManifests(text: string, w: Warnings): ManifestObject[] {
 	const lines = new LineCounter();
 	let docs;
 	try {
-		docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter: lines });
+		// duplicate keys are a warning, not an error: kubectl applies such files (the last value wins)
+		docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: true, lineCounter: lines });
 	} catch (e) {
 		if (e instanceof RangeError) throw new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
 		throw e;
@@ -105,7 +113,9 @@ export function readManifests(text: string, w: Warnings): ManifestObject[] {
 		}
 		if (js === null || js === undefined) return; // an empty document (a trailing `---`)
 		const { value, dropped } = sanitize(js);
-		const map = lineMap(doc.contents as YamlNode | null, lines);
+		const dups: { path: string; line?: number }[] = [];
+		const map = lineMap(doc.contents as YamlNode | null, lines, dups);
+		for (const d of dups) w.add(`doc[${n}].${d.path}`, 'this key is written twice in its mapping: the last value is used', d.line);
 		const make = (obj: JsonObject, base: string): ManifestObject => ({
 			doc: n,
 			base,
