@@ -15,7 +15,7 @@ import { MAX_NODES } from '../../lib/interchange/kube-manifests-network';
 import { MAX_INPUT_BYTES } from '../../lib/interchange/safe';
 import { loadTopology } from '../../lib/model/load';
 
-export const IMPORT_USAGE = `usage: vnet import FILE [-o OUT.vnet.yaml] [--from containerlab|gns3|kubernetes] [--annotations FILE] [--json]
+export const IMPORT_USAGE = `usage: vnet import FILE [-o OUT.vnet.yaml] [--from containerlab|gns3|kubernetes] [--annotations FILE] [--nodes N] [--service-cidr CIDR] [--json]
   FILE            a containerlab lab (.clab.yml; its .annotations.json beside it gives positions),
                   a GNS3 project (.gns3) or Kubernetes manifests (YAML documents, a List, or JSON);
                   the format is detected from the name and content
