@@ -12,11 +12,11 @@
  * worker API's async jobs, so the same code runs in a vitest slice and in the
  * fuzz script's worker thread.
  */
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadTopology } from '../../src/lib/model/load';
 import { lintTopology } from '../../src/lib/model/lint';
 import { buildNet, ProbeEngine, runChecks, reachabilityMatrix, matrixEndpoints } from '../../src/lib/engine/index';
-import { toContainerlab, fromContainerlab, toGns3, fromGns3, toDot, toMermaid } from '../../src/lib/interchange/index';
+import { toContainerlab, fromContainerlab, toGns3, fromGns3, toDot, toMermaid, toKubernetes, fromKubernetes } from '../../src/lib/interchange/index';
 import { createSimApi, countSlices } from '../../src/lib/worker/api';
 import type { Topology } from '../../src/lib/model/types';
 
@@ -31,7 +31,7 @@ export interface FuzzCase {
 	seed: number;
 	mutation: string;
 	/** a topology file, or a foreign lab for `import` */
-	kind: 'vnet' | 'clab' | 'gns3';
+	kind: 'vnet' | 'clab' | 'gns3' | 'kubernetes';
 	text: string;
 	file: string;
 }
@@ -163,7 +163,25 @@ const TEXT_MUTATIONS: Record<string, (text: string, r: Rand) => string> = {
 	}
 };
 
-export const MUTATION_NAMES = [...Object.keys(MUTATIONS), ...Object.keys(TEXT_MUTATIONS), 'clab', 'gns3', 'real-lab'];
+export const MUTATION_NAMES = [...Object.keys(MUTATIONS), ...Object.keys(TEXT_MUTATIONS), 'clab', 'gns3', 'kubernetes', 'real-lab'];
+
+/**
+ * The Kubernetes manifests of a design with a cluster (`vnet export --to
+ * kubernetes`), one document mutated in its structure, or the text in its bytes.
+ */
+function kubernetesCase(seed: number, r: () => number, designs: { file: string; text: string }[]): FuzzCase {
+	const withCluster = designs.filter((d) => /^kubernetes:/m.test(d.text));
+	const base = pick(r, withCluster.length ? withCluster : designs);
+	const loaded = loadTopology(base.text, base.file);
+	if (!loaded.ok) throw new Error(`corpus file ${base.file} does not load`);
+	const manifests = toKubernetes(loaded.topology).yaml;
+	if (r() < 0.4) return { seed, mutation: 'kubernetes', kind: 'kubernetes', text: TEXT_MUTATIONS[pick(r, Object.keys(TEXT_MUTATIONS))](manifests, r), file: 'manifests.yaml' };
+	const docs = parseAllDocuments(manifests) as unknown as { toJS(): unknown }[];
+	const objects = docs.map((d) => d.toJS() as Record<string, unknown>);
+	if (objects.length) MUTATIONS[pick(r, ['wrong-type', 'absurd-number', 'deep-nesting', 'proto-key'])](pick(r, objects), r);
+	const text = objects.map((o) => '---\n' + stringify(o, { aliasDuplicateObjects: false })).join('');
+	return { seed, mutation: 'kubernetes', kind: 'kubernetes', text, file: 'manifests.yaml' };
+}
 
 const isLabFile = (file: string) => /\.clab\.ya?ml$|\.gns3$/.test(file);
 
@@ -189,6 +207,7 @@ export function makeCase(seed: number, corpus: { file: string; text: string }[])
 	const base = pick(r, designs);
 	const mutation = pick(r, MUTATION_NAMES);
 	if (mutation === 'real-lab') return realLabCase(seed, r, corpus.filter((c) => isLabFile(c.file)));
+	if (mutation === 'kubernetes') return kubernetesCase(seed, r, designs);
 	if (mutation in TEXT_MUTATIONS) return { seed, mutation, kind: 'vnet', text: TEXT_MUTATIONS[mutation](base.text, r), file: base.file };
 	const doc = parse(base.text, { maxAliasCount: 100 }) as Record<string, unknown>;
 	if (mutation === 'clab' || mutation === 'gns3') {
@@ -226,7 +245,7 @@ export async function runCase(c: FuzzCase): Promise<Finding[]> {
 
 	if (c.kind !== 'vnet') {
 		await guard('import', () => {
-			const r = c.kind === 'clab' ? fromContainerlab(c.text, { file: c.file }) : fromGns3(c.text, { file: c.file });
+			const r = c.kind === 'clab' ? fromContainerlab(c.text, { file: c.file }) : c.kind === 'kubernetes' ? fromKubernetes(c.text, { file: c.file }) : fromGns3(c.text, { file: c.file });
 			if (!r.ok) return;
 			const back = loadTopology(r.yaml, 'imported.vnet.yaml');
 			if (!back.ok) return found('import', `the imported file does not load: ${back.errors[0].message}`);

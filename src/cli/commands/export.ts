@@ -10,6 +10,7 @@ import { checkFlags, intFlag, loadFileOrReport, parseArgs, UsageError } from './
 import { toContainerlab } from '../../lib/interchange/containerlab';
 import { toGns3 } from '../../lib/interchange/gns3';
 import { toDot, toMermaid } from '../../lib/interchange/diagram';
+import { toKubernetes } from '../../lib/interchange/kube-manifests-export';
 import { traceToPcap } from '../../lib/interchange/pcap';
 import { buildNet, ProbeEngine } from '../../lib/engine/index';
 import { resolveTopology } from '../../lib/model/resolve';
@@ -24,6 +25,8 @@ export const EXPORT_USAGE = `usage: vnet export FILE --to FORMAT [-o OUT] [--jso
     gns3          a GNS3 2.2 project (.gns3) [--image IMAGE] image of docker nodes
     dot           Graphviz DOT (render with: dot -Tsvg)
     mermaid       Mermaid flowchart
+    kubernetes    Kubernetes manifests of the design's kubernetes section: Namespaces, Nodes,
+                  one Pod per pod, Services (vnet import reads them back)
     pcap          capture of one probe, as \`vnet trace\` runs it (-o required):
                   --from NODE --to-node NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N]
                   [--size BYTES] [--df] [--ttl N] [--per all|link|node]
@@ -31,7 +34,7 @@ export const EXPORT_USAGE = `usage: vnet export FILE --to FORMAT [-o OUT] [--jso
   --json          print {format, files, notes} (and the content when there is no -o) as JSON
 Exit codes: 0 ok, 2 bad input.`;
 
-const FORMATS = ['containerlab', 'gns3', 'dot', 'mermaid', 'pcap'] as const;
+const FORMATS = ['containerlab', 'gns3', 'dot', 'mermaid', 'pcap', 'kubernetes'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** `-o X` is the one short option: make it `--output X` for parseArgs. */
@@ -99,6 +102,14 @@ export const exportCommand: Command = (args) => {
 				if (out) write(out, text);
 				if (json) process.stdout.write(JSON.stringify({ format, files: written, notes: [], ...(out ? {} : { content: text }) }, null, 2) + '\n');
 				else if (!out) process.stdout.write(text);
+				break;
+			}
+			case 'kubernetes': {
+				if (!topo.kubernetes) throw new UsageError(`${file}: the design has no kubernetes section to export`);
+				const r = toKubernetes(topo);
+				if (out) write(out, r.yaml);
+				if (json) process.stdout.write(JSON.stringify({ format, files: written, notes: r.notes, ...(out ? {} : { content: r.yaml }) }, null, 2) + '\n');
+				else if (!out) process.stdout.write(r.yaml);
 				break;
 			}
 			case 'pcap': {

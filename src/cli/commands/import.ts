@@ -1,21 +1,27 @@
 /**
- * `vnet import FILE [-o OUT]`: a containerlab lab or a GNS3 project as a vnet
- * file (src/lib/interchange). Warnings (what could not be read) go to stderr
+ * `vnet import FILE [-o OUT]`: a containerlab lab, a GNS3 project or
+ * Kubernetes manifests as a vnet file (src/lib/interchange). Warnings (what could not be read) go to stderr
  * and into the file's header comment.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from './types';
-import { checkFlags, parseArgs, UsageError } from './common';
+import { checkFlags, intFlag, parseArgs, UsageError } from './common';
 import { normalizeOutputFlag } from './export';
 import { fromContainerlab } from '../../lib/interchange/containerlab-import';
 import { fromGns3 } from '../../lib/interchange/gns3-import';
+import { fromKubernetes } from '../../lib/interchange/kube-manifests-import';
+import { looksLikeManifests } from '../../lib/interchange/kube-manifests-detect';
+import { MAX_NODES } from '../../lib/interchange/kube-manifests-network';
 import { MAX_INPUT_BYTES } from '../../lib/interchange/safe';
 import { loadTopology } from '../../lib/model/load';
 
-export const IMPORT_USAGE = `usage: vnet import FILE [-o OUT.vnet.yaml] [--from containerlab|gns3] [--annotations FILE] [--json]
-  FILE            a containerlab lab (.clab.yml; its .annotations.json beside it gives positions)
-                  or a GNS3 project (.gns3); the format is detected from the name and content
+export const IMPORT_USAGE = `usage: vnet import FILE [-o OUT.vnet.yaml] [--from containerlab|gns3|kubernetes] [--annotations FILE] [--nodes N] [--service-cidr CIDR] [--json]
+  FILE            a containerlab lab (.clab.yml; its .annotations.json beside it gives positions),
+                  a GNS3 project (.gns3) or Kubernetes manifests (YAML documents, a List, or JSON);
+                  the format is detected from the name and content
   --annotations   the containerlab annotations file, when it is not FILE.annotations.json
+  --nodes N       Kubernetes: the cluster's node count when the file has no Node objects (default 3)
+  --service-cidr CIDR  Kubernetes: the service CIDR ClusterIPs are given from (default 10.96.0.0/12)
   --json          print {ok, warnings, yaml} as JSON
 Exit codes: 0 ok (warnings list what could not be read), 2 bad input.`;
 
@@ -35,10 +41,14 @@ function readText(file: string, what: string): string {
 	}
 }
 
-/** containerlab or GNS3, from the file name, else from the content. */
-export function detectFormat(file: string, text: string): 'containerlab' | 'gns3' | null {
+type Format = 'containerlab' | 'gns3' | 'kubernetes';
+const FORMATS: Format[] = ['containerlab', 'gns3', 'kubernetes'];
+
+/** containerlab, GNS3 or Kubernetes manifests, from the file name, else from the content. */
+export function detectFormat(file: string, text: string): Format | null {
 	if (/\.gns3$/i.test(file)) return 'gns3';
 	if (/\.clab\.ya?ml$/i.test(file)) return 'containerlab';
+	if (looksLikeManifests(text)) return 'kubernetes';
 	const head = text.trimStart();
 	if (head.startsWith('{') && /"revision"\s*:/.test(text) && /"topology"\s*:/.test(text)) return 'gns3';
 	if (/^\s*topology\s*:/m.test(text)) return 'containerlab';
@@ -52,7 +62,7 @@ export const importCommand: Command = (args) => {
 			return 0;
 		}
 		const p = parseArgs(normalizeOutputFlag(args), ['json']);
-		checkFlags(p, ['output', 'from', 'annotations', 'json']);
+		checkFlags(p, ['output', 'from', 'annotations', 'json', 'nodes', 'service-cidr']);
 		if (p.positional.length !== 1) throw new UsageError(IMPORT_USAGE);
 		const file = p.positional[0];
 		const out = p.flags.get('output');
@@ -60,11 +70,17 @@ export const importCommand: Command = (args) => {
 		const json = p.flags.get('json') === true;
 		const text = readText(file, 'file');
 		const fromFlag = p.flags.get('from');
-		if (fromFlag !== undefined && fromFlag !== 'containerlab' && fromFlag !== 'gns3') throw new UsageError(`--from expects containerlab or gns3, got ${JSON.stringify(fromFlag)}`);
-		const format = (fromFlag as 'containerlab' | 'gns3' | undefined) ?? detectFormat(file, text);
-		if (!format) throw new UsageError(`${file}: not a containerlab lab (.clab.yml) or a GNS3 project (.gns3); name the format with --from`);
+		if (fromFlag !== undefined && !(FORMATS as unknown[]).includes(fromFlag)) throw new UsageError(`--from expects containerlab, gns3 or kubernetes, got ${JSON.stringify(fromFlag)}`);
+		const format = (fromFlag as Format | undefined) ?? detectFormat(file, text);
+		if (!format) throw new UsageError(`${file}: not a containerlab lab (.clab.yml), Kubernetes manifests or a GNS3 project (.gns3); name the format with --from`);
+		if (format !== 'kubernetes') for (const f of ['nodes', 'service-cidr']) if (p.flags.has(f)) throw new UsageError(`--${f} is for Kubernetes manifests`);
 		let result;
 		if (format === 'gns3') result = fromGns3(text, { file });
+		else if (format === 'kubernetes') {
+			const cidr = p.flags.get('service-cidr');
+			if (cidr === true) throw new UsageError('--service-cidr needs a prefix (10.96.0.0/12)');
+			result = fromKubernetes(text, { file, nodes: intFlag(p, 'nodes', 1, MAX_NODES), serviceCidr: cidr });
+		}
 		else {
 			const annFlag = p.flags.get('annotations');
 			if (annFlag === true) throw new UsageError('--annotations needs a file name');
@@ -93,7 +109,7 @@ export const importCommand: Command = (args) => {
 		if (json) process.stdout.write(JSON.stringify({ ok: true, format: result.format, file: out ?? null, warnings: result.warnings, ...(out ? {} : { yaml: result.yaml }) }, null, 2) + '\n');
 		else {
 			if (!out) process.stdout.write(result.yaml);
-			for (const w of result.warnings) process.stderr.write(`${file}: warning: ${w.path ? w.path + ': ' : ''}${w.message}\n`);
+			for (const w of result.warnings) process.stderr.write(`${file}${w.line !== undefined ? `:${w.line}` : ''}: warning: ${w.path ? w.path + ': ' : ''}${w.message}\n`);
 			if (out) process.stderr.write(`wrote ${out} (${Object.keys(result.topology.nodes).length} nodes, ${result.topology.links.length} links, ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})\n`);
 		}
 		return 0;

@@ -15,6 +15,8 @@ export interface ImportWarning {
 	/** where in the source file ("nodes.r1.exec[3]", "topology.links[2]"), or "" for the whole file */
 	path: string;
 	message: string;
+	/** line in the source file, where the importer knows it (Kubernetes manifests) */
+	line?: number;
 }
 
 export type ImportResult =
@@ -23,12 +25,12 @@ export type ImportResult =
 
 export class Warnings {
 	readonly list: ImportWarning[] = [];
-	add(path: string, message: string): void {
+	add(path: string, message: string, line?: number): void {
 		// Foreign text reaches terminals and YAML comments: no control characters.
 		const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 500);
 		path = clean(path);
 		message = clean(message);
-		if (this.list.length < 1000) this.list.push({ path, message });
+		if (this.list.length < 1000) this.list.push(line === undefined ? { path, message } : { path, message, line });
 		else if (this.list.length === 1000) this.list.push({ path: '', message: 'more warnings omitted' });
 	}
 }
@@ -141,7 +143,7 @@ export function importHeader(format: string, file: string, w: Warnings): string[
 	if (w.list.length === 0) lines.push('Nothing was left out.');
 	else {
 		lines.push(`${w.list.length} warning${w.list.length === 1 ? '' : 's'} (what could not be read or was changed):`);
-		for (const x of w.list) lines.push(`  - ${x.path ? x.path + ': ' : ''}${x.message}`);
+		for (const x of w.list) lines.push(`  - ${x.line !== undefined ? `line ${x.line}: ` : ''}${x.path ? x.path + ': ' : ''}${x.message}`);
 	}
 	return lines;
 }

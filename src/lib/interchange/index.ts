@@ -12,3 +12,6 @@ export { traceToPcap, type PcapOptions } from './pcap';
 export { topologyToYaml, topologyToPlain } from './vnet-yaml';
 export type { ImportResult, ImportWarning } from './import-common';
 export { uuidV5, sanitizeNodeId, sanitizeIfaceName } from './ids';
+export { fromKubernetes, type KubeImportOptions } from './kube-manifests-import';
+export { toKubernetes, type KubeExport } from './kube-manifests-export';
+export { looksLikeManifests } from './kube-manifests-detect';

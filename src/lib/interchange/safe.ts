@@ -153,7 +153,8 @@ export function arr(v: unknown): Json[] {
 
 /** A short, printable rendering of foreign text for a warning message. */
 export function quote(text: unknown, max = 80): string {
-	const s = String(text).replace(/[\u0000-\u001f\u007f]/g, ' ');
+	// sanitized objects have no prototype, so String() of one throws: show it as JSON
+	const s = (text !== null && typeof text === 'object' ? JSON.stringify(text) : String(text)).replace(/[\u0000-\u001f\u007f]/g, ' ');
 	return JSON.stringify(s.length > max ? s.slice(0, max) + '…' : s);
 }
 

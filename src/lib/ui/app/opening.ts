@@ -1,6 +1,6 @@
 /**
- * Opening documents from outside: picked or dropped files (containerlab and
- * GNS3 are converted first), and `#doc=…` share links. Each opens as a new
+ * Opening documents from outside: picked or dropped files (containerlab,
+ * GNS3 and Kubernetes manifests are converted first), and `#doc=…` share links. Each opens as a new
  * tab of the editor; autosaved work is never replaced.
  */
 import type { Editor } from '$lib/editor/editor.svelte';
@@ -23,13 +23,14 @@ export async function openFiles(editor: Editor, list: FileList | null | undefine
 	if (!file) return null;
 	if (file.size > MAX_BYTES) return { error: `${file.name} is ${(file.size / 1048576).toFixed(1)} MiB; topology files are limited to 8 MiB.` };
 	try {
-		// containerlab / GNS3: converted by the interchange library, opened as a new document with its warnings
-		const imported = await importForeign(file, others);
+		// containerlab / GNS3 / Kubernetes manifests: converted by the interchange library, opened as a new document with its warnings
+		const text = await file.text();
+		const imported = await importForeign(file, others, text);
 		if (imported) {
 			if (imported.ok) editor.open(imported.text, imported.file, { dirty: true });
 			return { report: imported };
 		}
-		editor.open(await file.text(), file.name);
+		editor.open(text, file.name);
 		return null;
 	} catch (err) {
 		return { error: `Could not read ${file.name}: ${err instanceof Error ? err.message : String(err)}` };

@@ -1,15 +1,18 @@
 /**
- * Opening a containerlab or GNS3 file in the app: the interchange library
+ * Opening a containerlab or GNS3 file, or Kubernetes manifests, in the app: the interchange library
  * converts it to a vnet document (text only: nothing in the file is run or
  * rendered as markup) and every warning is handed back to be listed.
  */
 import type { ImportWarning } from '$lib/interchange';
+import { looksLikeManifests } from '$lib/interchange/kube-manifests-detect';
 
-export type ForeignFormat = 'containerlab' | 'gns3';
+export type ForeignFormat = 'containerlab' | 'gns3' | 'kubernetes';
 
-export function foreignFormat(name: string): ForeignFormat | null {
+/** The format of a file by its name; with its text, Kubernetes manifests too (a plain .yaml that is not a vnet file). */
+export function foreignFormat(name: string, text?: string): ForeignFormat | null {
 	if (/\.clab\.ya?ml$/i.test(name)) return 'containerlab';
 	if (/\.gns3$/i.test(name)) return 'gns3';
+	if (text !== undefined && !/\.vnet\.(ya?ml|json)$/i.test(name) && looksLikeManifests(text)) return 'kubernetes';
 	return null;
 }
 
@@ -19,7 +22,7 @@ export type ForeignImport =
 
 /** The vnet file name of an imported file. */
 export function importedName(name: string): string {
-	const stem = name.replace(/\.clab\.ya?ml$/i, '').replace(/\.gns3$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'imported';
+	const stem = name.replace(/\.clab\.ya?ml$/i, '').replace(/\.gns3$/i, '').replace(/\.(ya?ml|json)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-') || 'imported';
 	return `${stem}.vnet.yaml`;
 }
 
@@ -27,14 +30,15 @@ export function importedName(name: string): string {
  * Converts `file`; `others` are files picked or dropped with it (the
  * containerlab annotations `<lab>.clab.yml.annotations.json` is used when present).
  */
-export async function importForeign(file: File, others: File[] = []): Promise<ForeignImport | null> {
-	const format = foreignFormat(file.name);
+export async function importForeign(file: File, others: File[] = [], text?: string): Promise<ForeignImport | null> {
+	text ??= await file.text();
+	const format = foreignFormat(file.name, text);
 	if (!format) return null;
-	const text = await file.text();
 	// the importers load with the first foreign file, not with the page
-	const { fromContainerlab, fromGns3 } = await import('$lib/interchange');
+	const { fromContainerlab, fromGns3, fromKubernetes } = await import('$lib/interchange');
 	let r;
-	if (format === 'containerlab') {
+	if (format === 'kubernetes') r = fromKubernetes(text, { file: file.name });
+	else if (format === 'containerlab') {
 		const ann = others.find((f) => f !== file && f.name.toLowerCase() === `${file.name.toLowerCase()}.annotations.json`);
 		r = fromContainerlab(text, { file: file.name, annotations: ann ? await ann.text() : undefined });
 	} else {
