@@ -63,7 +63,8 @@ export class SegmentBands {
 				ctx.stroke();
 			}
 			ctx.restore();
-			if (zoom > 0.35) drawChip(ctx, `${seg.name} · VNI ${seg.vni}`, pts[0].x - r, pts[0].y - r - 4, color, 'left');
+			// left of the leftmost guest: above it would sit under the label of a guest drawn higher up
+			if (zoom > 0.35) drawChip(ctx, `${seg.name} · VNI ${seg.vni}`, pts[0].x - r - 4, pts[0].y, color, 'right');
 		});
 		// what is drawn, for tests and assistive checks (the layer itself is aria-hidden)
 		this.#layer.canvas.dataset.segments = drawn.join(' ');
