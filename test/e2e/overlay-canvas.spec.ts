@@ -39,6 +39,8 @@ async function probe(page: Page, from: string, to: string, port: number) {
 test('a Kubernetes cluster: nodes hold their pods, Services are their own symbol with a card, the DNAT shows before and after', async ({ page }) => {
 	const problems = watchConsole(page);
 	await open(page, 'k8s-three-tier');
+	// the drawing's own boxes and Services are not counted as the design's nodes
+	await expect(page.getByTestId('canvas')).toHaveAttribute('data-nodes', '9');
 	expect(await parentId(page, 'n1')).toBe('k8s:cluster');
 	expect(await parentId(page, 'frontend-1')).toBe('n1');
 	expect(await parentId(page, 'db-0')).toBe('n2');
