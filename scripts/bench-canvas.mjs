@@ -155,6 +155,9 @@ for (const f of files) {
 	await page.keyboard.press('Control+z');
 	await page.waitForFunction((n) => Number(document.querySelector('[data-testid=canvas]').getAttribute('data-nodes')) === n, nodes);
 	const undo = Date.now() - t;
+	// the undo gives the node back unselected: select it again, or the second Delete deletes nothing and the wait below never ends
+	await page.evaluate((id) => void window.__vnet_cy.getElementById(id).select(), victim);
+	await page.waitForTimeout(100);
 	const lintEdit = await lintWhile(page, async () => {
 		await page.keyboard.press('Delete');
 		await page.waitForFunction((n) => Number(document.querySelector('[data-testid=canvas]').getAttribute('data-nodes')) === n - 1, nodes);

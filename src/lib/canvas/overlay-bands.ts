@@ -63,7 +63,9 @@ export class SegmentBands {
 				ctx.stroke();
 			}
 			ctx.restore();
-			if (zoom > 0.35) drawChip(ctx, `${seg.name} · VNI ${seg.vni}`, pts[0].x - r, pts[0].y - r - 4, color, 'left');
+			// over the halo of its topmost guest (a guest's own label is under it)
+			const top = pts.reduce((a, p) => (p.y < a.y ? p : a));
+			if (zoom > 0.35) drawChip(ctx, `${seg.name} · VNI ${seg.vni}`, top.x - r, top.y - r - 4, color, 'left');
 		});
 		// what is drawn, for tests and assistive checks (the layer itself is aria-hidden)
 		this.#layer.canvas.dataset.segments = drawn.join(' ');
