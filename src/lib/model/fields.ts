@@ -8,9 +8,8 @@
  * Schema: patterns, ranges) and transforms it to the OUTPUT of types.ts. Its
  * messages say what was expected, because they are shown to the user as is.
  */
-import { parentIface, splitEndpoint } from './net';
+import { ipToU32, maskOf, parentIface, splitEndpoint, u32ToIp } from './net';
 import { z } from 'zod';
-import { IPv4CidrRange, Validator } from 'ip-num';
 import { parseBandwidth, parseDuration, parseRate, parseSize, type UnitResult } from './units';
 import { describeValue } from './messages';
 import type { PortRange, Service } from './types';
@@ -22,7 +21,7 @@ export const IFACE_NAME_RE = /^[a-z][a-z0-9]{0,10}(\.[0-9]{1,4})?$/;
 export const IFACE_NAME_MAX = 15;
 const NODE_ID_PART = NODE_ID_RE.source.slice(1, -1);
 const IFACE_PART = IFACE_NAME_RE.source.slice(1, -1);
-/** Dotted-quad IPv4 as ip-num accepts it (no leading zeros): for the JSON Schema. */
+/** Dotted-quad IPv4, no leading zeros (as ip-num accepted it): for the JSON Schema and the check. */
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 const IPV4_PART = `${OCTET}(\\.${OCTET}){3}`;
 const PREFIX_PART = `${IPV4_PART}/(3[0-2]|[12]?[0-9])`;
@@ -122,14 +121,34 @@ export const nodeOrIface = string('a node id or "node.interface"')
 	})
 	.meta({ pattern: `^${NODE_ID_PART}(\\.${IFACE_PART})?$` });
 
-// ---- addresses (validated by ip-num) --------------------------------------------
+// ---- addresses ----------------------------------------------------------------
+// The same acceptance as ip-num's Validator (kept as a differential test in
+// fields-ip.test.ts), written out because ip-num was ~9 KB gzipped of the first draw.
+
+const IPV4_RE = new RegExp(`^${IPV4_PART}$`);
 
 export function isIPv4(text: string): boolean {
-	return Validator.isValidIPv4String(text)[0];
+	return IPV4_RE.test(text);
+}
+
+/** "address/length": exactly one slash, a decimal length 0-32 (leading zeros allowed, as ip-num). */
+function prefixParts(text: string): [string, number] | null {
+	const parts = text.split('/');
+	if (parts.length !== 2 || !/^\d+$/.test(parts[1]) || !isIPv4(parts[0])) return null;
+	const len = Number(parts[1]);
+	return len <= 32 ? [parts[0], len] : null;
 }
 
 export function isIPv4Prefix(text: string): boolean {
-	return Validator.isValidIPv4CidrNotation(text)[0];
+	return prefixParts(text) !== null;
+}
+
+/** The network of a valid prefix when host bits are set, else null. */
+function hostBitsSet(text: string): string | null {
+	const [ip, len] = prefixParts(text)!;
+	const addr = ipToU32(ip);
+	const net = (addr & maskOf(len)) >>> 0;
+	return net === addr ? null : `${u32ToIp(net)}/${len}`;
 }
 
 export const ipv4 = string('an IPv4 address')
@@ -150,11 +169,8 @@ export const ipv4Interface = string('an IPv4 address with prefix, like 10.0.1.10
 /** A network (route destination, NAT subnet): host bits must be zero, as `ip route` requires. */
 export const ipv4Network = string('an IPv4 prefix, like 10.0.0.0/16')
 	.refine(isIPv4Prefix, { error: (issue) => `${describeValue(issue.input)} is not an IPv4 prefix`, abort: true })
-	.refine((text) => Validator.isValidIPv4CidrRange(text)[0], {
-		error: (issue) => {
-			const network = IPv4CidrRange.fromCidr(String(issue.input));
-			return `"${issue.input}" has host bits set: the network is ${network.getFirst()}/${network.cidrPrefix.getValue()}`;
-		}
+	.refine((text) => hostBitsSet(text) === null, {
+		error: (issue) => `"${issue.input}" has host bits set: the network is ${hostBitsSet(String(issue.input))}`
 	})
 	.meta({ pattern: `^${PREFIX_PART}$` });
 

@@ -1,7 +1,7 @@
 /**
  * The only IPv4, MAC, "node.iface" and VLAN-range helpers of vnet. Addresses
- * are uint32 numbers: the loader validates every written address (with
- * ip-num, in fields.ts), so the compiler converts dotted quads once and the
+ * are uint32 numbers: the loader validates every written address (in
+ * fields.ts), so the compiler converts dotted quads once and the
  * per-packet path compares plain integers.
  */
 
