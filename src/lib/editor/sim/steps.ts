@@ -9,7 +9,7 @@
  * target of a request learns the sender, so the answer needs no ARP back.
  */
 import type { Disposition } from '$lib/model/types';
-import type { Hop, HopAction, Trace } from '$lib/engine/trace';
+import type { Hop, HopAction, Trace } from '$lib/worker/protocol';
 
 /** Where a packet is: a node (or a hypervisor's virtual switch "hv:nat") and the interface it is on. */
 export interface Place {
