@@ -99,6 +99,22 @@ for (const width of [1280, 1440, 1920]) {
 				expect(await layoutProblems(panel), `${example} ${id} at ${width}`).toEqual([]);
 			}
 		}
+		// the rules table with long CIDRs in from/to: whole values (the line wraps) and no overlap
+		await open(page, 'three-tier-web');
+		await clickNode(page, 'fw');
+		const rules = page.getByTestId('table-nodes.fw.rules');
+		await expect(rules).toBeVisible();
+		for (const [field, value] of [
+			['from of rule 2', '198.51.100.128/25'],
+			['to of rule 2', '203.0.113.240/28']
+		]) {
+			const input = rules.getByRole('textbox', { name: field, exact: true });
+			await input.fill(value);
+			await input.press('Enter');
+			await expect(input).toHaveValue(value);
+		}
+		await rules.scrollIntoViewIfNeeded();
+		expect(await layoutProblems(rules), `fw rules at ${width}`).toEqual([]);
 		if (width === 1280) {
 			await open(page, 'three-tier-web');
 			await clickNode(page, 'edge');

@@ -41,3 +41,23 @@ test('tab strip: the active tab stays in view, names keep their width, "more" li
 	await expect(page.getByTestId('doc-title')).toContainText('ha-vrrp');
 	expect(problems).toEqual([]);
 });
+
+test('one dialog at a time: Ctrl K over the shortcuts overlay replaces it, ? over the palette replaces that', async ({ page }) => {
+	const problems = watchConsole(page);
+	await freshApp(page);
+	await canvasReady(page);
+	await page.locator('body').press('?');
+	await expect(page.getByTestId('shortcuts')).toBeVisible();
+	await page.keyboard.press('Control+k');
+	await expect(page.getByTestId('command-palette')).toBeVisible();
+	await expect(page.getByTestId('shortcuts')).toHaveCount(0);
+	await expect(page.locator('[aria-modal="true"]')).toHaveCount(1);
+	// the palette runs "Keyboard shortcuts": the overlay takes its place
+	await page.keyboard.type('keyboard shortcuts');
+	await page.keyboard.press('Enter');
+	await expect(page.getByTestId('shortcuts')).toBeVisible();
+	await expect(page.getByTestId('command-palette')).toHaveCount(0);
+	await page.keyboard.press('Escape');
+	await expect(page.locator('[aria-modal="true"]')).toHaveCount(0);
+	expect(problems).toEqual([]);
+});

@@ -5,7 +5,7 @@
 // ports, then that nobody answered.
 import { describe, it, expect } from 'vitest';
 import { probe } from './engine-helpers';
-import { buildSteps } from '../../src/lib/ui/sim/steps';
+import { buildSteps } from '../../src/lib/editor/sim/steps';
 import { decisiveHop } from '../../src/lib/lessons/run';
 
 const lan = `

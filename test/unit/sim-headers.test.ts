@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadTopology } from '../../src/lib/model/load';
 import { ProbeEngine, buildNet, type ProbeSpec } from '../../src/lib/engine/index';
-import { buildSteps } from '../../src/lib/ui/sim/steps';
+import { buildSteps } from '../../src/lib/editor/sim/steps';
 import { encapsulation } from '../../src/lib/ui/sim/headers';
 
 function trace(name: string, spec: ProbeSpec) {

@@ -6,11 +6,11 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSimApi } from '../../src/lib/worker/api';
-import { buildSteps, nextHopOf } from '../../src/lib/ui/sim/steps';
+import { buildSteps, nextHopOf } from '../../src/lib/editor/sim/steps';
 import { nodeLabel } from '../../src/lib/model/node-names';
 import { canvasIfaceOf, canvasNodeOf, offsetPolyline } from '../../src/lib/canvas/animate';
-import { checkOf, formOf, specOf, emptyForm } from '../../src/lib/ui/sim/form';
-import { stepDuration, stepMoves } from '../../src/lib/ui/sim/player.svelte';
+import { checkOf, formOf, specOf, emptyForm } from '../../src/lib/editor/sim/form';
+import { stepDuration, stepMoves } from '../../src/lib/editor/sim/player.svelte';
 import { compareProbe } from '../../src/lib/engine/checks';
 import type { Hop } from '../../src/lib/engine/trace';
 

@@ -52,11 +52,8 @@ type Pt = { x: number; y: number };
 /** pixels between the request's and the reply's paths on the same link */
 const LANE = 3.5;
 
-/** The node a place is drawn at: "hv:nat" → "hv". */
-export function canvasNodeOf(id: string): string {
-	const i = id.indexOf(':');
-	return i < 0 ? id : id.slice(0, i);
-}
+// the node a place is drawn at ("hv:nat" → "hv") is the model's, shared with the headless player
+export { canvasNodeOf } from '$lib/model/node-names';
 
 /** The interface of the drawn node a place's interface stands for, if any. */
 export function canvasIfaceOf(p: Place): string | null {

@@ -24,6 +24,14 @@ export type ActionId =
 	| 'layout-mesh'
 	| 'layout-tiers'
 	| 'layout-grid'
+	| 'align-left'
+	| 'align-center'
+	| 'align-right'
+	| 'align-top'
+	| 'align-middle'
+	| 'align-bottom'
+	| 'distribute-x'
+	| 'distribute-y'
 	| 'search'
 	| 'toggle-yaml'
 	| 'save'
@@ -65,6 +73,8 @@ export interface Action {
 	note?: string;
 }
 
+/** KeyboardEvent.code too: Alt Shift L types "Ò" on a Mac */
+const altShift = (letter: string): Binding => ({ key: letter, alt: true, shift: true, code: `Key${letter.toUpperCase()}` });
 const arrow = (dir: string): Binding[] => [{ key: `Arrow${dir}` }, { key: `Arrow${dir}`, shift: true }];
 
 export const ACTIONS: readonly Action[] = [
@@ -87,6 +97,15 @@ export const ACTIONS: readonly Action[] = [
 	{ id: 'layout-mesh', label: 'Auto-layout: mesh (force-directed)', group: 'Canvas', keys: [{ key: 'l', exact: true }] },
 	{ id: 'layout-tiers', label: 'Auto-layout: tiers (layered)', group: 'Canvas', keys: [{ key: 'L', shift: true, exact: true }] },
 	{ id: 'layout-grid', label: 'Auto-layout: grid', group: 'Canvas', keys: [] },
+	// Alt Shift + a letter: Alt alone is the browser's (Alt D, Alt F) and Ctrl Alt the desktop's
+	{ id: 'align-left', label: 'Align left edges', group: 'Canvas', keys: [altShift('l')] },
+	{ id: 'align-center', label: 'Align centres horizontally', group: 'Canvas', keys: [altShift('c')] },
+	{ id: 'align-right', label: 'Align right edges', group: 'Canvas', keys: [altShift('r')] },
+	{ id: 'align-top', label: 'Align top edges', group: 'Canvas', keys: [altShift('t')] },
+	{ id: 'align-middle', label: 'Align centres vertically', group: 'Canvas', keys: [altShift('m')] },
+	{ id: 'align-bottom', label: 'Align bottom edges', group: 'Canvas', keys: [altShift('b')] },
+	{ id: 'distribute-x', label: 'Distribute horizontally (equal gaps)', group: 'Canvas', keys: [altShift('h')] },
+	{ id: 'distribute-y', label: 'Distribute vertically (equal gaps)', group: 'Canvas', keys: [altShift('v')] },
 	{ id: 'search', label: 'Search a node by id, label or address', group: 'View', keys: [{ key: '/' }] },
 	{ id: 'toggle-yaml', label: 'Show or hide the YAML view', group: 'View', keys: [{ key: 'y' }] },
 	{ id: 'panel-properties', label: 'Show Properties', group: 'View', keys: [] },

@@ -42,3 +42,9 @@ export function withNodeLabels(t: Nodes, text: string): string {
 		return label && label !== word ? `${pre}${label}` : all;
 	});
 }
+
+/** The drawn node an engine place stands for: "hv:nat" → "hv" (the canvas and the packet player both need it). */
+export function canvasNodeOf(id: string): string {
+	const i = id.indexOf(':');
+	return i < 0 ? id : id.slice(0, i);
+}

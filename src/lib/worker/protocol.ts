@@ -14,6 +14,8 @@ import type { Check, Diagnostic, Disposition, ProbeCheck, Proto } from '../model
 import { DISPOSITIONS } from '../model/types';
 
 export type { Trace, ProbeSpec, CheckResult, ScenarioResult, NodeTables };
+// the shapes the editor's sessions hold (the editor imports the engine through the worker only)
+export type { Hop, HopAction } from '../engine/trace';
 
 /**
  * A problem with what the user asked (an unknown node, a tcp probe without a

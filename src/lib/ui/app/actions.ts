@@ -4,11 +4,12 @@
  */
 import type { Editor } from '$lib/editor/editor.svelte';
 import { actionOf, type ActionId, type Binding } from '$lib/editor/keymap';
+import type { Arrangement } from '$lib/editor/align';
 
 /** The parts of the page an action reaches (the canvas, the file picker, the overlays). */
 export interface ActionTarget {
 	editor: Editor;
-	stage?: { fit(): void; zoomToSelection(): void; layout(name: 'fcose' | 'elk' | 'grid'): void; nudge(dx: number, dy: number): void; setTool(t: 'select' | 'connect' | 'toggle-connect'): void; focusSearch(): void; escape(): void };
+	stage?: { fit(): void; zoomToSelection(): void; layout(name: 'fcose' | 'elk' | 'grid'): void; nudge(dx: number, dy: number): void; arrange(how: Arrangement): void; setTool(t: 'select' | 'connect' | 'toggle-connect'): void; focusSearch(): void; escape(): void };
 	save(as: boolean): void;
 	pickFile(): void;
 	closeTab(): void;
@@ -67,6 +68,16 @@ export function runAction(id: ActionId, t: ActionTarget, binding?: Binding) {
 			return t.stage?.layout('elk');
 		case 'layout-grid':
 			return t.stage?.layout('grid');
+		case 'align-left':
+		case 'align-center':
+		case 'align-right':
+		case 'align-top':
+		case 'align-middle':
+		case 'align-bottom':
+			return t.stage?.arrange(id.slice('align-'.length) as Arrangement);
+		case 'distribute-x':
+		case 'distribute-y':
+			return t.stage?.arrange(id);
 		case 'search':
 			return t.stage?.focusSearch();
 		case 'toggle-yaml':

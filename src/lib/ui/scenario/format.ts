@@ -205,7 +205,8 @@ export function pathLinks(t: Pick<Topology, 'links'>, path: PathChange): number[
 
 // ------------------------------------------------------------------ series
 
-export type PlotUnit = 'packets' | 'mbps';
+export type { PlotUnit } from '$lib/editor/scenario/session.svelte';
+import type { PlotUnit } from '$lib/editor/scenario/session.svelte';
 
 /**
  * The plot's data: x = the middle of each bucket in seconds, then one series

@@ -7,7 +7,7 @@
  */
 import type { Hop } from '$lib/engine/trace';
 import { VXLAN_PORT } from '$lib/model/overlay';
-import type { SimStep } from './steps';
+import type { SimStep } from '../../editor/sim/steps';
 
 export interface Encapsulation {
 	outer: { src: string; dst: string; sport?: string; dport: number; vni: number; df?: boolean; size?: number };

@@ -7,5 +7,5 @@
 import { lazy } from '$lib/ui/lazy';
 
 export const sessions = lazy(() =>
-	Promise.all([import('./session.svelte'), import('$lib/ui/scenario/session.svelte')]).then(([sim, scenario]) => ({ simOf: sim.simOf, scenarioOf: scenario.scenarioOf }))
+	Promise.all([import('$lib/editor/sim/session.svelte'), import('$lib/editor/scenario/session.svelte')]).then(([sim, scenario]) => ({ simOf: sim.simOf, scenarioOf: scenario.scenarioOf }))
 );

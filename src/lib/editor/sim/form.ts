@@ -1,6 +1,6 @@
 /** The probe form's values (strings as typed) and the probe they ask for. */
 import type { Disposition, ProbeCheck, Proto } from '$lib/model/types';
-import type { ProbeSpec, Trace } from '$lib/engine/trace';
+import type { ProbeSpec, Trace } from '$lib/worker/protocol';
 
 export interface ProbeForm {
 	from: string;

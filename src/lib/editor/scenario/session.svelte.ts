@@ -5,9 +5,12 @@
  * The worker is the Simulate panel's (one engine, one loaded document).
  */
 import type { DocSession } from '$lib/editor/doc.svelte';
-import { simOf, type SimSession } from '$lib/ui/sim/session.svelte';
+import { simOf, type SimSession } from '$lib/editor/sim/session.svelte';
 import type { OverBudget, ScenarioRunResult } from '$lib/worker/protocol';
-import type { PlotUnit } from './format';
+import { cancelFrame, requestFrame } from '../frames';
+
+/** what the timeline plots */
+export type PlotUnit = 'packets' | 'mbps';
 
 export class ScenarioSession {
 	/** the scenario picked in the list */
@@ -110,14 +113,14 @@ export class ScenarioSession {
 				return;
 			}
 			this.t = next;
-			this.#frame = requestAnimationFrame(tick);
+			this.#frame = requestFrame(tick);
 		};
-		this.#frame = requestAnimationFrame(tick);
+		this.#frame = requestFrame(tick);
 	}
 
 	stop() {
 		this.playing = false;
-		cancelAnimationFrame(this.#frame);
+		cancelFrame(this.#frame);
 	}
 
 	toggle() {

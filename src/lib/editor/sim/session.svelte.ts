@@ -7,9 +7,8 @@
  */
 import type { DocSession } from '$lib/editor/doc.svelte';
 import type { Proto } from '$lib/model/types';
-import type { ProbeSpec, Trace } from '$lib/engine/trace';
 import { SimClient, type WorkerLike } from '$lib/worker/client';
-import type { ChecksReport, DocStatus, MatrixResult } from '$lib/worker/protocol';
+import type { ChecksReport, DocStatus, MatrixResult, ProbeSpec, Trace } from '$lib/worker/protocol';
 import { CELL_PENDING, CELL_SELF } from '$lib/worker/protocol';
 import { Player } from './player.svelte';
 import { buildSteps, type SimStep } from './steps';

@@ -1,11 +1,12 @@
 /**
  * Playback of a probe's steps: which step is shown and how far its packet
  * has travelled (t from 0 to 1, then a short stay at the node), play / pause,
- * step forward and back, speed. Time comes from requestAnimationFrame only
+ * step forward and back, speed. Time comes from animation frames (frames.ts) only
  * while playing.
  */
-import { canvasNodeOf } from '$lib/canvas/animate';
+import { canvasNodeOf } from '$lib/model/node-names';
 import type { SimStep } from './steps';
+import { cancelFrame, requestFrame } from '../frames';
 
 /** Fraction of a step's time spent at the node after arriving. */
 const DWELL = 0.45;
@@ -69,13 +70,13 @@ export class Player {
 		}
 		this.playing = true;
 		this.#last = 0;
-		cancelAnimationFrame(this.#raf);
-		this.#raf = requestAnimationFrame(this.#tick);
+		cancelFrame(this.#raf);
+		this.#raf = requestFrame(this.#tick);
 	}
 
 	pause() {
 		this.playing = false;
-		cancelAnimationFrame(this.#raf);
+		cancelFrame(this.#raf);
 		this.#raf = 0;
 		if (this.t > 1) this.t = 1;
 	}
@@ -128,6 +129,6 @@ export class Player {
 			t = 0;
 		}
 		this.t = t;
-		this.#raf = requestAnimationFrame(this.#tick);
+		this.#raf = requestFrame(this.#tick);
 	};
 }
