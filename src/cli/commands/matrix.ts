@@ -27,7 +27,7 @@ export const matrix: Command = (args) => {
 		const port = intFlag(p, 'port', 1, 65535);
 		if (protoFlag !== 'icmp' && port === undefined) throw new UsageError(`--port is required for ${protoFlag}`);
 		const groupFlag = p.flags.get('group-by');
-		const groupBy = groupFlag === undefined ? ({ kind: 'none' } as const) : parseGroupBy(groupFlag);
+		const groupBy = groupFlag === undefined ? ({ kind: 'none' } as const) : parseGroupBy(typeof groupFlag === 'string' ? groupFlag : '?');
 		if ('error' in groupBy) throw new UsageError(`--group-by ${groupBy.error}`);
 		const topo = loadFileOrReport(p.positional[0]);
 		if (!topo) return 2;
