@@ -12,7 +12,7 @@ Usage:
   vnet trace FILE --from NODE --to NODE|IP [--proto icmp|tcp|udp] [--port N] [--sport N]
              [--size BYTES] [--df] [--ttl N] [--json] [--pcap OUT.pcap]
   vnet check FILE... [--json]
-  vnet matrix FILE [--proto P] [--port N] [--json]
+  vnet matrix FILE [--proto P] [--port N] [--group-by namespace|label:KEY] [--json]
   vnet simulate FILE --scenario NAME [--json] [--bucket MS] [--max-packets N] [--max-events N]
                   [--progress]
   vnet export FILE --to containerlab|gns3|dot|mermaid|pcap [-o OUT] [--json]

@@ -221,7 +221,8 @@ describe('reading traces and editing designs', () => {
 describe('catalog and sharing', () => {
 	it('bundles the shipped lessons in order', () => {
 		expect(lessonProblems).toEqual([]);
-		expect(lessons.map((l) => l.lesson.order)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		expect(lessons.map((l) => l.lesson.order)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+		expect(findLesson('10-kubernetes-services')?.topologyText).toContain('node_port: 30080');
 		expect(findLesson('09-vxlan-mtu')?.topologyText).toContain('segment: web');
 		expect(findLesson('02-nat-bridged-host-only')?.topologyText).toContain('attach: nat');
 	});
