@@ -18,7 +18,6 @@ import { splitEndpoint } from '../model/net';
 import { DEFAULT_SUBNETS, LEAF_ENDPOINT_KINDS, genericNatSubnet, isGuestKind } from '../model/kinds';
 import type { ElementDefinition } from 'cytoscape';
 import type { Diagnostic, Kind, Node, Topology } from '../model/types';
-import { productHypervisors, productSegmentElements } from './product-segments';
 import { vlanColor } from '../model/vlan-colors';
 
 export interface NodeData {
@@ -67,6 +66,11 @@ export interface ElementOptions {
 	segments?: boolean;
 	/** a Kubernetes cluster's compounds and Services, VXLAN tunnels (cluster-elements.ts) */
 	cluster?: ClusterDrawing;
+	/**
+	 * product-segments.ts's productSegmentElements, for the designs with a product
+	 * hypervisor (productHypervisors): it brings the resolver, not on the first-draw path
+	 */
+	productSegments?: (topology: Topology, hypervisors: ReadonlySet<string>) => ElementDefinition[] | null;
 }
 
 /** A cluster's drawing, made by cluster-elements.ts (not on the first-draw path). */
@@ -239,7 +243,7 @@ export function topologyToElements(topology: Topology, options: ElementOptions =
 		const set = nodeVlans.get(out[k].data.id as string);
 		if (set) (out[k].data as NodeData).vlans = ` ${[...set].sort((x, y) => x - y).join(' ')} `;
 	}
-	if (options.segments) out.push(...segmentElements(topology));
+	if (options.segments) out.push(...segmentElements(topology, options.productSegments));
 	if (cluster) out.push(...cluster.services, ...cluster.tunnels);
 
 	for (const id of ids) {
@@ -288,10 +292,21 @@ export interface SegmentData {
 	mode: string;
 }
 
-function segmentElements(topology: Topology): ElementDefinition[] {
+/** Hypervisors with a product (not generic) and at least one guest: drawn by product-segments.ts. */
+export function productHypervisors(topology: Topology): Set<string> {
+	const out = new Set<string>();
+	for (const n of Object.values(topology.nodes)) {
+		if (!isGuestKind(n.kind) || !n.on) continue;
+		const hv = topology.nodes[n.on];
+		if (hv?.kind === 'hypervisor' && hv.product !== undefined && hv.product !== 'generic') out.add(n.on);
+	}
+	return out;
+}
+
+function segmentElements(topology: Topology, productSegments: ElementOptions['productSegments']): ElementDefinition[] {
 	// a product hypervisor's segments are drawn as the product has them (product-segments.ts)
 	const products = productHypervisors(topology);
-	const drawn = productSegmentElements(topology, products);
+	const drawn = products.size && productSegments ? productSegments(topology, products) : null;
 	const out: ElementDefinition[] = drawn ?? [];
 	const made = new Set<string>();
 	for (const [id, node] of Object.entries(topology.nodes)) {

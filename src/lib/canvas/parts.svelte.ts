@@ -1,17 +1,22 @@
 /**
  * Parts of the canvas that only some designs need, loaded on first need so
  * they stay off the first-draw path: the Kubernetes / tunnel elements and
- * their style (cluster-elements.ts), and the overlay segment bands.
+ * their style (cluster-elements.ts), a product hypervisor's segments (they
+ * need the resolver: product-segments.ts), and the overlay segment bands.
  */
 import type { Core } from 'cytoscape';
 import type { Topology } from '../model/types';
 import type * as ClusterModule from './cluster-elements';
+import type * as ProductModule from './product-segments';
 import type { SegmentBands } from './overlay-bands';
 
 export class CanvasParts {
 	/** cluster-elements.ts once it has arrived (reactive: the drawing waits for it) */
 	cluster = $state.raw<typeof ClusterModule | null>(null);
 	#clusterLoading = false;
+	/** product-segments.ts once it has arrived (reactive, like `cluster`) */
+	products = $state.raw<typeof ProductModule | null>(null);
+	#productsLoading = false;
 	#bands: SegmentBands | null = null;
 	#bandsLoading = false;
 	#onCluster: () => void;
@@ -32,6 +37,18 @@ export class CanvasParts {
 			(err) => {
 				this.#clusterLoading = false;
 				console.error('the cluster drawing did not load', err);
+			}
+		);
+	}
+
+	loadProducts() {
+		if (this.#productsLoading) return;
+		this.#productsLoading = true;
+		import('./product-segments').then(
+			(m) => (this.products = m),
+			(err) => {
+				this.#productsLoading = false;
+				console.error('the product segments did not load', err);
 			}
 		);
 	}

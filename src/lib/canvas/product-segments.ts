@@ -11,7 +11,6 @@ import type { Topology } from '../model/types';
 import { resolveTopology, type RLinkEnd, type RNode } from '../model/resolve';
 import { productMode } from '../model/products';
 import { cidrOf, u32ToIp } from '../model/net';
-import { isGuestKind } from '../model/kinds';
 
 /** The segment pills of a product hypervisor (the generic ones are `SegmentData` in elements.ts). */
 export interface ProductSegmentData {
@@ -28,16 +27,8 @@ export interface ProductSegmentData {
 	subnet?: string;
 }
 
-/** Hypervisors with a product (not generic) and at least one guest: drawn by productSegmentElements. */
-export function productHypervisors(topology: Topology): Set<string> {
-	const out = new Set<string>();
-	for (const n of Object.values(topology.nodes)) {
-		if (!isGuestKind(n.kind) || !n.on) continue;
-		const hv = topology.nodes[n.on];
-		if (hv?.kind === 'hypervisor' && hv.product !== undefined && hv.product !== 'generic') out.add(n.on);
-	}
-	return out;
-}
+// which hypervisors this file draws is decided on the first-draw path (elements.ts)
+export { productHypervisors } from './elements';
 
 const SEGMENT_CLASS: Record<string, string> = { nat: 'nat', 'host-only': 'host-only', internal: 'internal', bridge: 'bridged' };
 

@@ -4,6 +4,7 @@
  * fields.ts), so the compiler converts dotted quads once and the
  * per-packet path compares plain integers.
  */
+import type { Node } from './types';
 
 // ---------------------------------------------------------------- IPv4
 
@@ -161,6 +162,21 @@ const SUBIF = /^(.+)\.(\d{1,4})$/;
 export function splitSubinterface(name: string): { parent: string; vlan: number } | null {
 	const m = SUBIF.exec(name);
 	return m ? { parent: m[1], vlan: Number(m[2]) } : null;
+}
+
+/**
+ * Interfaces a non-switch node has: declared ones, parents implicitly declared
+ * by their subinterfaces, and bond members (a bond names its physical members).
+ */
+export function interfaceNames(node: Node): Set<string> {
+	const out = new Set<string>();
+	for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
+		out.add(name);
+		const sub = splitSubinterface(name);
+		if (sub) out.add(sub.parent);
+		for (const m of itf?.bond?.members ?? []) out.add(m);
+	}
+	return out;
 }
 
 // ---------------------------------------------------------------- VLAN ranges

@@ -7,8 +7,7 @@
  */
 import type { Check, Diagnostic, Node, ProbeCheck, Scenario, ScenarioCheck, Topology, Traffic } from './types';
 import { Findings, type LintContext, type Path } from './findings';
-import { interfaceNames } from './segments';
-import { parseEndpoint, splitSubinterface } from './net';
+import { interfaceNames, parseEndpoint, splitSubinterface } from './net';
 
 export type Report = (rule: string, path: Path, message: string) => void;
 

@@ -28,26 +28,14 @@
  */
 import type { Interface, Node, Topology } from './types';
 import { resolveTopology, type RNode, type ResolvedTopology } from './resolve';
-import { type Cidr, cidrOf, compressVlans, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
+import { type Cidr, cidrOf, compressVlans, interfaceNames, parseCidr, parseEndpoint, u32ToIp, splitSubinterface } from './net';
 import { portChannelVlans } from './switchport';
 import { DEFAULT_SUBNETS, genericNatSubnet } from './kinds';
 
 // ---------------------------------------------------------------- interface helpers
 
-/**
- * Interfaces a non-switch node has: declared ones, parents implicitly declared
- * by their subinterfaces, and bond members (a bond names its physical members).
- */
-export function interfaceNames(node: Node): Set<string> {
-	const out = new Set<string>();
-	for (const [name, itf] of Object.entries(node.interfaces ?? {})) {
-		out.add(name);
-		const sub = splitSubinterface(name);
-		if (sub) out.add(sub.parent);
-		for (const m of itf?.bond?.members ?? []) out.add(m);
-	}
-	return out;
-}
+// interfaceNames lives in net.ts: references.ts needs it without the resolver this file brings
+export { interfaceNames };
 
 /** The bond an interface is a member of, if any. */
 export function bondOf(node: Node, member: string, cache?: InterfaceCache): string | undefined {
