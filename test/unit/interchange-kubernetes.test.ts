@@ -49,9 +49,14 @@ describe('real manifests', () => {
 		expect(Object.keys(k.services)).toEqual(['redis-master', 'redis-replica', 'frontend']);
 		expect(k.services['redis-replica'].ports).toEqual([{ port: 6379, target_port: 6379, protocol: 'tcp' }]);
 		// every ignored field is a warning with its document, path and line
-		expect(r.warnings).toContainEqual({ path: 'doc[5].spec.type', message: 'NodePort not modelled yet: imported as ClusterIP', line: 107 });
 		expect(r.warnings).toContainEqual({ path: 'doc[2].spec.template.spec.containers[0].resources', message: 'not modelled; ignored', line: 39 });
-		expect(r.warnings).toHaveLength(9);
+		expect(r.warnings).toHaveLength(8);
+		// the frontend is a NodePort without a nodePort: the lowest of the range, called from outside
+		expect(k.services.frontend).toMatchObject({ type: 'NodePort', ports: [{ port: 80, target_port: 80, protocol: 'tcp', node_port: 30000 }] });
+		const tr = probe(r.topology, { from: 'client', to: '192.168.60.12', proto: 'tcp', port: 30000 }, true);
+		expect(tr.disposition).toBe('DELIVERED');
+		expect(k.pods[tr.request.find((h) => h.action === 'DELIVERED')!.node].labels.tier).toBe('frontend');
+		expect(tr.request.some((h) => h.kube?.step === 'node-port' && h.kube.service === 'default/frontend')).toBe(true);
 		for (const f of ['frontend-1', 'frontend-2', 'frontend-3']) reachesService(r.topology, f, 'redis-master');
 		reachesService(r.topology, 'frontend-1', 'redis-replica');
 	});
@@ -59,8 +64,8 @@ describe('real manifests', () => {
 	it('guestbook-go: a named targetPort is the container port of that name', () => {
 		const r = ok(fromKubernetes(fixture('guestbook-go.yaml'), { file: 'guestbook-go.yaml' }));
 		expect(r.topology.kubernetes!.services['redis-master'].ports[0]).toEqual({ port: 6379, target_port: 6379, protocol: 'tcp' });
-		expect(r.topology.kubernetes!.services.guestbook.ports[0]).toEqual({ port: 3000, target_port: 3000, protocol: 'tcp' });
-		expect(r.warnings.map((w) => w.message)).toContain('LoadBalancer not modelled yet: imported as ClusterIP');
+		expect(r.topology.kubernetes!.services.guestbook.ports[0]).toEqual({ port: 3000, target_port: 3000, protocol: 'tcp', node_port: 30000 });
+		expect(r.topology.kubernetes!.services.guestbook).toMatchObject({ type: 'LoadBalancer', load_balancer: 'lb-guestbook' });
 		reachesService(r.topology, 'guestbook-1', 'redis-master');
 	});
 
@@ -70,7 +75,13 @@ describe('real manifests', () => {
 		expect(Object.keys(k.nodes)).toHaveLength(4);
 		expect(Object.keys(k.pods)).toHaveLength(12);
 		expect(Object.keys(k.services)).toHaveLength(12);
-		expect(r.warnings).toContainEqual({ path: 'doc[3].spec.type', message: 'LoadBalancer not modelled yet: imported as ClusterIP', line: 136 });
+		// the LoadBalancer gets a load-balancer node on the node network; its own address is the Service's
+		expect(k.services['frontend-external']).toMatchObject({ type: 'LoadBalancer', load_balancer: 'lb-frontend-external', ports: [{ node_port: 30000 }] });
+		expect(r.topology.nodes['lb-frontend-external']).toMatchObject({ kind: 'load-balancer', interfaces: { eth0: { ip: '192.168.60.250/24' } } });
+		const tr = probe(r.topology, { from: 'client', to: '192.168.60.250', proto: 'tcp', port: 80 }, true);
+		expect(tr.disposition).toBe('DELIVERED');
+		expect(tr.request.find((h) => h.action === 'DELIVERED')!.node).toBe('frontend-1');
+		expect(tr.request.some((h) => h.kube?.step === 'load-balancer')).toBe(true);
 		expect(r.warnings.filter((w) => /ServiceAccount/.test(w.message))).toHaveLength(11);
 		expect(r.warnings.every((w) => w.line! > 0 && /^doc\[\d+\]/.test(w.path))).toBe(true);
 		reachesService(r.topology, 'frontend-1', 'cartservice');
@@ -78,16 +89,31 @@ describe('real manifests', () => {
 		reachesService(r.topology, 'checkoutservice-1', 'paymentservice');
 	});
 
-	it('NetworkPolicy recipes: namespaces kept on pods, each policy one warning', () => {
+	it('NetworkPolicy recipes: namespace labels and the six policies imported; they allow and deny as the recipes say', () => {
 		const r = ok(fromKubernetes(fixture('network-policy-recipes.yaml'), { file: 'network-policy-recipes.yaml', nodes: 2 }));
 		const k = r.topology.kubernetes!;
 		expect(k.pods['web-1'].namespace).toBe('shop');
 		expect(k.pods.tester.namespace).toBe('dev');
-		expect(r.warnings.filter((w) => /NetworkPolicy is not modelled yet/.test(w.message))).toHaveLength(6);
+		expect(k.namespaces).toEqual({ shop: { labels: { purpose: 'production' } }, dev: { labels: { purpose: 'testing' } } });
+		expect(Object.keys(k.policies!)).toEqual(['web-deny-all', 'api-allow', 'deny-from-other-namespaces', 'web-allow-prod', 'api-allow-5678', 'tester-deny-egress']);
+		expect(k.policies!['tester-deny-egress']).toMatchObject({ namespace: 'dev', policy_types: ['Egress'], egress: [] });
+		expect(k.policies!['api-allow-5678'].ingress[0]).toEqual({ from: [{ pod_selector: { match_labels: { tier: 'frontend' }, match_expressions: [] } }], ports: [{ protocol: 'tcp', port: 5678 }] });
+		expect(k.policies!['web-allow-prod'].ingress[0].from).toEqual([{ namespace_selector: { match_labels: { purpose: 'production' }, match_expressions: [] } }]);
+		expect(r.warnings.filter((w) => /NetworkPolicy/.test(w.message))).toEqual([]);
 		expect(k.services.api.ports[0].target_port).toBe(5678);
+		// 02: web reaches api through its Service
 		reachesService(r.topology, 'web-1', 'api');
-		// a Service selects pods of its own namespace only
-		expect(probe(r.topology, { from: 'tester', to: k.services.api.cluster_ip, proto: 'tcp', port: 8080 }).disposition).toBe('DELIVERED');
+		// 11: the tester's egress is denied, so it no longer reaches api (a Service of another namespace)
+		const denied = probe(r.topology, { from: 'tester', to: k.services.api.cluster_ip, proto: 'tcp', port: 8080 }, true);
+		expect(denied.disposition).toBe('DENIED');
+		expect(denied.request.some((h) => h.netpol?.pod === 'dev/tester' && h.netpol.direction === 'egress' && h.ref === 'kubernetes.policies.tester-deny-egress')).toBe(true);
+		// 06: web admits pods of a production namespace, and nothing else (a node is no pod of one)
+		const web1 = r.topology.nodes['web-1'].interfaces!.eth0.ip!.split('/')[0];
+		expect(probe(r.topology, { from: 'api-2', to: web1, proto: 'tcp', port: 80 }).disposition).toBe('DELIVERED');
+		const other = k.pods['web-1'].node === 'n1' ? 'n2' : 'n1';
+		const byNode = probe(r.topology, { from: other, to: web1, proto: 'tcp', port: 80 }, true);
+		expect(byNode.disposition).toBe('DENIED');
+		expect(byNode.request.some((h) => h.netpol?.pod === 'shop/web-1' && h.netpol.direction === 'ingress')).toBe(true);
 	});
 });
 
