@@ -185,6 +185,68 @@ describe('reading', () => {
 	});
 });
 
+describe('NodePort, LoadBalancer and NetworkPolicy', () => {
+	const text = [
+		'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { team: web } }',
+		'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 2\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [ { name: c, ports: [ { containerPort: 8080, name: http } ] } ] }',
+		'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  loadBalancerIP: 198.51.100.7\n  selector: { app: web }\n  ports: [ { port: 80, targetPort: 8080 } ]\nstatus:\n  loadBalancer: { ingress: [ { ip: 203.0.113.9 } ] }',
+		'apiVersion: v1\nkind: Service\nmetadata: { name: np, namespace: shop }\nspec:\n  type: NodePort\n  selector: { app: web }\n  ports: [ { port: 81, targetPort: 8080, nodePort: 30000 }, { name: b, port: 82, targetPort: 8080, nodePort: 30000 }, { name: c, port: 83, targetPort: 8080, nodePort: 80 } ]',
+		'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web-in, namespace: shop }\nspec:\n  podSelector: { matchExpressions: [ { key: app, operator: In, values: [web] } ] }\n  ingress:\n    - from:\n        - ipBlock: { cidr: 192.168.60.0/24, except: [192.168.60.2/32] }\n        - namespaceSelector: { matchLabels: { team: web } }\n          podSelector: {}\n      ports: [ { port: 8000, endPort: 8100 }, { port: http }, { protocol: SCTP, port: 9 } ]\n    - from: [ { ipBlock: { cidr: 10.0.0.1/8 } } ]'
+	].join('\n---\n');
+
+	it('keeps given node ports, gives the lowest free one otherwise, and a LoadBalancer its address as the vip of its load balancer', () => {
+		const r = ok(fromKubernetes(text, { nodes: 2 }));
+		const k = r.topology.kubernetes!;
+		// status.loadBalancer wins over spec.loadBalancerIP: it is the address the cloud gave
+		expect(k.services.web).toMatchObject({ type: 'LoadBalancer', external_traffic_policy: 'Local', load_balancer: 'lb-web', external_ip: '203.0.113.9', ports: [{ node_port: 30001 }] });
+		expect(r.topology.nodes['lb-web']).toMatchObject({ kind: 'load-balancer', vip: '203.0.113.9', interfaces: { eth0: { ip: '192.168.60.250/24' } } });
+		expect(r.topology.nodes.client.routes).toEqual([{ to: '203.0.113.9/32', via: '192.168.60.250' }]);
+		// 30000 is np's (written), its second port's 30000 is taken and 80 is outside the range: the next free ones
+		expect(k.services.np.ports.map((p) => p.node_port)).toEqual([30000, 30002, 30003]);
+		const msgs = Object.fromEntries(r.warnings.map((w) => [w.path, w.message]));
+		expect(msgs['doc[4].spec.ports[1].nodePort']).toMatch(/already used/);
+		expect(msgs['doc[4].spec.ports[2].nodePort']).toMatch(/outside the node port range 30000-32767/);
+		// the client reaches the LoadBalancer at its vip; the load balancer masquerades, and Local keeps what the pod's node received
+		const tr = probe(r.topology, { from: 'client', to: '203.0.113.9', proto: 'tcp', port: 80 }, true);
+		expect(tr.disposition).toBe('DELIVERED');
+		expect(tr.seenSource).toBe('192.168.60.250');
+		expect(probe(r.topology, { from: 'client', to: '192.168.60.11', proto: 'tcp', port: 30000 }).disposition).toBe('DELIVERED');
+	});
+
+	it('NetworkPolicy: expressions, ipBlock with except, endPort; a named port, SCTP and a prefix with host bits are warnings', () => {
+		const r = ok(fromKubernetes(text, { nodes: 2 }));
+		const p = r.topology.kubernetes!.policies!['web-in'];
+		expect(r.topology.kubernetes!.namespaces).toEqual({ shop: { labels: { team: 'web' } } });
+		expect(p.pod_selector).toEqual({ match_labels: {}, match_expressions: [{ key: 'app', operator: 'In', values: ['web'] }] });
+		expect(p.ingress[0]).toEqual({
+			from: [{ ip_block: { cidr: '192.168.60.0/24', except: ['192.168.60.2/32'] } }, { namespace_selector: { match_labels: { team: 'web' }, match_expressions: [] }, pod_selector: { match_labels: {}, match_expressions: [] } }],
+			ports: [{ protocol: 'tcp', port: 8000, end_port: 8100 }]
+		});
+		expect(p.ingress[1]).toEqual({ from: [], ports: [] });
+		const msgs = Object.fromEntries(r.warnings.map((w) => [w.path, w]));
+		expect(msgs['doc[5].spec.ingress[0].ports[1].port']).toMatchObject({ message: expect.stringMatching(/named port/), line: expect.any(Number) });
+		expect(msgs['doc[5].spec.ingress[0].ports[2].protocol'].message).toMatch(/SCTP/);
+		expect(msgs['doc[5].spec.ingress[1].from[0].ipBlock.cidr'].message).toMatch(/not an IPv4 network prefix/);
+		// the web pods admit the other node (inside the ipBlock) on 8000-8100 only
+		const web = r.topology.nodes['web-1'].interfaces!.eth0.ip!.split('/')[0];
+		const other = r.topology.kubernetes!.pods['web-1'].node === 'n1' ? 'n2' : 'n1';
+		expect(probe(r.topology, { from: other, to: web, proto: 'tcp', port: 8080 }).disposition).toBe('DELIVERED');
+	});
+
+	it('export → import gives them back: type, node ports, externalTrafficPolicy, loadBalancerIP, NetworkPolicy, Namespace labels', () => {
+		const a = ok(fromKubernetes(text, { nodes: 2 }));
+		const { yaml } = toKubernetes(a.topology);
+		expect(yaml).toMatch(/type: LoadBalancer\n  clusterIP: \S+\n  externalTrafficPolicy: Local\n  loadBalancerIP: 203.0.113.9\n/);
+		expect(yaml).toMatch(/kind: NetworkPolicy\n/);
+		expect(yaml).toMatch(/name: shop\n  labels:\n    team: web\n/);
+		const b = ok(fromKubernetes(yaml, { nodes: 2 }));
+		expect(b.warnings).toEqual([]);
+		expect(b.topology.nodes).toEqual(a.topology.nodes);
+		expect(b.topology.links).toEqual(a.topology.links);
+		expect(b.topology.kubernetes).toEqual(a.topology.kubernetes);
+	});
+});
+
 describe('export', () => {
 	it('import → export → import gives the same cluster', () => {
 		for (const f of ['guestbook-all-in-one.yaml', 'online-boutique.yaml', 'network-policy-recipes.yaml']) {
