@@ -53,6 +53,7 @@ describe('real manifests', () => {
 		expect(r.warnings).toHaveLength(8);
 		// the frontend is a NodePort without a nodePort: the lowest of the range, called from outside
 		expect(k.services.frontend).toMatchObject({ type: 'NodePort', ports: [{ port: 80, target_port: 80, protocol: 'tcp', node_port: 30000 }] });
+		expect(r.yaml.split('\n')[1]).toBe('# Node ports the manifests do not give are the lowest free of 30000-32767, in file order.');
 		const tr = probe(r.topology, { from: 'client', to: '192.168.60.12', proto: 'tcp', port: 30000 }, true);
 		expect(tr.disposition).toBe('DELIVERED');
 		expect(k.pods[tr.request.find((h) => h.action === 'DELIVERED')!.node].labels.tier).toBe('frontend');

@@ -139,7 +139,7 @@ function podCidrs(nodes: { id: string; podCIDR?: string }[], pods: PodInstance[]
 	return out;
 }
 
-function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings): Record<string, KubeServiceSpec> {
+function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings, notes: string[]): Record<string, KubeServiceSpec> {
 	const out: Record<string, KubeServiceSpec> = {};
 	const used = new Set<string>();
 	for (const s of m.services) {
@@ -166,6 +166,9 @@ function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings): R
 		for (let n = lo; n <= hi; n++) if (!taken.has(`${proto}/${n}`)) return taken.add(`${proto}/${n}`), n;
 		throw new InputError(`the node port range ${DEFAULT_NODE_PORT_RANGE} has no free port left`);
 	};
+	const given = (p: { nodePort?: number }) => p.nodePort !== undefined;
+	// not a warning (nothing was lost), but the file says where its node ports came from
+	if (m.services.some((s) => s.type !== 'ClusterIP' && !s.ports.every(given))) notes.push(`Node ports the manifests do not give are the lowest free of ${DEFAULT_NODE_PORT_RANGE}, in file order.`);
 	let next = cidr.net + 10; // below .10 stay free, as kubeadm keeps .1 (kubernetes) and .10 is often DNS
 	const allocate = () => {
 		for (; next < cidr.last; next++) if (!used.has(u32ToIp(next))) return u32ToIp(next++);
@@ -263,7 +266,8 @@ function outside(m: Manifests, kube: KubernetesSection, topoNodes: Record<string
 	links.push({ a: `${client}.eth0`, b: `${SWITCH}.p${count + 1}` });
 }
 
-export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w: Warnings): Topology {
+/** `notes`: what the file's header says beside the warnings (nothing was lost there). */
+export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w: Warnings, notes: string[] = []): Topology {
 	const serviceCidr = opts.serviceCidr ?? DEFAULT_SERVICE_CIDR;
 	const sc = parseCidr(serviceCidr);
 	if (!sc || sc.addr !== sc.net || sc.len > 28) throw new InputError(`--service-cidr expects a network prefix of at least 16 addresses (10.96.0.0/12), got ${quote(serviceCidr)}`);
@@ -273,7 +277,7 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 	const nodes = nodeNames(m, opts, ids, w);
 	const pods = placePods(m, nodes, ids, w);
 	const cidrs = podCidrs(nodes, pods, m, w);
-	const svcs = services(m, pods, sc, w);
+	const svcs = services(m, pods, sc, w, notes);
 	const base = parseCidr(NODE_NETWORK)!;
 	const nodeIp = (i: number) => u32ToIp(base.net + 11 + i);
 
