@@ -187,13 +187,7 @@ describe('reading', () => {
 });
 
 describe('NodePort, LoadBalancer and NetworkPolicy', () => {
-	const text = [
-		'apiVersion: v1\nkind: Namespace\nmetadata: { name: shop, labels: { team: web } }',
-		'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web, namespace: shop }\nspec:\n  replicas: 2\n  template:\n    metadata: { labels: { app: web } }\n    spec: { containers: [ { name: c, ports: [ { containerPort: 8080, name: http } ] } ] }',
-		'apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: shop }\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  loadBalancerIP: 198.51.100.7\n  selector: { app: web }\n  ports: [ { port: 80, targetPort: 8080 } ]\nstatus:\n  loadBalancer: { ingress: [ { ip: 203.0.113.9 } ] }',
-		'apiVersion: v1\nkind: Service\nmetadata: { name: np, namespace: shop }\nspec:\n  type: NodePort\n  selector: { app: web }\n  ports: [ { port: 81, targetPort: 8080, nodePort: 30000 }, { name: b, port: 82, targetPort: 8080, nodePort: 30000 }, { name: c, port: 83, targetPort: 8080, nodePort: 80 } ]',
-		'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web-in, namespace: shop }\nspec:\n  podSelector: { matchExpressions: [ { key: app, operator: In, values: [web] } ] }\n  ingress:\n    - from:\n        - ipBlock: { cidr: 192.168.60.0/24, except: [192.168.60.2/32] }\n        - namespaceSelector: { matchLabels: { team: web } }\n          podSelector: {}\n      ports: [ { port: 8000, endPort: 8100 }, { port: http }, { protocol: SCTP, port: 9 } ]\n    - from: [ { ipBlock: { cidr: 10.0.0.1/8 } } ]'
-	].join('\n---\n');
+	const text = fixture('nodeport-policies.yaml');
 
 	it('keeps given node ports, gives the lowest free one otherwise, and a LoadBalancer its address as the vip of its load balancer', () => {
 		const r = ok(fromKubernetes(text, { nodes: 2 }));
@@ -250,7 +244,7 @@ describe('NodePort, LoadBalancer and NetworkPolicy', () => {
 
 describe('export', () => {
 	it('import → export → import gives the same cluster', () => {
-		for (const f of ['guestbook-all-in-one.yaml', 'online-boutique.yaml', 'network-policy-recipes.yaml']) {
+		for (const f of ['guestbook-all-in-one.yaml', 'online-boutique.yaml', 'network-policy-recipes.yaml', 'nodeport-policies.yaml']) {
 			const a = ok(fromKubernetes(fixture(f), { file: f }));
 			const manifests = toKubernetes(a.topology);
 			expect(looksLikeManifests(manifests.yaml)).toBe(true);
@@ -280,7 +274,7 @@ describe('hostile input', () => {
 		let seed = 19;
 		const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
 		const swaps = ['[]', '{}', 'null', '-1', '70000', '"x"', 'true', '1.5', '[1, {a: b}]', '__proto__', 'None', '10.96.0.1', 'UDP'];
-		for (const f of ['guestbook-all-in-one.yaml', 'online-boutique.yaml', 'network-policy-recipes.yaml']) {
+		for (const f of ['guestbook-all-in-one.yaml', 'online-boutique.yaml', 'network-policy-recipes.yaml', 'nodeport-policies.yaml']) {
 			const lines = fixture(f).split('\n');
 			for (let i = 0; i < 40; i++) {
 				const copy = lines.slice();
