@@ -206,6 +206,12 @@ describe('NodePort, LoadBalancer and NetworkPolicy', () => {
 		expect(tr.disposition).toBe('DELIVERED');
 		expect(tr.seenSource).toBe('192.168.60.250');
 		expect(probe(r.topology, { from: 'client', to: '192.168.60.11', proto: 'tcp', port: 30000 }).disposition).toBe('DELIVERED');
+		// an address inside the cluster's networks cannot be the load balancer's: its own is used
+		const inside = ok(fromKubernetes(text.replace('ip: 203.0.113.9', 'ip: 10.244.9.9'), { nodes: 2 }));
+		expect(inside.topology.kubernetes!.services.web.external_ip).toBeUndefined();
+		expect(inside.topology.nodes['lb-web'].vip).toBeUndefined();
+		expect(inside.warnings.find((x) => x.path === 'doc[3].status.loadBalancer.ingress[0].ip')?.message).toMatch(/inside the cluster's networks/);
+		expect(probe(inside.topology, { from: 'client', to: '192.168.60.250', proto: 'tcp', port: 80 }).disposition).toBe('DELIVERED');
 	});
 
 	it('NetworkPolicy: expressions, ipBlock with except, endPort; a named port, SCTP and a prefix with host bits are warnings', () => {

@@ -20,7 +20,7 @@ import { cidrsOverlap, fmtNet, parseCidr, u32ToIp, type Cidr } from '../model/ne
 import { IdAllocator, renamedNode } from './ids';
 import { InputError, quote } from './safe';
 import { warnAt } from './kube-manifests-read';
-import type { Manifests, Workload } from './kube-manifests-objects';
+import type { Manifests, ServiceObj, Workload } from './kube-manifests-objects';
 import type { Warnings } from './import-common';
 
 export const DEFAULT_NODES = 3;
@@ -139,7 +139,7 @@ function podCidrs(nodes: { id: string; podCIDR?: string }[], pods: PodInstance[]
 	return out;
 }
 
-function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings, notes: string[]): Record<string, KubeServiceSpec> {
+function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings, notes: string[], objs: Map<string, ServiceObj>): Record<string, KubeServiceSpec> {
 	const out: Record<string, KubeServiceSpec> = {};
 	const used = new Set<string>();
 	for (const s of m.services) {
@@ -202,7 +202,8 @@ function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings, no
 			selector: s.selector ?? {},
 			ports
 		};
-		if (s.loadBalancerIP) out[key].external_ip = s.loadBalancerIP;
+		if (s.loadBalancerIP) out[key].external_ip = s.loadBalancerIP.ip;
+		objs.set(key, s);
 	}
 	return out;
 }
@@ -226,7 +227,7 @@ function policies(m: Manifests, w: Warnings): Record<string, KubePolicySpec> {
  * Service (its address on the node network, the Service's given address as
  * its vip), and the `client` host, when some Service has node ports.
  */
-function outside(m: Manifests, kube: KubernetesSection, topoNodes: Record<string, Node>, links: Topology['links'], ids: IdAllocator, count: number, sc: Cidr, w: Warnings): void {
+function outside(objs: Map<string, ServiceObj>, kube: KubernetesSection, topoNodes: Record<string, Node>, links: Topology['links'], ids: IdAllocator, count: number, sc: Cidr, w: Warnings): void {
 	const names = Object.keys(kube.services);
 	const external = names.filter((n) => kube.services[n].type !== undefined);
 	if (external.length === 0) return;
@@ -248,9 +249,9 @@ function outside(m: Manifests, kube: KubernetesSection, topoNodes: Record<string
 		if (ext !== undefined) {
 			const c = parseCidr(ext)!;
 			const clash = [NODE_NETWORK, POD_NETWORK].some((x) => cidrsOverlap(parseCidr(x)!, c)) || cidrsOverlap(sc, c) || vips.has(ext);
-			const src = m.services.find((x) => x.name === name)?.src;
+			const obj = objs.get(name)!;
 			if (clash) {
-				if (src) warnAt(w, src, 'spec.loadBalancerIP', `${ext} is inside the cluster's networks or taken: the load balancer's own address ${addr} is used`);
+				warnAt(w, obj.src, obj.loadBalancerIP!.at, `${ext} is inside the cluster's networks or taken: the load balancer's own address ${addr} is used`);
 				delete svc.external_ip;
 			} else {
 				vips.add(ext);
@@ -277,7 +278,8 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 	const nodes = nodeNames(m, opts, ids, w);
 	const pods = placePods(m, nodes, ids, w);
 	const cidrs = podCidrs(nodes, pods, m, w);
-	const svcs = services(m, pods, sc, w, notes);
+	const objs = new Map<string, ServiceObj>();
+	const svcs = services(m, pods, sc, w, notes, objs);
 	const base = parseCidr(NODE_NETWORK)!;
 	const nodeIp = (i: number) => u32ToIp(base.net + 11 + i);
 
@@ -290,7 +292,7 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 		links.push({ a: `${n.id}.eth0`, b: `${SWITCH}.p${i + 1}` });
 		kube.nodes[n.id] = { pod_cidr: fmtNet(cidrs[i].net, cidrs[i].len) };
 	});
-	outside(m, kube, topoNodes, links, ids, nodes.length, sc, w);
+	outside(objs, kube, topoNodes, links, ids, nodes.length, sc, w);
 	if (Object.keys(m.namespaceLabels).length) kube.namespaces = Object.fromEntries(Object.entries(m.namespaceLabels).map(([n, labels]) => [n, { labels }]));
 	if (m.policies.length) kube.policies = policies(m, w);
 	const onNode = nodes.map(() => 0);

@@ -48,8 +48,8 @@ export interface ServiceObj {
 	ports: ServicePortObj[];
 	type: KubeServiceType;
 	externalTrafficPolicy?: KubeTrafficPolicy;
-	/** LoadBalancer: status.loadBalancer.ingress[0].ip, else spec.loadBalancerIP */
-	loadBalancerIP?: string;
+	/** LoadBalancer: status.loadBalancer.ingress[0].ip, else spec.loadBalancerIP (`at`: which) */
+	loadBalancerIP?: { ip: string; at: string };
 }
 
 export interface PolicyObj {
@@ -189,15 +189,16 @@ function serviceType(w: Warnings, o: ManifestObject, type: string): KubeServiceT
 }
 
 /** The address a LoadBalancer was given: the status the cloud wrote, else the one asked for. */
-function loadBalancerIP(w: Warnings, o: ManifestObject, spec: Json): string | undefined {
-	const ingress = arr(field(field(field(o.obj, 'status'), 'loadBalancer'), 'ingress'));
-	const ip = str(field(ingress[0], 'ip')) ?? str(field(spec, 'loadBalancerIP'));
+function loadBalancerIP(w: Warnings, o: ManifestObject, spec: Json): ServiceObj['loadBalancerIP'] {
+	const status = str(field(arr(field(field(field(o.obj, 'status'), 'loadBalancer'), 'ingress'))[0], 'ip'));
+	const ip = status ?? str(field(spec, 'loadBalancerIP'));
 	if (ip === undefined) return undefined;
+	const at = status !== undefined ? 'status.loadBalancer.ingress[0].ip' : 'spec.loadBalancerIP';
 	if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip) || ip.split('.').some((x) => Number(x) > 255)) {
-		warnAt(w, o, ingress.length ? 'status.loadBalancer.ingress[0].ip' : 'spec.loadBalancerIP', `${quote(ip)} is not an IPv4 address: the load balancer's own address is used`);
+		warnAt(w, o, at, `${quote(ip)} is not an IPv4 address: the load balancer's own address is used`);
 		return undefined;
 	}
-	return ip;
+	return { ip, at };
 }
 
 function service(w: Warnings, o: ManifestObject): ServiceObj | null {
