@@ -275,6 +275,29 @@ describe('export', () => {
 	});
 });
 
+describe('export of a hand-made cluster', () => {
+	it('the NodePort example: types, node ports and the load balancer address come back; the client reaches it', () => {
+		const t = loadTopology(readFileSync(path.resolve(import.meta.dirname, '../../topologies/k8s-nodeport.vnet.yaml'), 'utf8'), 'k8s.vnet.yaml');
+		if (!t.ok) throw new Error('example does not load');
+		const { yaml, notes } = toKubernetes(t.topology);
+		expect(yaml).toMatch(/type: LoadBalancer\n  clusterIP: 10.96.0.80\n  loadBalancerIP: 10.0.0.5\n/);
+		expect(yaml).toMatch(/externalTrafficPolicy: Local\n/);
+		expect(notes).toContain("Service web: its load balancer lb is the cloud's; a manifest names only its address");
+		const back = ok(fromKubernetes(yaml));
+		expect(back.warnings).toEqual([]);
+		const k = back.topology.kubernetes!;
+		for (const name of ['web', 'api', 'reports']) {
+			const { load_balancer: _a, external_ip: _b, ...want } = t.topology.kubernetes!.services[name];
+			const { load_balancer: _c, external_ip: _d, ...got } = k.services[name];
+			expect(got, name).toEqual(want);
+		}
+		expect(k.services.web).toMatchObject({ load_balancer: 'lb-web', external_ip: '10.0.0.5' });
+		const tr = probe(back.topology, { from: 'client', to: '10.0.0.5', proto: 'tcp', port: 80 }, true);
+		expect(tr.disposition).toBe('DELIVERED');
+		expect(k.pods[tr.request.find((h) => h.action === 'DELIVERED')!.node].labels.app).toBe('web');
+	});
+});
+
 describe('hostile input', () => {
 	it('seeded variants of the fixtures (lines dropped, values swapped for other types) import or fail cleanly, never throw', () => {
 		let seed = 19;

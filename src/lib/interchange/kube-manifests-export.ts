@@ -11,6 +11,11 @@
 import { stringify } from 'yaml';
 import type { Topology } from '../model/types';
 import type { KubePolicySpec, LabelSelector, PolicyPeer, PolicyPort } from '../model/kube-types';
+import { externalIp } from '../model/kube-services';
+import { inCidr, ipToU32, parseCidr } from '../model/net';
+
+/** The importer's node network (kube-manifests-network.ts), where it puts the load balancers it builds. */
+const NODE_NET = parseCidr('192.168.60.0/24')!;
 
 export interface KubeExport {
 	yaml: string;
@@ -53,9 +58,9 @@ export function toKubernetes(t: Topology): KubeExport {
 	for (const [name, s] of Object.entries(k.services)) {
 		// Kubernetes requires a name on each port of a Service with several
 		const named = s.ports.length > 1;
-		// the address a load balancer was given (its vip); its own interface address is the importer's default
-		const lbNode = s.load_balancer ? t.nodes[s.load_balancer] : undefined;
-		const given = s.type === 'LoadBalancer' ? s.external_ip ?? lbNode?.vip : undefined;
+		// the address the Service is reached at, unless it is the one the importer gives its load balancer anyway
+		const ext = s.type === 'LoadBalancer' ? externalIp(t, s) : null;
+		const given = ext && !inCidr(ipToU32(ext), NODE_NET.net, NODE_NET.mask) ? ext : undefined;
 		if (s.type === 'LoadBalancer' && s.load_balancer) notes.push(`Service ${name}: its load balancer ${s.load_balancer} is the cloud's; a manifest names only its address`);
 		docs.push({
 			apiVersion: 'v1',
