@@ -1,6 +1,7 @@
 // Kubernetes manifests in the app (issue #19 part 4): a manifest file picked in
 // the Open dialog is imported as a cluster with every warning listed (with its
-// line), and the Export menu writes the cluster back as manifests.
+// line; the frontend's NodePort brings the outside `client`), and the Export
+// menu writes the cluster back as manifests.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -35,10 +36,10 @@ test('Open: manifests become a cluster, warnings listed with their lines; Export
 	await page.getByTestId('file-input').setInputFiles(path.join(FIXTURES, 'guestbook-all-in-one.yaml'));
 	const report = page.getByTestId('import-report');
 	await expect(report).toContainText('Imported guestbook-all-in-one.yaml as guestbook-all-in-one.vnet.yaml');
-	await expect(report.getByTestId('import-warning')).toHaveCount(9);
-	await expect(report).toContainText('line 107: doc[5].spec.type: NodePort not modelled yet: imported as ClusterIP');
+	await expect(report.getByTestId('import-warning')).toHaveCount(8);
+	await expect(report).toContainText('line 39: doc[2].spec.template.spec.containers[0].resources: not modelled; ignored');
 	await expect(page.getByTestId('canvas')).toHaveAttribute('data-ready', 'true');
-	await expect.poll(() => nodeIds(page)).toEqual(expect.arrayContaining(['n1', 'n2', 'n3', 'frontend-1', 'redis-master-1']));
+	await expect.poll(() => nodeIds(page)).toEqual(expect.arrayContaining(['n1', 'n2', 'n3', 'frontend-1', 'redis-master-1', 'client']));
 	await page.screenshot({ path: 'test-results/kubernetes-import.png' });
 
 	await page.getByTestId('export-menu').click();
@@ -48,5 +49,8 @@ test('Open: manifests become a cluster, warnings listed with their lines; Export
 	expect(yaml.match(/^kind: Pod$/gm)).toHaveLength(6);
 	expect(yaml).toMatch(/^kind: Service$/m);
 	expect(yaml).toMatch(/nodeName: n3/);
+	// the frontend stays a NodePort, with the node port the import gave it
+	expect(yaml).toMatch(/type: NodePort\n/);
+	expect(yaml).toMatch(/nodePort: 30000\n/);
 	expect(problems).toEqual([]);
 });

@@ -25,13 +25,16 @@ describe('vnet import of manifests', () => {
 		const out = path.join(dir, 'guestbook.vnet.yaml');
 		const r = vnet('import', path.join(fixtures, 'guestbook-all-in-one.yaml'), '-o', out, '--nodes', '2');
 		expect(r.code).toBe(0);
-		expect(r.stderr).toMatch(/guestbook-all-in-one\.yaml:107: warning: doc\[5\]\.spec\.type: NodePort not modelled yet: imported as ClusterIP/);
-		expect(r.stderr).toMatch(/wrote .* \(9 nodes, 8 links, 9 warnings\)/);
+		expect(r.stderr).toMatch(/guestbook-all-in-one\.yaml:39: warning: doc\[2\]\.spec\.template\.spec\.containers\[0\]\.resources: not modelled; ignored/);
+		// the frontend's NodePort brings the outside `client` host
+		expect(r.stderr).toMatch(/wrote .* \(10 nodes, 9 links, 8 warnings\)/);
 		expect(readFileSync(out, 'utf8')).toMatch(/^# Imported by `vnet import` from Kubernetes manifests/);
 		expect(vnet('check', out).code).toBe(0);
 		const t = vnet('trace', out, '--from', 'frontend-1', '--to', '10.96.0.10', '--proto', 'tcp', '--port', '6379', '--json');
 		const trace = JSON.parse(t.stdout);
 		expect(trace.disposition).toBe('DELIVERED');
+		const np = JSON.parse(vnet('trace', out, '--from', 'client', '--to', '192.168.60.11', '--proto', 'tcp', '--port', '30000', '--json').stdout);
+		expect(np.disposition).toBe('DELIVERED');
 	});
 
 	it('--from kubernetes, --service-cidr, --json', () => {

@@ -647,6 +647,10 @@ links:
 	it('load-balancer: vip outside, unknown pool member, backend without the port', async () => {
 		expect(await lintYaml(LB)).toEqual([]);
 		expect(await only(LB.replace('vip: 10.0.0.100', 'vip: 10.9.0.100'), 'lb-vip-outside-subnet')).toHaveLength(1);
+		// a vip the callers route to the load balancer's address needs no ARP: no warning
+		const routed = LB.replace('vip: 10.0.0.100', 'vip: 10.9.0.100').replace('services: [tcp/80] }\n  w2', 'services: [tcp/80], routes: [ { to: 10.9.0.100/32, via: 10.0.0.2 } ] }\n  w2');
+		expect(routed).toMatch(/via: 10.0.0.2/);
+		expect(await only(routed, 'lb-vip-outside-subnet')).toHaveLength(0);
 		expect(await only(LB.replace('pool: [w1:80, w2:80]', 'pool: [w1:80, w3:80]'), 'lb-pool-unknown-node')).toHaveLength(1);
 		expect(await only(LB.replace('pool: [w1:80, w2:80]', 'pool: [w1:80, w2:8080]'), 'lb-pool-no-service')).toHaveLength(1);
 		// A duplicate of the vip on the segment.

@@ -16,9 +16,13 @@ export interface KubeImportOptions extends ClusterOptions {
 
 export function fromKubernetes(text: string, opts: KubeImportOptions = {}): ImportResult {
 	const file = opts.file ?? 'manifests.yaml';
-	return runImport('Kubernetes manifests', file, (w) => {
+	const notes: string[] = [];
+	const r = runImport('Kubernetes manifests', file, (w) => {
 		const m = readObjects(readManifests(text, w), w);
 		const stem = (file.split(/[\\/]/).pop() ?? file).replace(/\.(ya?ml|json)$/i, '');
-		return buildCluster(m, opts, sanitizeNodeId(stem), w);
+		return buildCluster(m, opts, sanitizeNodeId(stem), w, notes);
 	});
+	// notes follow the header's first line (where the file came from), before its warnings
+	if (r.ok && notes.length) r.yaml = r.yaml.replace(/^(#[^\n]*\n)/, (first) => first + notes.map((n) => `# ${n}\n`).join(''));
+	return r;
 }

@@ -7,16 +7,20 @@
  * a DaemonSet's one pod per node are kept. Services with their ClusterIP
  * (given, or the next free address of the service CIDR) and resolved
  * target ports; a pod listens on its container ports and on the target
- * ports of the Services that select it.
+ * ports of the Services that select it. NodePort and LoadBalancer Services
+ * keep their node ports (the missing ones: the lowest free of the default
+ * range, in file order); each LoadBalancer gets a load-balancer node on the
+ * node network, and a `client` host there can call them from outside.
  */
-import type { KubernetesSection, KubePodSpec, KubeServiceSpec, Labels } from '../model/kube-types';
+import type { KubernetesSection, KubePodSpec, KubePolicySpec, KubeServiceSpec, Labels } from '../model/kube-types';
+import { DEFAULT_NODE_PORT_RANGE, parsePortRange } from '../model/kube-services';
 import { selectorMatches } from '../model/kube';
 import type { Interface, Node, Route, Service, Topology } from '../model/types';
 import { cidrsOverlap, fmtNet, parseCidr, u32ToIp, type Cidr } from '../model/net';
 import { IdAllocator, renamedNode } from './ids';
 import { InputError, quote } from './safe';
 import { warnAt } from './kube-manifests-read';
-import type { Manifests, Workload } from './kube-manifests-objects';
+import type { Manifests, ServiceObj, Workload } from './kube-manifests-objects';
 import type { Warnings } from './import-common';
 
 export const DEFAULT_NODES = 3;
@@ -28,6 +32,11 @@ export const POD_NETWORK = '10.244.0.0/16';
 /** The nodes' own network. */
 export const NODE_NETWORK = '192.168.60.0/24';
 const SWITCH = 'lan';
+/** The outside caller of node ports and load balancers: the node network's .2. */
+const CLIENT = 'client';
+const CLIENT_HOST = 2;
+/** Load balancers take the node network's addresses from .250 downwards, one per LoadBalancer Service. */
+const LB_TOP = 250;
 /** Layout: the switch above a row of nodes, each node's pods in a grid of POD_COLS columns below it. */
 const POD_COLS = 3;
 const POD_DX = 100;
@@ -130,7 +139,7 @@ function podCidrs(nodes: { id: string; podCIDR?: string }[], pods: PodInstance[]
 	return out;
 }
 
-function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings): Record<string, KubeServiceSpec> {
+function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings, notes: string[], objs: Map<string, ServiceObj>): Record<string, KubeServiceSpec> {
 	const out: Record<string, KubeServiceSpec> = {};
 	const used = new Set<string>();
 	for (const s of m.services) {
@@ -138,6 +147,28 @@ function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings): R
 		if (s.clusterIP && ip && ip.len === 32 && ip.addr > cidr.net && ip.addr < cidr.last && !used.has(s.clusterIP)) used.add(s.clusterIP);
 		else if (s.clusterIP) warnAt(w, s.src, 'spec.clusterIP', `${quote(s.clusterIP)} is not a free address of the service CIDR ${fmtNet(cidr.net, cidr.len)}: another is given`);
 	}
+	const [lo, hi] = parsePortRange(DEFAULT_NODE_PORT_RANGE)!;
+	const taken = new Set<string>();
+	for (const s of m.services)
+		for (const p of s.ports) {
+			if (p.nodePort === undefined) continue;
+			const key = `${p.proto}/${p.nodePort}`;
+			if (p.nodePort < lo || p.nodePort > hi) warnAt(w, s.src, `${p.path}.nodePort`, `${p.nodePort} is outside the node port range ${DEFAULT_NODE_PORT_RANGE}: another is given`);
+			else if (taken.has(key)) warnAt(w, s.src, `${p.path}.nodePort`, `node port ${key} is already used by another Service: another is given`);
+			else {
+				taken.add(key);
+				continue;
+			}
+			p.nodePort = undefined;
+		}
+	// a node port the file does not give: the lowest free one of the range, in file order
+	const nodePort = (proto: string) => {
+		for (let n = lo; n <= hi; n++) if (!taken.has(`${proto}/${n}`)) return taken.add(`${proto}/${n}`), n;
+		throw new InputError(`the node port range ${DEFAULT_NODE_PORT_RANGE} has no free port left`);
+	};
+	const given = (p: { nodePort?: number }) => p.nodePort !== undefined;
+	// not a warning (nothing was lost), but the file says where its node ports came from
+	if (m.services.some((s) => s.type !== 'ClusterIP' && !s.ports.every(given))) notes.push(`Node ports the manifests do not give are the lowest free of ${DEFAULT_NODE_PORT_RANGE}, in file order.`);
 	let next = cidr.net + 10; // below .10 stay free, as kubeadm keeps .1 (kubernetes) and .10 is often DNS
 	const allocate = () => {
 		for (; next < cidr.last; next++) if (!used.has(u32ToIp(next))) return u32ToIp(next++);
@@ -160,14 +191,84 @@ function services(m: Manifests, pods: PodInstance[], cidr: Cidr, w: Warnings): R
 				target = named ? named.port : p.port;
 			}
 			for (const pod of selected) if (!pod.listens.some((l) => l.proto === p.proto && l.port === target)) pod.listens.push({ proto: p.proto, port: target });
-			return { port: p.port, target_port: target, protocol: p.proto };
+			const open = s.type !== 'ClusterIP';
+			return { port: p.port, target_port: target, protocol: p.proto, ...(open ? { node_port: p.nodePort ?? nodePort(p.proto) } : {}) };
 		});
-		out[key] = { namespace: s.namespace, cluster_ip: ip, selector: s.selector ?? {}, ports };
+		out[key] = {
+			namespace: s.namespace,
+			...(s.type !== 'ClusterIP' ? { type: s.type } : {}),
+			...(s.externalTrafficPolicy ? { external_traffic_policy: s.externalTrafficPolicy } : {}),
+			cluster_ip: ip,
+			selector: s.selector ?? {},
+			ports
+		};
+		if (s.loadBalancerIP) out[key].external_ip = s.loadBalancerIP.ip;
+		objs.set(key, s);
 	}
 	return out;
 }
 
-export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w: Warnings): Topology {
+function policies(m: Manifests, w: Warnings): Record<string, KubePolicySpec> {
+	const out: Record<string, KubePolicySpec> = {};
+	for (const p of m.policies) {
+		let key = p.name;
+		if (key in out) {
+			key = `${p.name}-${p.spec.namespace}`;
+			for (let n = 2; key in out; n++) key = `${p.name}-${p.spec.namespace}-${n}`;
+			warnAt(w, p.src, 'metadata.name', `another NetworkPolicy is already named ${quote(p.name)}: imported as ${key}`);
+		}
+		out[key] = p.spec;
+	}
+	return out;
+}
+
+/**
+ * What calls the cluster from outside: a load-balancer node per LoadBalancer
+ * Service (its address on the node network, the Service's given address as
+ * its vip), and the `client` host, when some Service has node ports.
+ */
+function outside(objs: Map<string, ServiceObj>, kube: KubernetesSection, topoNodes: Record<string, Node>, links: Topology['links'], ids: IdAllocator, count: number, sc: Cidr, w: Warnings): void {
+	const names = Object.keys(kube.services);
+	const external = names.filter((n) => kube.services[n].type !== undefined);
+	if (external.length === 0) return;
+	const base = parseCidr(NODE_NETWORK)!;
+	const routes: Route[] = [];
+	const vips = new Set<string>();
+	let port = count + 1;
+	let k = 0;
+	external.forEach((name) => {
+		const svc = kube.services[name];
+		if (svc.type !== 'LoadBalancer') return;
+		const host = LB_TOP - k++;
+		if (host <= 10 + count) throw new InputError(`${external.length} load balancers and ${count} nodes do not fit in the node network ${NODE_NETWORK}`);
+		const id = ids.take(`lb-${name}`).id;
+		const addr = u32ToIp(base.net + host);
+		const node: Node = { kind: 'load-balancer', position: { x: -NODE_DX, y: 150 + (k - 1) * POD_DY }, interfaces: { eth0: { ip: `${addr}/${base.len}` } } };
+		svc.load_balancer = id;
+		const ext = svc.external_ip;
+		if (ext !== undefined) {
+			const c = parseCidr(ext)!;
+			const clash = [NODE_NETWORK, POD_NETWORK].some((x) => cidrsOverlap(parseCidr(x)!, c)) || cidrsOverlap(sc, c) || vips.has(ext);
+			const obj = objs.get(name)!;
+			if (clash) {
+				warnAt(w, obj.src, obj.loadBalancerIP!.at, `${ext} is inside the cluster's networks or taken: the load balancer's own address ${addr} is used`);
+				delete svc.external_ip;
+			} else {
+				vips.add(ext);
+				node.vip = ext;
+				routes.push({ to: `${ext}/32`, via: addr });
+			}
+		}
+		topoNodes[id] = node;
+		links.push({ a: `${id}.eth0`, b: `${SWITCH}.p${++port}` });
+	});
+	const client = ids.take(CLIENT).id;
+	topoNodes[client] = { kind: 'host', label: 'Outside client', position: { x: -NODE_DX, y: 0 }, interfaces: { eth0: { ip: `${u32ToIp(base.net + CLIENT_HOST)}/${base.len}` } }, ...(routes.length ? { routes } : {}) };
+	links.push({ a: `${client}.eth0`, b: `${SWITCH}.p${count + 1}` });
+}
+
+/** `notes`: what the file's header says beside the warnings (nothing was lost there). */
+export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w: Warnings, notes: string[] = []): Topology {
 	const serviceCidr = opts.serviceCidr ?? DEFAULT_SERVICE_CIDR;
 	const sc = parseCidr(serviceCidr);
 	if (!sc || sc.addr !== sc.net || sc.len > 28) throw new InputError(`--service-cidr expects a network prefix of at least 16 addresses (10.96.0.0/12), got ${quote(serviceCidr)}`);
@@ -177,7 +278,8 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 	const nodes = nodeNames(m, opts, ids, w);
 	const pods = placePods(m, nodes, ids, w);
 	const cidrs = podCidrs(nodes, pods, m, w);
-	const svcs = services(m, pods, sc, w);
+	const objs = new Map<string, ServiceObj>();
+	const svcs = services(m, pods, sc, w, notes, objs);
 	const base = parseCidr(NODE_NETWORK)!;
 	const nodeIp = (i: number) => u32ToIp(base.net + 11 + i);
 
@@ -190,6 +292,9 @@ export function buildCluster(m: Manifests, opts: ClusterOptions, name: string, w
 		links.push({ a: `${n.id}.eth0`, b: `${SWITCH}.p${i + 1}` });
 		kube.nodes[n.id] = { pod_cidr: fmtNet(cidrs[i].net, cidrs[i].len) };
 	});
+	outside(objs, kube, topoNodes, links, ids, nodes.length, sc, w);
+	if (Object.keys(m.namespaceLabels).length) kube.namespaces = Object.fromEntries(Object.entries(m.namespaceLabels).map(([n, labels]) => [n, { labels }]));
+	if (m.policies.length) kube.policies = policies(m, w);
 	const onNode = nodes.map(() => 0);
 	for (const p of pods) {
 		const k = onNode[p.node]++;

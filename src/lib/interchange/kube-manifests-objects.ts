@@ -4,11 +4,12 @@
  * Every field that is read is listed here; every other field present is a
  * warning naming its document, path and line, never an error.
  */
-import type { Labels } from '../model/kube-types';
+import type { KubePolicySpec, KubeServiceType, KubeTrafficPolicy, Labels } from '../model/kube-types';
 import { arr, field, isObject, num, quote, str, type Json } from './safe';
 import { warnAt, type ManifestObject } from './kube-manifests-read';
 import type { Warnings } from './import-common';
 import { EXPORT_IMAGE } from './kube-manifests-export';
+import { networkPolicySpec } from './kube-manifests-policy';
 
 export interface ContainerPort {
 	name?: string;
@@ -34,6 +35,8 @@ export interface ServicePortObj {
 	targetPort: number | string;
 	proto: 'tcp' | 'udp';
 	path: string;
+	/** NodePort/LoadBalancer: as written (the importer allocates the missing ones) */
+	nodePort?: number;
 }
 
 export interface ServiceObj {
@@ -43,6 +46,16 @@ export interface ServiceObj {
 	clusterIP?: string;
 	selector: Labels | null;
 	ports: ServicePortObj[];
+	type: KubeServiceType;
+	externalTrafficPolicy?: KubeTrafficPolicy;
+	/** LoadBalancer: status.loadBalancer.ingress[0].ip, else spec.loadBalancerIP (`at`: which) */
+	loadBalancerIP?: { ip: string; at: string };
+}
+
+export interface PolicyObj {
+	src: ManifestObject;
+	name: string;
+	spec: KubePolicySpec;
 }
 
 export interface NodeObj {
@@ -55,7 +68,10 @@ export interface Manifests {
 	workloads: Workload[];
 	services: ServiceObj[];
 	namespaces: string[];
+	/** labels of the Namespace objects that have some */
+	namespaceLabels: Record<string, Labels>;
 	nodes: NodeObj[];
+	policies: PolicyObj[];
 }
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet', 'DaemonSet']);
@@ -164,33 +180,51 @@ function workload(w: Warnings, o: ManifestObject): Workload | null {
 	return { src: o, kind, name: o.name, namespace: top.namespace, replicas, labels, ports };
 }
 
-/**
- * Service types other than ClusterIP: the one place that says what is
- * modelled of them, so NodePort and LoadBalancer can be mapped when the
- * format has them.
- */
-function serviceType(w: Warnings, o: ManifestObject, type: string): 'ok' | 'skip' {
-	if (type === 'ClusterIP') return 'ok';
-	if (type === 'NodePort' || type === 'LoadBalancer') {
-		warnAt(w, o, 'spec.type', `${type} not modelled yet: imported as ClusterIP`);
-		return 'ok';
-	}
+/** spec.type: ClusterIP, NodePort and LoadBalancer are modelled; ExternalName and others are skipped. */
+function serviceType(w: Warnings, o: ManifestObject, type: string): KubeServiceType | null {
+	if (type === 'ClusterIP' || type === 'NodePort' || type === 'LoadBalancer') return type;
 	if (type === 'ExternalName') warnAt(w, o, 'spec.type', 'an ExternalName Service is a DNS name, not an address: ignored');
 	else warnAt(w, o, 'spec.type', `unknown Service type ${quote(type)}: ignored`);
-	return 'skip';
+	return null;
+}
+
+/** The address a LoadBalancer was given: the status the cloud wrote, else the one asked for. */
+function loadBalancerIP(w: Warnings, o: ManifestObject, spec: Json): ServiceObj['loadBalancerIP'] {
+	const status = str(field(arr(field(field(field(o.obj, 'status'), 'loadBalancer'), 'ingress'))[0], 'ip'));
+	const ip = status ?? str(field(spec, 'loadBalancerIP'));
+	if (ip === undefined) return undefined;
+	const at = status !== undefined ? 'status.loadBalancer.ingress[0].ip' : 'spec.loadBalancerIP';
+	if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip) || ip.split('.').some((x) => Number(x) > 255)) {
+		warnAt(w, o, at, `${quote(ip)} is not an IPv4 address: the load balancer's own address is used`);
+		return undefined;
+	}
+	return { ip, at };
 }
 
 function service(w: Warnings, o: ManifestObject): ServiceObj | null {
 	const { namespace } = metadata(w, o);
-	ignoreOthers(w, o, o.obj, '', ['apiVersion', 'kind', 'metadata', 'spec']);
 	const spec = field(o.obj, 'spec');
 	if (!isObject(spec)) {
 		warnAt(w, o, 'spec', 'no spec; the Service is ignored');
 		return null;
 	}
-	if (serviceType(w, o, str(field(spec, 'type')) ?? 'ClusterIP') === 'skip') return null;
-	// nodePort, externalTrafficPolicy, ... belong to the types serviceType() imports as ClusterIP
-	ignoreOthers(w, o, spec, 'spec', ['type', 'selector', 'ports', 'clusterIP', 'clusterIPs']);
+	const type = serviceType(w, o, str(field(spec, 'type')) ?? 'ClusterIP');
+	if (type === null) return null;
+	const lb = type === 'LoadBalancer';
+	// a LoadBalancer's status says its address; the rest of a status is not modelled
+	ignoreOthers(w, o, o.obj, '', lb ? ['apiVersion', 'kind', 'metadata', 'spec', 'status'] : ['apiVersion', 'kind', 'metadata', 'spec']);
+	if (lb) {
+		ignoreOthers(w, o, field(o.obj, 'status'), 'status', ['loadBalancer']);
+		ignoreOthers(w, o, field(field(o.obj, 'status'), 'loadBalancer'), 'status.loadBalancer', ['ingress']);
+	}
+	const external = type !== 'ClusterIP';
+	ignoreOthers(w, o, spec, 'spec', ['type', 'selector', 'ports', 'clusterIP', 'clusterIPs', ...(external ? ['externalTrafficPolicy'] : []), ...(lb ? ['loadBalancerIP'] : [])]);
+	let externalTrafficPolicy: KubeTrafficPolicy | undefined;
+	const etp = field(spec, 'externalTrafficPolicy');
+	if (external && etp !== undefined) {
+		if (etp === 'Cluster' || etp === 'Local') externalTrafficPolicy = etp;
+		else warnAt(w, o, 'spec.externalTrafficPolicy', `${quote(etp)} is neither Cluster nor Local: Cluster is used`);
+	}
 	const clusterIP = str(field(spec, 'clusterIP'));
 	if (clusterIP === 'None') {
 		warnAt(w, o, 'spec.clusterIP', 'a headless Service (clusterIP: None) has no address to translate: ignored');
@@ -203,7 +237,7 @@ function service(w: Warnings, o: ManifestObject): ServiceObj | null {
 	arr(field(spec, 'ports')).forEach((p, i) => {
 		const path = `spec.ports[${i}]`;
 		if (!isObject(p)) return warnAt(w, o, path, 'not a Service port; ignored');
-		ignoreOthers(w, o, p, path, ['port', 'targetPort', 'protocol', 'name']);
+		ignoreOthers(w, o, p, path, external ? ['port', 'targetPort', 'protocol', 'name', 'nodePort'] : ['port', 'targetPort', 'protocol', 'name']);
 		const port = portNumber(field(p, 'port'));
 		if (port === undefined) return warnAt(w, o, `${path}.port`, `port ${quote(field(p, 'port'))} is not a port number; ignored`);
 		const proto = protoAt(w, o, field(p, 'protocol'), `${path}.protocol`);
@@ -211,26 +245,27 @@ function service(w: Warnings, o: ManifestObject): ServiceObj | null {
 		const t = field(p, 'targetPort');
 		const targetPort = t === undefined || t === null ? port : portNumber(t) ?? str(t) ?? port;
 		if (ports.some((q) => q.port === port && q.proto === proto)) return warnAt(w, o, path, `${proto}/${port} is listed twice; the first is kept`);
-		ports.push({ port, targetPort, proto, path });
+		const np = field(p, 'nodePort');
+		const nodePort = external && np !== undefined ? portNumber(np) : undefined;
+		if (external && np !== undefined && nodePort === undefined) warnAt(w, o, `${path}.nodePort`, `nodePort ${quote(np)} is not a port number: another is given`);
+		ports.push({ port, targetPort, proto, path, ...(nodePort !== undefined ? { nodePort } : {}) });
 	});
 	if (ports.length === 0) {
 		warnAt(w, o, 'spec.ports', 'no usable port: the Service is ignored');
 		return null;
 	}
-	return { src: o, name: o.name, namespace, clusterIP, selector, ports };
+	return { src: o, name: o.name, namespace, clusterIP, selector, ports, type, externalTrafficPolicy, loadBalancerIP: lb ? loadBalancerIP(w, o, spec) : undefined };
 }
 
-/**
- * NetworkPolicy: the one place that says it is not imported yet, so it can
- * be mapped to `kubernetes.policies` when the format has it.
- */
-function networkPolicy(w: Warnings, o: ManifestObject): void {
-	warnAt(w, o, '', `NetworkPolicy ${quote(o.name)} ignored: NetworkPolicy is not modelled yet`);
+function networkPolicy(w: Warnings, o: ManifestObject): PolicyObj {
+	const { namespace } = metadata(w, o);
+	ignoreOthers(w, o, o.obj, '', ['apiVersion', 'kind', 'metadata', 'spec']);
+	return { src: o, name: o.name, spec: networkPolicySpec(w, o, namespace) };
 }
 
 /** The objects of the file that vnet models; the others are warnings. */
 export function readObjects(objects: ManifestObject[], w: Warnings): Manifests {
-	const m: Manifests = { workloads: [], services: [], namespaces: [], nodes: [] };
+	const m: Manifests = { workloads: [], services: [], namespaces: [], namespaceLabels: {}, nodes: [], policies: [] };
 	for (const o of objects) {
 		if (!o.kind) {
 			warnAt(w, o, '', 'no kind: not a Kubernetes object; ignored');
@@ -248,14 +283,16 @@ export function readObjects(objects: ManifestObject[], w: Warnings): Manifests {
 			if (s) m.services.push(s);
 		} else if (o.kind === 'Namespace') {
 			ignoreOthers(w, o, o.obj, '', ['apiVersion', 'kind', 'metadata']);
-			ignoreOthers(w, o, field(o.obj, 'metadata'), 'metadata', ['name'], 'not modelled yet (namespace labels matter to NetworkPolicy); ignored');
+			ignoreOthers(w, o, field(o.obj, 'metadata'), 'metadata', ['name', 'labels']);
 			if (!m.namespaces.includes(o.name)) m.namespaces.push(o.name);
+			const labels = labelsAt(w, o, field(field(o.obj, 'metadata'), 'labels'), 'metadata.labels');
+			if (Object.keys(labels).length) m.namespaceLabels[o.name] = labels;
 		} else if (o.kind === 'Node') {
 			ignoreOthers(w, o, o.obj, '', ['apiVersion', 'kind', 'metadata', 'spec']);
 			ignoreOthers(w, o, field(o.obj, 'metadata'), 'metadata', ['name']);
 			ignoreOthers(w, o, field(o.obj, 'spec'), 'spec', ['podCIDR']);
 			m.nodes.push({ src: o, name: o.name, podCIDR: str(field(field(o.obj, 'spec'), 'podCIDR')) });
-		} else if (o.kind === 'NetworkPolicy') networkPolicy(w, o);
+		} else if (o.kind === 'NetworkPolicy') m.policies.push(networkPolicy(w, o));
 		else warnAt(w, o, '', `kind ${quote(o.kind)} (${quote(o.name)}) is not modelled; ignored`);
 	}
 	return m;

@@ -124,10 +124,16 @@ export function lintVrrpAndLb(L: Linter): void {
 		if (n.kind !== 'load-balancer') continue;
 		if (n.vip) {
 			const v = parseIp(n.vip);
-			if (v !== null && !Object.values(n.interfaces ?? {}).some((i) => {
-				const c = parseCidr(i?.ip);
-				return c && cidrContains(c, v);
-			}))
+			const own = Object.values(n.interfaces ?? {}).map((i) => parseCidr(i?.ip)).filter((c) => c !== null);
+			// a vip routed to the load balancer (a route via one of its addresses, as a cloud's is) needs no ARP
+			const routed = Object.values(L.nodes).some((o) =>
+				(o?.routes ?? []).some((r) => {
+					const to = parseCidr(r?.to);
+					const via = parseIp(r?.via);
+					return to !== null && via !== null && cidrContains(to, v ?? -1) && own.some((c) => c.addr === via);
+				})
+			);
+			if (v !== null && !routed && !own.some((c) => cidrContains(c, v)))
 				L.warn('lb-vip-outside-subnet', ['nodes', id, 'vip'], `vip ${n.vip} is in no subnet of ${id}'s interfaces, so no interface can answer ARP for it. Pick a vip in the subnet of the client-facing interface.`);
 		}
 		(n.pool ?? []).forEach((b, k) => {
