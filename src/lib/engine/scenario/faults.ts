@@ -6,6 +6,7 @@
 import type { FaultTarget, ScenarioEvent, Topology } from '../../model/types';
 import type { MechanismHost } from './mechanisms';
 import type { SdnInfo } from './path';
+import { failKubeNode, isKubeNode, restoreKubeNode } from './kube';
 
 export class ScenarioError extends Error {}
 
@@ -83,6 +84,7 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 			h.sdn.down.delete(target);
 			h.marker(now, `${(n.manages ?? []).join(', ')}: controller ${target} back`);
 		}
+		if (isKubeNode(h.topology, target)) restoreKubeNode(h, target);
 		if (n.kind === 'hypervisor')
 			for (const g of guestsOf(h, target))
 				if (s.failed.has(g)) {
@@ -96,6 +98,7 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 		h.sdn.down.add(target);
 		h.marker(now, `${(n.manages ?? []).join(', ')}: controller ${target} lost (fail-mode ${n['fail-mode'] ?? 'standalone'})`);
 	}
+	if (isKubeNode(h.topology, target)) failKubeNode(h, target);
 	if (n.kind !== 'hypervisor') return;
 	const guests = guestsOf(h, target).filter((g) => !s.failed.has(g));
 	for (const g of guests) s.failed.add(g);
