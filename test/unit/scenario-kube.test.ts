@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simulate, flow, topo } from './scenario-helpers';
+import { probe } from './engine-helpers';
 import { relocatePod } from '../../src/lib/engine/scenario/kube';
 import { runScenario } from '../../src/lib/engine/scenario/index';
 
@@ -124,5 +125,29 @@ describe('relocatePod', () => {
 		const t = structuredClone(topo(gallery('k8s-three-tier.vnet.yaml')));
 		delete t.kubernetes!.nodes.n1.pod_cidr;
 		expect(relocatePod(t, 'db-0', 'n1')).toBeNull();
+	});
+});
+
+describe('a NotReady node at rest (kubernetes.nodes.N.ready: false)', () => {
+	const base = gallery('k8s-nodeport.vnet.yaml');
+	const notReady = base.replace('    n2: { pod_cidr: 10.244.2.0/24 }', '    n2: { pod_cidr: 10.244.2.0/24, ready: false }');
+
+	it('its pods are no endpoints, and the load balancer skips it', () => {
+		// at rest the customer's default connection goes to n2 and web-2 (seen-source: n2 on web-2's link)
+		const before = probe(base, { from: 'customer', to: '10.0.0.5', proto: 'tcp', port: 80 }, true);
+		expect(before.disposition).toBe('DELIVERED');
+		expect(before.request.some((h) => h.node === 'web-2')).toBe(true);
+		const after = probe(notReady, { from: 'customer', to: '10.0.0.5', proto: 'tcp', port: 80 }, true);
+		expect(after.disposition).toBe('DELIVERED');
+		expect(after.request.some((h) => h.node === 'n2' || h.node === 'web-2')).toBe(false);
+		expect(after.request.some((h) => h.node === 'web-1')).toBe(true);
+	});
+
+	it('a ClusterIP call never picks a pod of a NotReady node', () => {
+		for (let sport = 40000; sport < 40008; sport++) {
+			const tr = probe(notReady, { from: 'api-1', to: '10.96.0.80', proto: 'tcp', port: 80, sport }, true);
+			expect(tr.disposition).toBe('DELIVERED');
+			expect(tr.request.some((h) => h.node === 'web-2')).toBe(false);
+		}
 	});
 });
