@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simulate, flow, topo } from './scenario-helpers';
 import { probe } from './engine-helpers';
+import { topologyToYaml } from '../../src/lib/interchange/vnet-yaml';
 import { relocatePod } from '../../src/lib/engine/scenario/kube';
 import { runScenario } from '../../src/lib/engine/scenario/index';
 
@@ -149,5 +150,16 @@ describe('a NotReady node at rest (kubernetes.nodes.N.ready: false)', () => {
 			expect(tr.disposition).toBe('DELIVERED');
 			expect(tr.request.some((h) => h.node === 'web-2')).toBe(false);
 		}
+	});
+});
+
+describe('writing node_failure back', () => {
+	it('keeps its durations as text and node readiness', () => {
+		const t = topo(gallery('k8s-three-tier.vnet.yaml').replace('    n1: { pod_cidr: 10.244.1.0/24 }', '    n1: { pod_cidr: 10.244.1.0/24, ready: false }'));
+		const yaml = topologyToYaml(t);
+		expect(yaml).toMatch(/detection: 40s/);
+		const again = topo(yaml);
+		expect(again.kubernetes!.node_failure).toEqual({ detection: 40e9, restart: 20e9 });
+		expect(again.kubernetes!.nodes.n1.ready).toBe(false);
 	});
 });
