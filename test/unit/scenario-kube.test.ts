@@ -8,6 +8,7 @@ import path from 'node:path';
 import { simulate, flow, topo } from './scenario-helpers';
 import { probe } from './engine-helpers';
 import { topologyToYaml } from '../../src/lib/interchange/vnet-yaml';
+import { groupMarkers } from '../../src/lib/ui/scenario/format';
 import { relocatePod } from '../../src/lib/engine/scenario/kube';
 import { runScenario } from '../../src/lib/engine/scenario/index';
 
@@ -161,5 +162,16 @@ describe('writing node_failure back', () => {
 		const again = topo(yaml);
 		expect(again.kubernetes!.node_failure).toEqual({ detection: 40e9, restart: 20e9 });
 		expect(again.kubernetes!.nodes.n1.ready).toBe(false);
+	});
+});
+
+describe("the Scenarios panel's event timeline", () => {
+	it('lists the pod moves at the restart instant', () => {
+		const r = runScenario(topo(gallery('k8s-three-tier.vnet.yaml')), 'node-failure');
+		const g = groupMarkers(r.events);
+		const restart = g.find((x) => Math.abs(x.atS - 70) < 1e-9)!;
+		expect(restart.label).toBe('t=70.000s api-2 restarted on n1 +2');
+		expect(restart.markers.map((m) => m.what)).toContain('db-0 restarted on n1 (10.244.1.14/30)');
+		expect(g.find((x) => Math.abs(x.atS - 50) < 1e-9)!.label).toBe('t=50.000s n2: NotReady, endpoints removed: api-2, db-0, frontend-2');
 	});
 });
