@@ -104,6 +104,23 @@ describe('scenario: a Kubernetes node behind a LoadBalancer fails (k8s-nodeport)
 		expect(ev).toContain('25 web-2 restarted on n1 (10.244.1.6/30)');
 	});
 
+	it('round robin over the healthy nodes in id order; a Local node port answers where the pod went', () => {
+		const y = yaml
+			.replace('      - { name: shop, from: customer, to: 10.0.0.5, proto: tcp, port: 80, rate: 10pps, size: 200 }', '      - { name: local, from: partner, to: 10.0.0.11, proto: tcp, port: 30090, rate: 10pps, size: 200 }')
+			.replace('fail: n2 }', 'fail: n3 }');
+		const r = simulate(y, 's');
+		const ev = events(r);
+		expect(ev).toContain('5 n3: pods down: api-1, reports-1');
+		expect(ev).toContain('25 api-1 restarted on n1 (10.244.1.6/30)');
+		expect(ev).toContain('25 reports-1 restarted on n2 (10.244.2.6/30)');
+		// n1 has no local api endpoint until 15 s (dropped), then none at all (rejected), then api-1 from 25 s
+		const f = flow(r, 'local');
+		expect(f.delivered).toBe(150);
+		const drops = (text: string) => Object.entries(f.drops).find(([k]) => k.includes(text))?.[1];
+		expect(drops('no ready endpoint on n1')).toBe(150);
+		expect(drops('has no ready endpoints')).toBe(100);
+	});
+
 	it('a restored node before the restart keeps its pods', () => {
 		const r = simulate(yaml.replace('      - { at: 5s, fail: n2 }', '      - { at: 5s, fail: n2 }\n      - { at: 8s, restore: n2 }'), 's');
 		expect(events(r).some((e) => e.includes('NotReady') || e.includes('restarted'))).toBe(false);
