@@ -21,6 +21,9 @@ test('k8s-three-tier node-failure: the pod moves are in the event timeline', asy
 	await expect(events).toContainText('t=70.000s api-2 restarted on n1 +2');
 	await expect(events.getByRole('button', { name: /restarted on n1/ })).toHaveAttribute('title', /db-0 restarted on n1 \(10\.244\.1\.14\/30\)/);
 	await expect(page.getByTestId('scenario-flows')).toContainText('api-to-db');
+	// between the fault and the restart the playhead shows n2's pods down too
+	await page.getByTestId('scenario-playhead').fill('30');
+	await expect(page.getByTestId('scenario-moment')).toContainText('db-0');
 	await page.screenshot({ path: 'test-results/scenario-k8s.png' });
 	expect(problems).toEqual([]);
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { simulate, flow, topo } from './scenario-helpers';
 import { probe } from './engine-helpers';
 import { topologyToYaml } from '../../src/lib/interchange/vnet-yaml';
-import { groupMarkers } from '../../src/lib/ui/scenario/format';
+import { groupMarkers, podsDownAt } from '../../src/lib/ui/scenario/format';
 import { relocatePod } from '../../src/lib/engine/scenario/kube';
 import { runScenario } from '../../src/lib/engine/scenario/index';
 
@@ -190,5 +190,14 @@ describe("the Scenarios panel's event timeline", () => {
 		expect(restart.label).toBe('t=70.000s api-2 restarted on n1 +2');
 		expect(restart.markers.map((m) => m.what)).toContain('db-0 restarted on n1 (10.244.1.14/30)');
 		expect(g.find((x) => Math.abs(x.atS - 50) < 1e-9)!.label).toBe('t=50.000s n2: NotReady, endpoints removed: api-2, db-0, frontend-2');
+	});
+
+	it('the playhead shows the pods down from the fault until they restart or their node is back', () => {
+		const r = runScenario(topo(gallery('k8s-three-tier.vnet.yaml')), 'node-failure');
+		expect([...podsDownAt(r.events, 5)]).toEqual([]);
+		expect([...podsDownAt(r.events, 30)].sort()).toEqual(['api-2', 'db-0', 'frontend-2']);
+		expect([...podsDownAt(r.events, 75)]).toEqual([]);
+		const back = [...r.events, { atS: 20, what: 'restore n2' }].sort((a, b) => a.atS - b.atS);
+		expect([...podsDownAt(back, 30)]).toEqual([]);
 	});
 });
