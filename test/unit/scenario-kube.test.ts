@@ -201,3 +201,19 @@ describe("the Scenarios panel's event timeline", () => {
 		expect([...podsDownAt(back, 30)]).toEqual([]);
 	});
 });
+
+describe('a Kubernetes node on a failed hypervisor', () => {
+	it('fails with it, and its pods restart on the other nodes', () => {
+		const yaml = gallery('k8s-three-tier.vnet.yaml')
+			.replace('nodes:\n  gw:', 'nodes:\n  hv2: { kind: hypervisor, interfaces: { eth0: { ip: 192.168.60.2/24 } } }\n  gw:')
+			.replace('  n2:\n    kind: vm\n', '  n2:\n    kind: vm\n    on: hv2\n')
+			.replace('      - { at: 10s, fail: n2 }', '      - { at: 10s, fail: hv2 }');
+		const r = simulate(yaml, 'node-failure');
+		const ev = events(r);
+		expect(ev).toContain('10 hv2: guests down: n2');
+		expect(ev).toContain('10 n2: pods down: api-2, db-0, frontend-2');
+		expect(ev).toContain('70 db-0 restarted on n1 (10.244.1.14/30)');
+		expect(flow(r, 'api-to-db').failovers[0].failoverMs!).toBeGreaterThan(60000);
+		expect(flow(r, 'api-to-db').failovers[0].failoverMs!).toBeLessThan(60001);
+	});
+});

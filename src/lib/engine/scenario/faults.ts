@@ -90,6 +90,7 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 				if (s.failed.has(g)) {
 					s.failed.delete(g);
 					h.resetGates(g);
+					if (isKubeNode(h.topology, g)) restoreKubeNode(h, g);
 				}
 		return;
 	}
@@ -103,6 +104,8 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 	const guests = guestsOf(h, target).filter((g) => !s.failed.has(g));
 	for (const g of guests) s.failed.add(g);
 	if (guests.length) h.marker(now, `${target}: guests down: ${guests.join(', ')}`);
+	// a Kubernetes node among the guests fails as a node of the cluster
+	for (const g of guests) if (isKubeNode(h.topology, g)) failKubeNode(h, g);
 	if (!n.ha || !guests.length) return;
 	const to = n.ha.to;
 	h.schedule(`ha|${target}`, now + n.ha.restart, () => {
@@ -116,6 +119,7 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 			s.failed.delete(g);
 			s.moved.set(g, to);
 			h.resetGates(g);
+			if (isKubeNode(h.topology, g)) restoreKubeNode(h, g);
 			h.marker(t, `${g} restarted on ${to} (HA)`);
 			h.marker(t, `${g}: gratuitous ARP`);
 		}
