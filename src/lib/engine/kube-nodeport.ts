@@ -22,7 +22,7 @@ export function compileNodePorts(t: Topology, nodes: CNode[], nodeIndex: Map<str
 	const k = t.kubernetes;
 	if (!k) return out;
 	const kubeNodes = Object.keys(k.nodes)
-		.filter((id) => nodeIndex.has(id) && nodes[nodeIndex.get(id)!].hasFirstAddr)
+		.filter((id) => nodeIndex.has(id) && nodes[nodeIndex.get(id)!].hasFirstAddr && k.nodes[id].ready !== false)
 		.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 	for (const [name, svc] of Object.entries(k.services)) {
 		if (!hasNodePorts(svc)) continue;

@@ -162,8 +162,15 @@ export function topologyToPlain(t: Topology): Plain {
 			: undefined,
 		// plain data already (defaults filled in): the same section, copied out of its null-prototype maps
 		overlay: t.overlay ? (JSON.parse(JSON.stringify(t.overlay)) as Plain) : undefined,
-		kubernetes: t.kubernetes ? (JSON.parse(JSON.stringify(t.kubernetes)) as Plain) : undefined
+		kubernetes: t.kubernetes ? kubernetesText(t.kubernetes) : undefined
 	});
+}
+
+/** The section as plain data; node_failure's durations as text. */
+function kubernetesText(k: NonNullable<Topology['kubernetes']>): Plain {
+	const out = JSON.parse(JSON.stringify(k)) as Plain;
+	if (k.node_failure) out.node_failure = { detection: dur(k.node_failure.detection), restart: dur(k.node_failure.restart) };
+	return out;
 }
 
 /** Which collections are written one item per line in flow style. */

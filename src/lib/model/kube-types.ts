@@ -4,6 +4,15 @@ export type Labels = Record<string, string>;
 
 export interface KubeNodeSpec {
 	pod_cidr?: string;
+	/** false: the node is NotReady (its pods are no endpoints, load balancers skip it); absent: ready */
+	ready?: boolean;
+}
+/** How the control plane reacts to a failed node in a scenario (docs/kubernetes.md "Scenarios"). */
+export interface KubeNodeFailure {
+	/** fault → node NotReady, its pods removed from the endpoints (node-monitor grace period), ns */
+	detection: number;
+	/** NotReady → its pods restarted on the other nodes (the not-ready toleration), ns */
+	restart: number;
 }
 export interface KubePodSpec {
 	node: string;
@@ -41,6 +50,8 @@ export interface KubernetesSection {
 	nodes: Record<string, KubeNodeSpec>;
 	pods: Record<string, KubePodSpec>;
 	services: Record<string, KubeServiceSpec>;
+	/** optional: scenario timing of a node failure (defaults: 40 s, 300 s) */
+	node_failure?: KubeNodeFailure;
 	/** optional: namespace labels, for namespace selectors (model/kube-policy.ts) */
 	namespaces?: Record<string, KubeNamespaceSpec>;
 	/** optional: NetworkPolicies (model/kube-policy.ts) */

@@ -6,7 +6,7 @@
  * container); this section only says which is which.
  */
 import { z } from 'zod';
-import { boolean, ipv4, ipv4Network, nodeId, oneOf, port, string } from './fields';
+import { boolean, duration, ipv4, ipv4Network, nodeId, oneOf, port, string } from './fields';
 import { list, map, name, strict } from './schema-parts';
 import { cidrOf, inCidr, ipToU32 } from './net';
 import type { Topology } from './types';
@@ -15,6 +15,13 @@ import { kubeNamespaces, kubePolicies } from './kube-policy';
 import { serviceTypeIssues } from './kube-services';
 
 export type { KubeIssue, Labels, KubeNodeSpec, KubePodSpec, KubeServicePort, KubeServiceSpec, KubeServiceType, KubeTrafficPolicy, KubernetesSection } from './kube-types';
+
+/**
+ * Kubernetes' defaults: kube-controller-manager's --node-monitor-grace-period
+ * (40 s), then the DefaultTolerationSeconds admission plugin's 300 s for the
+ * not-ready/unreachable taints before the pods are evicted.
+ */
+export const DEFAULT_NODE_FAILURE = { detection: 40e9, restart: 300e9 };
 
 const labels = map(string('a label key'), string('a label value'), 'a mapping of label key to value');
 
@@ -27,7 +34,7 @@ export const kubernetesSection = strict(
 	{
 		service_cidr: ipv4Network.optional(),
 		node_port_range: string('a port range like 30000-32767').optional(),
-		nodes: map(nodeId, strict({ pod_cidr: ipv4Network.optional() }, 'a kubernetes node'), 'a mapping of node id to { pod_cidr }').prefault({}),
+		nodes: map(nodeId, strict({ pod_cidr: ipv4Network.optional(), ready: boolean().optional() }, 'a kubernetes node'), 'a mapping of node id to { pod_cidr, ready }').prefault({}),
 		pods: map(
 			nodeId,
 			strict({ node: nodeId, namespace: name('a namespace').default('default'), labels: labels.prefault({}), ready: boolean().default(true) }, 'a pod'),
@@ -50,6 +57,7 @@ export const kubernetesSection = strict(
 			),
 			'a mapping of service name to service'
 		).prefault({}),
+		node_failure: strict({ detection: duration().default(DEFAULT_NODE_FAILURE.detection), restart: duration().default(DEFAULT_NODE_FAILURE.restart) }, 'a node_failure block').optional(),
 		namespaces: kubeNamespaces.optional(),
 		policies: kubePolicies.optional()
 	},
@@ -73,7 +81,8 @@ export function readyEndpoints(k: KubernetesSection, svc: KubeServiceSpec): stri
 	return Object.keys(k.pods)
 		.filter((id) => {
 			const pod = k.pods[id];
-			return pod.ready && pod.namespace === svc.namespace && selectorMatches(svc.selector, pod.labels);
+			// A NotReady node's pods are marked not ready by the node lifecycle controller.
+			return pod.ready && k.nodes[pod.node]?.ready !== false && pod.namespace === svc.namespace && selectorMatches(svc.selector, pod.labels);
 		})
 		.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

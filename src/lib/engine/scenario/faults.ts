@@ -6,6 +6,7 @@
 import type { FaultTarget, ScenarioEvent, Topology } from '../../model/types';
 import type { MechanismHost } from './mechanisms';
 import type { SdnInfo } from './path';
+import { failKubeNode, isKubeNode, restoreKubeNode } from './kube';
 
 export class ScenarioError extends Error {}
 
@@ -83,11 +84,13 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 			h.sdn.down.delete(target);
 			h.marker(now, `${(n.manages ?? []).join(', ')}: controller ${target} back`);
 		}
+		if (isKubeNode(h.topology, target)) restoreKubeNode(h, target);
 		if (n.kind === 'hypervisor')
 			for (const g of guestsOf(h, target))
 				if (s.failed.has(g)) {
 					s.failed.delete(g);
 					h.resetGates(g);
+					if (isKubeNode(h.topology, g)) restoreKubeNode(h, g);
 				}
 		return;
 	}
@@ -96,10 +99,13 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 		h.sdn.down.add(target);
 		h.marker(now, `${(n.manages ?? []).join(', ')}: controller ${target} lost (fail-mode ${n['fail-mode'] ?? 'standalone'})`);
 	}
+	if (isKubeNode(h.topology, target)) failKubeNode(h, target);
 	if (n.kind !== 'hypervisor') return;
 	const guests = guestsOf(h, target).filter((g) => !s.failed.has(g));
 	for (const g of guests) s.failed.add(g);
 	if (guests.length) h.marker(now, `${target}: guests down: ${guests.join(', ')}`);
+	// a Kubernetes node among the guests fails as a node of the cluster
+	for (const g of guests) if (isKubeNode(h.topology, g)) failKubeNode(h, g);
 	if (!n.ha || !guests.length) return;
 	const to = n.ha.to;
 	h.schedule(`ha|${target}`, now + n.ha.restart, () => {
@@ -113,6 +119,7 @@ export function applyEvent(h: FaultHost, e: ScenarioEvent): void {
 			s.failed.delete(g);
 			s.moved.set(g, to);
 			h.resetGates(g);
+			if (isKubeNode(h.topology, g)) restoreKubeNode(h, g);
 			h.marker(t, `${g} restarted on ${to} (HA)`);
 			h.marker(t, `${g}: gratuitous ARP`);
 		}

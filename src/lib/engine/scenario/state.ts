@@ -10,6 +10,7 @@ import type { Topology } from '../../model/types';
 import { resolveTopology, type ResolvedTopology } from '../../model/resolve';
 import { compile, type Net } from '../compile';
 import { installOspfRoutes, type OspfAdjacency, type OspfView } from './ospf';
+import { movedDocument } from './kube';
 
 export interface ScenarioState {
 	/** "node.iface" administratively down (fail n.if) */
@@ -28,6 +29,8 @@ export interface ScenarioState {
 	lbHealthy: Map<string, boolean[]>;
 	/** guest → hypervisor it runs on now (HA restart) */
 	moved: Map<string, string>;
+	/** Kubernetes nodes the control plane has marked NotReady (scenario/kube.ts) */
+	kubeNotReady: Set<string>;
 }
 
 export function emptyState(): ScenarioState {
@@ -39,7 +42,8 @@ export function emptyState(): ScenarioState {
 		bondActive: new Map(),
 		ospfViews: new Map(),
 		lbHealthy: new Map(),
-		moved: new Map()
+		moved: new Map(),
+		kubeNotReady: new Set()
 	};
 }
 
@@ -50,7 +54,7 @@ export function vrrpGroupKey(group: number, vip: string): string {
 /** Applies the state's document-level overrides to a copy of the document. */
 function stateDocument(t: Topology, s: ScenarioState): Topology {
 	const sdnFallback = [...s.failed].some((id) => t.nodes[id]?.kind === 'sdn-controller');
-	if (!s.adminDown.size && !s.cableDown.size && !s.moved.size && !sdnFallback) return t; // the resolver does not modify its input
+	if (!s.adminDown.size && !s.cableDown.size && !s.moved.size && !s.kubeNotReady.size && !sdnFallback) return t; // the resolver does not modify its input
 	const doc: Topology = structuredClone(t);
 	for (const key of s.adminDown) {
 		const dot = key.indexOf('.');
@@ -66,7 +70,10 @@ function stateDocument(t: Topology, s: ScenarioState): Topology {
 		const n = doc.nodes[id];
 		if (n?.kind === 'sdn-controller' && (n['fail-mode'] ?? 'standalone') === 'standalone') delete n.manages;
 	}
+	for (const id of s.kubeNotReady) if (doc.kubernetes?.nodes[id]) doc.kubernetes.nodes[id] = { ...doc.kubernetes.nodes[id], ready: false };
+	movedDocument(t, s.moved, doc);
 	for (const [guest, hv] of s.moved) {
+		if (t.kubernetes?.pods[guest]) continue;
 		const g = doc.nodes[guest];
 		const to = doc.nodes[hv];
 		if (!g || !to) continue;

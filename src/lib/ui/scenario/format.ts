@@ -181,6 +181,25 @@ export function failedAt(t: Pick<Topology, 'links'>, events: readonly ScenarioEv
 	return s;
 }
 
+/**
+ * Pods down at `atS` by the run's own events (docs/kubernetes.md "Scenarios"):
+ * "n2: pods down: a, b" takes them down, "a restarted on n1 (...)" brings one
+ * back, "restore n2" brings back those still down with it.
+ */
+export function podsDownAt(events: ScenarioResult['events'], atS: number): Set<string> {
+	const down = new Map<string, string>(); // pod → its failed node
+	for (const e of events) {
+		if (e.atS > atS + 1e-9) break;
+		const d = /^(\S+): pods down: (.+)$/.exec(e.what);
+		if (d) for (const p of d[2].split(', ')) down.set(p, d[1]);
+		const r = /^(\S+) restarted on \S+/.exec(e.what);
+		if (r) down.delete(r[1]);
+		const back = /^restore ([^\s.]+)$/.exec(e.what);
+		if (back) for (const [p, n] of down) if (n === back[1]) down.delete(p);
+	}
+	return new Set(down.keys());
+}
+
 /** The path a flow takes at `atS` (the last change at or before it). */
 export function pathAt(paths: readonly PathChange[] | undefined, atS: number): PathChange | null {
 	if (!paths?.length) return null;

@@ -51,7 +51,8 @@ export class ScenarioOverlay {
 
 	#edge(link: number): EdgeSingular | null {
 		const e = this.#cy.edges().filter((x) => x.data('link') === link && !x.data('manages'));
-		return e.nonempty() ? (e[0] as EdgeSingular) : null;
+		// a cable not drawn (a pod's cable inside its node's compound) has no endpoints to stroke
+		return e.nonempty() && e[0].renderedSourceEndpoint() && e[0].renderedTargetEndpoint() ? (e[0] as EdgeSingular) : null;
 	}
 
 	#node(id: string): NodeSingular | null {
