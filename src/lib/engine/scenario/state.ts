@@ -10,6 +10,7 @@ import type { Topology } from '../../model/types';
 import { resolveTopology, type ResolvedTopology } from '../../model/resolve';
 import { compile, type Net } from '../compile';
 import { installOspfRoutes, type OspfAdjacency, type OspfView } from './ospf';
+import { overlayControllerDown } from './overlay';
 
 export interface ScenarioState {
 	/** "node.iface" administratively down (fail n.if) */
@@ -65,6 +66,7 @@ function stateDocument(t: Topology, s: ScenarioState): Topology {
 	for (const id of s.failed) {
 		const n = doc.nodes[id];
 		if (n?.kind === 'sdn-controller' && (n['fail-mode'] ?? 'standalone') === 'standalone') delete n.manages;
+		overlayControllerDown(doc, id);
 	}
 	for (const [guest, hv] of s.moved) {
 		const g = doc.nodes[guest];
