@@ -179,3 +179,16 @@ describe('scenario: the distributed firewall', () => {
 		expect(Object.keys(denied.drops).every((k) => k.startsWith('DENIED'))).toBe(true);
 	});
 });
+
+describe('scenario: ARP on a segment', () => {
+	const noFault = (yaml: string) => yaml.replace(/    events:\n.*\n$/, '');
+	it("a guest's first packet waits for an ARP through the tunnel; with suppression only for the local VTEP's answer", () => {
+		const flood = flow(simulate(noFault(bonded()), 'cut'), 'out').latencyMs!;
+		const sup = flow(simulate(noFault(withCtl('')), 'cut'), 'out').latencyMs!;
+		// both wait for kvm1's underlay ARP for kvm2; flooded, the guest's own ARP
+		// also makes a round trip to web2 over the underlay (about 2 × one way)
+		const extra = (flood.max - flood.min) - (sup.max - sup.min);
+		expect(extra).toBeGreaterThan(flood.min);
+		expect(extra).toBeLessThan(2 * flood.min);
+	});
+});
