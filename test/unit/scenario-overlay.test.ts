@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, flow, topo } from './scenario-helpers';
-import { ProbeEngine } from '../../src/lib/engine/index';
+import { readFileSync } from 'node:fs';
+import { buildNet, ProbeEngine, runChecks } from '../../src/lib/engine/index';
 import { buildStateNet, emptyState } from '../../src/lib/engine/scenario/state';
 
 // kvm1's VTEP is a bond of two uplinks to one switch; kvm2 has one uplink.
@@ -55,6 +56,13 @@ describe('scenario: overlay flows over a bonded VTEP uplink', () => {
 			expect(f.lost).toBe(f.failovers[0].lost);
 		}
 		expect(r.events.map((e) => e.what)).toContain('kvm1.bond0: bond fails over to eth1 (miimon 100 ms)');
+		// the loss reason follows the frame into the tunnel: the outer packet is what is lost
+		expect(Object.keys(flow(r, 'out').drops)).toEqual([
+			"DROPPED: sent to web2's MAC 02:dd:4d:d2:87:f4: web1's ARP entry for 10.10.1.12 is stale; kvm1 wraps it in VXLAN for kvm2's VTEP; the outer packet is lost in the underlay: kvm1.bond0 still sends on eth0, which has no carrier, until the bond's next miimon check"
+		]);
+		expect(Object.keys(flow(r, 'in').drops)).toEqual([
+			"DROPPED: sent to web1's MAC 02:7d:14:2b:15:6b: web2's ARP entry for 10.10.1.11 is stale; kvm2 wraps it in VXLAN for kvm1's VTEP; the outer packet is lost in the underlay: sw.p1 has no carrier"
+		]);
 		// the outer packets (90 bytes: 40 + 50 of VXLAN) load the uplinks, not only the guests' links
 		expect(r.links.some((l) => l.link.includes('kvm1.eth1') && l.utilisation[0] + l.utilisation[1] > 0)).toBe(true);
 	});
@@ -190,5 +198,23 @@ describe('scenario: ARP on a segment', () => {
 		const extra = (flood.max - flood.min) - (sup.max - sup.min);
 		expect(extra).toBeGreaterThan(flood.min);
 		expect(extra).toBeLessThan(2 * flood.min);
+	});
+});
+
+describe('topologies/vxlan-overlay.vnet.yaml: uplink-flap', () => {
+	const t = topo(readFileSync('topologies/vxlan-overlay.vnet.yaml', 'utf8'));
+	it('every check passes, the scenario check included', () => {
+		const res = runChecks(t, buildNet(t));
+		expect(res.filter((r) => !r.ok).map((r) => `#${r.index} ${r.message}`)).toEqual([]);
+		expect(res.some((r) => 'scenario' in t.checks[r.index])).toBe(true);
+	});
+	it('the guests lose exactly the half second the VTEP uplink is out, and come back when it does', () => {
+		const f = flow(simulate(readFileSync('topologies/vxlan-overlay.vnet.yaml', 'utf8'), 'uplink-flap'), 'web');
+		expect(f.lost).toBe(500);
+		expect(f.failovers[0].failoverMs!).toBeGreaterThan(500);
+		expect(f.failovers[0].failoverMs!).toBeLessThan(501);
+		expect(Object.keys(f.drops)).toEqual([
+			"DROPPED: sent to web2's MAC 02:dd:4d:d2:87:f4: web1's ARP entry for 10.10.1.12 is stale; kvm1 wraps it in VXLAN for kvm2's VTEP; the outer packet is lost in the underlay: kvm1.eth0 has no carrier"
+		]);
 	});
 });
