@@ -218,3 +218,21 @@ describe('topologies/vxlan-overlay.vnet.yaml: uplink-flap', () => {
 		]);
 	});
 });
+
+describe('scenario: a new ARP after the controller failed', () => {
+	// web1 restarts after the controller died: its ARP table is empty, it must ARP for web2 again
+	const restart = (mode: string) =>
+		withCtl(mode).replace('      - { at: 1030ms, fail: ctl }', '      - { at: 500ms, fail: ctl }\n      - { at: 1s, fail: web1 }\n      - { at: 1500ms, restore: web1 }');
+	it('standalone floods it through the tunnel (slower first packet); secure still answers it locally', () => {
+		const fo = (mode: string) => flow(simulate(restart(mode), 'cut'), 'out').failovers.map((x) => x.failoverMs);
+		const [standalone, secure, dflt] = [fo('standalone'), fo('secure'), fo('')];
+		// events: the controller (nothing lost), web1 down, web1 back
+		expect(standalone[0]).toBe(secure[0]);
+		expect(dflt).toEqual(standalone);
+		// back at 1.5 s: secure costs one way plus a local answer, standalone a round trip through the tunnel more
+		const oneWay = secure[2]!;
+		expect(standalone[2]! - oneWay).toBeGreaterThan(oneWay);
+		expect(standalone[2]! - oneWay).toBeLessThan(2 * oneWay);
+		expect(oneWay).toBeLessThan(secure[0]! + 0.001);
+	});
+});
