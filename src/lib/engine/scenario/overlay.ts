@@ -99,6 +99,9 @@ export function tunnelLoss(net: Net, reg: Registry, before: FlowPath, k: number)
 			break;
 		}
 	if (entry < 0) return null;
+	// only a bridge with a VXLAN port hands frames to a VTEP (other jumps are not tunnels)
+	const bi = net.nodeIndex.get(nodeOf(ends(reg, before, entry - 1)[1]));
+	if (bi === undefined || !net.nodes[bi].ifaces.some((i) => net.ifaces[i].vxlan)) return null;
 	let exit = before.n;
 	for (let h = entry + 1; h < before.n; h++)
 		if (nodeOf(ends(reg, before, h)[0]) !== nodeOf(ends(reg, before, h - 1)[1])) {
