@@ -14,10 +14,10 @@ import { ingressVlan } from '../../model/switchport';
 import { ProbeEngine, wireBytes } from '../probe';
 import { egressOf } from '../probe/l2';
 import type { Hop, HopAction, ProbeSpec, Trace } from '../trace';
+import { arpRoundTrip } from './overlay';
 
 /** Hop actions that put the packet on a wire. */
 const CROSSING: ReadonlySet<HopAction> = new Set(['SENT', 'FORWARDED', 'NAT', 'FRAGMENTED', 'SWITCHED']);
-const ARP_L3 = 28;
 
 export interface GlobalLink {
 	key: string;
@@ -149,6 +149,8 @@ interface RawHop {
 	vlan: number;
 	/** the 802.1Q tag the frame left with, 0 untagged */
 	wireTag: number;
+	underlay?: number;
+	arpSuppressed?: boolean;
 }
 
 /** Converts the request hops of a trace into raw link crossings. */
@@ -187,7 +189,9 @@ function crossings(net: Net, hops: Hop[]): { raw: RawHop[]; last: string | null 
 			dstMac,
 			inPort: h.in,
 			vlan,
-			wireTag: h.vlan ?? 0
+			wireTag: h.vlan ?? 0,
+			underlay: h.underlay,
+			arpSuppressed: h.arp?.suppressed
 		});
 	}
 	return { raw, last: hops.length ? hops[hops.length - 1].node : null };
@@ -264,24 +268,13 @@ function assemble(reg: Registry, net: Net, raw: RawHop[], ok: boolean, reason: s
 		minBw = Math.min(minBw, gl.bandwidth);
 		const sender = net.nodes[h.sender];
 		if (!sender.isSwitch) {
-			// ARP for the next hop on the egress segment: request and reply over the
-			// same layer-2 hops up to the next L3 node.
+			// ARP for the next hop on the egress segment (overlay.ts: through the tunnel on a segment).
 			let dst = 0;
 			const host = hostOf(h.dst);
 			if (isIpv4(host)) dst = ipToU32(host);
 			const r = lookup(sender, dst);
 			const nextHop = r && r.via ? r.via : dst;
-			let rtt = 0;
-			for (let j = k; j < n; j++) {
-				const gj = reg.links[reg.dirOf(net, raw[j].out) >> 1];
-				rtt += 2 * (Math.round((wireBytes(ARP_L3, raw[j].tags) * 8 * 1e9) / gj.bandwidth) + gj.latency);
-				const rn = net.nodes[raw[j].receiver];
-				if (!rn.isSwitch) {
-					rtt += rn.delay;
-					break;
-				}
-				rtt += 2 * rn.delay;
-			}
+			const rtt = arpRoundTrip(reg, net, raw, k);
 			gate[k] = reg.gateOf(`arp|${sender.id}|${h.logicalOut.name}|${nextHop}`, sender.id, 'arp', rtt, false);
 		} else if (sdn) {
 			const m = sdn.managed.get(sender.id);

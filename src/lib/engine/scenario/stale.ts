@@ -13,6 +13,7 @@ import { u32ToIp } from '../../model/net';
 import { hasCarrier, l2Reach } from './l2';
 import type { FlowPath, Registry } from './path';
 import type { Gates } from './links';
+import { tunnelLoss } from './overlay';
 
 function ifaceIdx(net: Net, node: string, iface: string): number {
 	const ni = net.nodeIndex.get(node);
@@ -49,6 +50,9 @@ export function staleReason(net: Net, reg: Registry, gates: Gates, before: FlowP
 	const mac = before.dstMac[k];
 	if (!mac) return null;
 	const ip = u32ToIp(Number(reg.gates[g].key.split('|')[3]) >>> 0);
+	// on a segment the frame goes into a tunnel: the outer packet is what is lost (overlay.ts)
+	const tunnel = tunnelLoss(net, reg, before, k);
+	if (tunnel) return `DROPPED: sent to ${tunnel.owner}'s MAC ${mac}: ${fail.node}'s ARP entry for ${ip} is stale; ${tunnel.why}`;
 	const owner = before.nodes.find((n, h) => h > k && !net.nodes[net.nodeIndex.get(n) ?? 0]?.isSwitch) ?? before.nodes[k + 1];
 	const whose = mac.startsWith(VRRP_MAC) ? `the old master's MAC ${mac} (VRRP, ${owner})` : `${owner}'s MAC ${mac}`;
 	const sent = `sent to ${whose}: ${fail.node}'s ARP entry for ${ip} is stale`;

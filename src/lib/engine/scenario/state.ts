@@ -11,6 +11,7 @@ import { resolveTopology, type ResolvedTopology } from '../../model/resolve';
 import { compile, type Net } from '../compile';
 import { installOspfRoutes, type OspfAdjacency, type OspfView } from './ospf';
 import { movedDocument } from './kube';
+import { overlayControllerDown } from './overlay';
 
 export interface ScenarioState {
 	/** "node.iface" administratively down (fail n.if) */
@@ -69,6 +70,7 @@ function stateDocument(t: Topology, s: ScenarioState): Topology {
 	for (const id of s.failed) {
 		const n = doc.nodes[id];
 		if (n?.kind === 'sdn-controller' && (n['fail-mode'] ?? 'standalone') === 'standalone') delete n.manages;
+		overlayControllerDown(doc, id);
 	}
 	for (const id of s.kubeNotReady) if (doc.kubernetes?.nodes[id]) doc.kubernetes.nodes[id] = { ...doc.kubernetes.nodes[id], ready: false };
 	movedDocument(t, s.moved, doc);
