@@ -33,7 +33,9 @@ describe('vendor port names', () => {
 			['cisco_xrd', 'Gi0-0-0-2', 'GigabitEthernet0/0/0/2', 'gi0x0x0x2'],
 			['cisco_xrv9k', 'eth1', 'Gi0/0/0/0', 'gi0x0x0x0'],
 			['juniper_vjunosrouter', 'eth2', 'ge-0/0/1', 'ge0x0x1'],
-			['vr-vmx', 'eth1', 'ge-0/0/0', 'ge0x0x0']
+			['vr-vmx', 'eth1', 'ge-0/0/0', 'ge0x0x0'],
+			['sonic-vs', 'eth1', 'Ethernet0', 'eth1'],
+			['sonic-vs', 'eth3', 'Ethernet8', 'eth3']
 		];
 		for (const [kind, linux, nos, vnet] of same) {
 			expect(vendorPort(kind, linux)?.vnet, `${kind} ${linux}`).toBe(vnet);
@@ -58,7 +60,10 @@ describe('vendor port names', () => {
 		expect(vendorPort('srl', 'mgmt0')).toBeUndefined();
 		expect(vendorPort('ceos', 'Management0')).toBeUndefined();
 		expect(vendorPort('linux', 'eth1')).toBeUndefined();
-		expect(vendorPort('sonic-vs', 'Ethernet0')).toBeUndefined();
+		expect(vendorPort('acme_nos9', 'Ethernet0')).toBeUndefined();
+		// SONiC ports are every fourth lane: Ethernet1 is no port of a sonic-vs node
+		expect(vendorPort('sonic-vs', 'Ethernet1')).toBeUndefined();
+		expect(vendorPort('sonic-vs', 'eth0')).toBeUndefined();
 	});
 });
 
