@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fromContainerlab } from '../../src/lib/interchange/containerlab-import';
 import { fromGns3 } from '../../src/lib/interchange/gns3-import';
+import { fromKubernetes } from '../../src/lib/interchange/kube-manifests-import';
 import { sanitizeIfaceName, sanitizeNodeId, IdAllocator, uuidV5, sha1, utf8 } from '../../src/lib/interchange/ids';
 import { shellSplit } from '../../src/lib/interchange/safe';
 import type { ImportResult } from '../../src/lib/interchange/import-common';
@@ -130,6 +131,18 @@ describe('hostile and malformed input', () => {
 		const g = fromGns3(deep);
 		expect(g.ok).toBe(false);
 		if (!g.ok) expect(g.errors[0]).toMatch(/nested more than/);
+	});
+	it('deep nesting in a YAML lab or manifest is an error at the line and column of the 65th level; 64 levels import', () => {
+		const nest = (n: number) => '['.repeat(n) + '1' + ']'.repeat(n);
+		// a's value (column 8) is level 3, labels' 4, x's first `[` (column 21) 5: column 81 is level 65
+		const r = fromContainerlab(`topology:\n  nodes:\n    a: {labels: {x: ${nest(70)}}}\n`, { file: 'deep.clab.yml' });
+		expect(r.ok).toBe(false);
+		if (!r.ok) expect(r.errors[0]).toMatch(/^line 3, column 81: nested more than 64 levels deep/);
+		const k = fromKubernetes(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {x: ${nest(70)}}\n`, { file: 'deep.yaml' });
+		expect(k.ok).toBe(false);
+		if (!k.ok) expect(k.errors[0]).toMatch(/^line 4, column 74: nested more than 64 levels deep/);
+		const ok = fromKubernetes(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {x: ${nest(62)}}\n`, { file: 'ok.yaml' });
+		expect(ok.ok).toBe(true);
 	});
 	it('rejects YAML alias bombs', () => {
 		const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]', 'topology: {nodes: {n: {labels: {x: *e}}}}'].join('\n');

@@ -420,11 +420,15 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			for (const l of ends) for (const e of [l.a, l.b]) if (e.node === n.name) linked.add(e.iface);
 			for (const port of linked) names.port(port);
 			const kind = vnetKindOf(n, facts, linked.size);
-			if (n.kind && n.kind !== 'linux' && n.kind !== 'bridge' && n.kind !== 'ovs-bridge')
+			// a vnet-exported network OS node: its `vnet.kind` label restores the kind, and vnet exported no configuration for it
+			const restored = (KINDS as readonly string[]).includes(n.labels.get('vnet.kind') ?? '');
+			if (n.kind && n.kind !== 'linux' && n.kind !== 'bridge' && n.kind !== 'ovs-bridge' && !restored)
 				w.add(n.path, `kind ${quote(n.kind)} imported as a ${kind}${n.hasStartupConfig ? '; its startup-config (addresses, routes) is not read' : '; its own configuration is not read'}`);
 			const label = n.labels.get('vnet.label');
 			const node: Node = { kind };
 			if (label !== undefined) node.label = cleanLabel(label);
+			const origin = nosOrigin(n, linked, names);
+			if (origin) node.containerlab = origin;
 			// hypervisor products (presets.md), as the exporter labels them
 			const product = n.labels.get('vnet.product');
 			if (kind === 'hypervisor' && product !== undefined && Object.hasOwn(PRODUCTS, product)) {
@@ -674,7 +678,7 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 			const r = ifaceNames.get(n.name)!.renamed;
 			if (r.length) w.add(n.path, `interface names that are not valid vnet names were renamed: ${r.map((x) => quote(x, 40)).join(', ')}`);
 			const v = ifaceNames.get(n.name)!;
-			if (v.vendorMapped.length) w.add(n.path, `${v.nos} port names (vnet has no field for the NOS's own name): ${v.vendorMapped.map((x) => quote(x, 60)).join(', ')}`);
+			if (v.vendorMapped.length) w.add(n.path, `${v.nos} port names (the export gives the lab's names back): ${v.vendorMapped.map((x) => quote(x, 60)).join(', ')}`);
 		}
 
 		// Links.
@@ -718,6 +722,27 @@ export function fromContainerlab(text: string, opts: ClabImportOptions = {}): Im
 		if (Object.keys(overlay.segments).length) t.overlay = { segments: overlay.segments };
 		return t;
 	});
+}
+
+/** The format's `containerlab` words (schema.ts): a kind, image or port name outside them is not kept. */
+const CLAB_WORD = /^[A-Za-z0-9][A-Za-z0-9_./:@-]{0,127}$/;
+
+/**
+ * A network OS node's containerlab kind, image and the port names the lab
+ * wrote where vnet renamed them, so that the export gives the lab back.
+ */
+function nosOrigin(n: ClabNode, linked: Set<string>, names: IfaceNames): Node['containerlab'] {
+	if (['', 'linux', 'bridge', 'ovs-bridge', 'ext-container', 'host', 'k8s-kind'].includes(n.kind) || !CLAB_WORD.test(n.kind)) return undefined;
+	const ports: Record<string, string> = Object.create(null);
+	for (const p of linked) {
+		const v = names.port(p);
+		if (v !== p && CLAB_WORD.test(p)) ports[v] = p;
+	}
+	return {
+		kind: n.kind,
+		...(CLAB_WORD.test(n.image) ? { image: n.image } : {}),
+		...(Object.keys(ports).length ? { ports } : {})
+	};
 }
 
 function setUnit(link: Link, key: 'latency' | 'bandwidth', r: { value: number } | { error: string }, w: Warnings, path: string): void {

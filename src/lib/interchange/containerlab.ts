@@ -154,6 +154,17 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 	const labName = opts.labName ? clabName(opts.labName) : clabName(t.name);
 	const image = opts.image ?? DEFAULT_CLAB_IMAGE;
 	const { plans, links: planned } = planNodes(t, { prelude: image === DEFAULT_CLAB_IMAGE ? [STOP_NGINX] : [] }, r);
+	// network OS nodes (imported): their ports keep the lab's names, not eth1, eth2, ...
+	const portOf = new Map<string, string>();
+	for (const plan of plans.values()) {
+		const c = plan.node.containerlab;
+		if (!c) continue;
+		for (const [v, eth] of plan.map) {
+			const lab = c.ports?.[v] ?? v;
+			portOf.set(`${plan.id}:${eth}`, `${plan.id}:${lab}`);
+			plan.map.set(v, lab);
+		}
+	}
 	const links = planned.map((cl) => {
 		const l = cl.index === undefined ? undefined : t.links[cl.index];
 		const vars: Record<string, unknown> = {};
@@ -162,10 +173,12 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 		if (l?.loss !== undefined) vars.loss = l.loss;
 		if (l?.down) vars.down = true;
 		if (l?.queue !== undefined) vars.queue = l.queue;
-		return { a: cl.a, b: cl.b, ...(Object.keys(vars).length ? { vars: { vnet: vars } } : {}) };
+		return { a: portOf.get(cl.a) ?? cl.a, b: portOf.get(cl.b) ?? cl.b, ...(Object.keys(vars).length ? { vars: { vnet: vars } } : {}) };
 	});
 
 	const notes = featureNotes(t);
+	const nosIds = Object.entries(t.nodes).filter(([, n]) => n.containerlab).map(([id, n]) => `${id}: ${n.containerlab!.kind}`);
+	if (nosIds.length) notes.push(`network OS nodes (${nosIds.join(', ')}): exported with their containerlab kind, image and port names; their addresses, routes and rules are not configured (give them a startup-config).`);
 	const interfaceMap: Record<string, Record<string, string>> = {};
 	const clabNodes: Record<string, unknown> = {};
 	for (const plan of plans.values()) {
@@ -207,12 +220,15 @@ export function toContainerlab(t: Topology, opts: ClabExportOptions = {}): ClabE
 			.filter(([name, i]) => i.attach && !i.dhcp && !i.ip && plan.r.interfaces.some((x) => x.name === name && x.ip))
 			.map(([name]) => name);
 		if (auto.length) labels['vnet.auto'] = auto.join(' ');
-		const node: Record<string, unknown> = { kind: 'linux' };
+		const nos = plan.node.containerlab;
+		const node: Record<string, unknown> = { kind: nos?.kind ?? 'linux' };
+		if (nos?.image) node.image = nos.image;
 		if (plan.node.on) node.group = plan.node.on;
 		// docker/podman `attach: host`: the container lives in the host's network namespace
 		if (plan.r.netns) node['network-mode'] = `container:${plan.r.netns}`;
 		node.labels = labels;
-		if (plan.exec.length) node.exec = plan.exec;
+		// a network OS is configured by its own startup-config, not by Linux commands
+		if (plan.exec.length && !nos) node.exec = plan.exec;
 		clabNodes[plan.id] = node;
 	}
 	const lab: Record<string, unknown> = {

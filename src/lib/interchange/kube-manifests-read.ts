@@ -9,7 +9,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import { checkAliases, MAX_ALIASES } from '../model/aliases';
-import { arr, field, InputError, isObject, MAX_DEPTH, MAX_INPUT_BYTES, sanitize, str, type JsonObject } from './safe';
+import { arr, field, InputError, isObject, MAX_DEPTH, MAX_INPUT_BYTES, sanitize, str, tooDeepAt, type JsonObject } from './safe';
 import type { Warnings } from './import-common';
 
 export interface ManifestObject {
@@ -103,6 +103,11 @@ export function readManifests(text: string, w: Warnings): ManifestObject[] {
 		if (alias) {
 			const pos = lines.linePos(alias.offset);
 			throw new InputError(`line ${pos.line}, column ${pos.col}: ${alias.message}`);
+		}
+		const deep = tooDeepAt(doc);
+		if (deep !== undefined) {
+			const pos = lines.linePos(deep);
+			throw new InputError(`line ${pos.line}, column ${pos.col}: nested more than ${MAX_DEPTH} levels deep`);
 		}
 		let js: unknown;
 		try {

@@ -13,7 +13,7 @@
  *
  * Pure (browser-safe).
  */
-import { LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { isCollection, LineCounter, parseDocument, Scalar, visit, type Document } from 'yaml';
 import { checkAliases, MAX_ALIASES } from '../model/aliases';
 
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
@@ -91,6 +91,11 @@ export function parseYamlSafe(text: string): Sanitized {
 		const pos = lines.linePos(alias.offset);
 		throw new InputError(`line ${pos.line}, column ${pos.col}: ${alias.message}`);
 	}
+	const deep = tooDeepAt(doc);
+	if (deep !== undefined) {
+		const pos = lines.linePos(deep);
+		throw new InputError(`line ${pos.line}, column ${pos.col}: nested more than ${MAX_DEPTH} levels deep`);
+	}
 	let js: unknown;
 	try {
 		keepNumberText(doc, text);
@@ -100,6 +105,21 @@ export function parseYamlSafe(text: string): Sanitized {
 		throw new InputError(`not usable YAML: ${(e as Error).message.split('\n')[0]}`);
 	}
 	return sanitize(js);
+}
+
+/** The offset of the first value nested deeper than MAX_DEPTH (as `sanitize` counts), to locate the error. */
+export function tooDeepAt(doc: Document): number | undefined {
+	let at: number | undefined;
+	visit(doc, (_key, node, path) => {
+		if (!node || typeof node !== 'object' || !('range' in node) || !node.range) return;
+		let depth = 0;
+		for (const p of path) if (isCollection(p)) depth++;
+		if (depth > MAX_DEPTH) {
+			at = node.range[0];
+			return visit.BREAK;
+		}
+	});
+	return at;
 }
 
 /**

@@ -8,7 +8,8 @@
  *
  * Sources: containerlab.dev/manual/topo-def-file (#interface-naming, the
  * alias rule) and the kind pages under containerlab.dev/manual/kinds/
- * (srl, ceos, crpd, xrd, vr-xrv9k, sros, vr-vmx, vr-vjunosswitch, vr-vjunosrouter).
+ * (srl, ceos, crpd, xrd, vr-xrv9k, sros, vr-vmx, vr-vjunosswitch, vr-vjunosrouter,
+ * sonic-vs).
  *
  * vnet names (`^[a-z][a-z0-9]{0,10}$`) keep the NOS's numbers apart with `x`
  * where the NOS writes `/` or `-`, so `ethernet-1/11` (e1x11) and a breakout
@@ -86,6 +87,18 @@ const TABLES: VendorNames[] = [
 			const vnet = conn === undefined ? `e${x([slot, mda, port])}` : `e${x([slot, mda])}c${+conn}x${+port}`;
 			const vendor = conn === undefined ? `${+slot}/${+mda}/${+port}` : `${+slot}/${+mda}/c${+conn}/${+port}`;
 			return { vnet, vendor };
+		}
+	},
+	{
+		// sonic-vs: SONiC keeps the Linux names; eth1 carries port Ethernet0, eth2 Ethernet4, ...
+		// (four lanes per port), so both are accepted and the Linux name is the vnet name
+		name: 'SONiC',
+		kinds: /^sonic-vs$/,
+		port(s) {
+			const eth = /^eth(\d+)$/.exec(s);
+			const nos = /^Ethernet(\d+)$/.exec(s);
+			const n = eth && +eth[1] >= 1 ? +eth[1] : nos && +nos[1] % 4 === 0 ? +nos[1] / 4 + 1 : undefined;
+			return n === undefined ? undefined : { vnet: `eth${n}`, vendor: `Ethernet${(n - 1) * 4}` };
 		}
 	},
 	{

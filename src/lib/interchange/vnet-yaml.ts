@@ -73,6 +73,7 @@ function nodePlain(n: Node): Plain {
 		portgroups: n.portgroups,
 		position: n.position ? { x: n.position.x, y: n.position.y } : undefined,
 		on: n.on,
+		tags: n.tags,
 		vtep: n.vtep ? { interface: n.vtep.interface } : undefined,
 		vcpu: n.vcpu,
 		memory: size(n.memory),
@@ -122,7 +123,8 @@ function nodePlain(n: Node): Plain {
 		mode: n.mode,
 		'fail-mode': n['fail-mode'],
 		'fast-failover': n['fast-failover'],
-		channel: dur(n.channel)
+		channel: dur(n.channel),
+		containerlab: n.containerlab ? compact({ kind: n.containerlab.kind, image: n.containerlab.image, ports: n.containerlab.ports }) : undefined
 	});
 }
 

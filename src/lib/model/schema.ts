@@ -68,10 +68,25 @@ export { PRODUCTS, PRODUCT_NAMES, type Product } from './schema-parts';
 
 // ---- nodes ------------------------------------------------------------------------------
 
+/** A containerlab kind or a port name as a lab writes it: bounded, printable, no spaces. */
+const clabWord = (what: string) =>
+	string(what).regex(/^[A-Za-z0-9][A-Za-z0-9_./:@-]{0,127}$/, { error: `expected ${what} (letters, digits, _ . / : @ -; at most 128)` });
+
+/** An imported network OS node: what `vnet export --to containerlab` writes back (docs/containerlab.md). */
+const containerlab = strict(
+	{
+		kind: clabWord('a containerlab kind'),
+		image: clabWord('a container image').optional(),
+		ports: map(ifaceName, clabWord('a port name of the lab'), 'a mapping of interface name to the lab\'s port name').optional()
+	},
+	'a containerlab block ({ kind, image, ports })'
+);
+
 const common = {
 	label: string('a string').optional(),
 	position: strict({ x: number('x'), y: number('y') }, 'a position').optional(),
-	delay: duration().optional()
+	delay: duration().optional(),
+	containerlab: containerlab.optional()
 };
 
 const endpoint = {

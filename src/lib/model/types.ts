@@ -170,6 +170,8 @@ export interface Node {
 	vtep?: { interface: string };
 	/** vm/container: labels the distributed firewall's groups select by (docs/overlays.md) */
 	tags?: string[];
+	/** a network OS node imported from containerlab: its kind, image and port names as the lab wrote them (docs/containerlab.md) */
+	containerlab?: { kind: string; image?: string; ports?: Record<string, string> };
 }
 
 export interface Link {
