@@ -207,8 +207,8 @@ describe('prototype keys', () => {
 	it('`prototype` or `constructor` as field names are unknown fields', () => {
 		const errors = errorsOf('vnet: 1\nname: p\nnodes:\n  h: { kind: host, constructor: 1, prototype: 2, interfaces: { eth0: { constructor: 1 } } }\n');
 		expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
-			'nodes.h.constructor: unknown field `constructor` (a host node has: kind, label, position, delay, interfaces, routes, services, rules, policy, stateful)',
-			'nodes.h.prototype: unknown field `prototype` (a host node has: kind, label, position, delay, interfaces, routes, services, rules, policy, stateful)',
+			'nodes.h.constructor: unknown field `constructor` (a host node has: kind, label, position, delay, containerlab, interfaces, routes, services, rules, policy, stateful)',
+			'nodes.h.prototype: unknown field `prototype` (a host node has: kind, label, position, delay, containerlab, interfaces, routes, services, rules, policy, stateful)',
 			'nodes.h.interfaces.eth0.constructor: unknown field `constructor` (an interface has: ip, gateway, dhcp, mac, mtu, down, bond)'
 		]);
 		expect(errorsOf('vnet: 1\nname: p\nnodes: {}\nlinks: [{ a: a.b, b: c.d, latency: 5constructor }]\n')[0].message).toBe(

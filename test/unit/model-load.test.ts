@@ -244,7 +244,7 @@ nodes:
   h1: { kind: host, colour: red, lable: x }
 `);
 		expect(found.map((d) => [d.path, d.line, d.col, d.message])).toEqual([
-			['nodes.h1.colour', 4, 21, 'unknown field `colour` (a host node has: kind, label, position, delay, interfaces, routes, services, rules, policy, stateful)'],
+			['nodes.h1.colour', 4, 21, 'unknown field `colour` (a host node has: kind, label, position, delay, containerlab, interfaces, routes, services, rules, policy, stateful)'],
 			['nodes.h1.lable', 4, 34, 'unknown field `lable` (did you mean `label`?)']
 		]);
 	});

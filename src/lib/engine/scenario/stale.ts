@@ -13,7 +13,7 @@ import { u32ToIp } from '../../model/net';
 import { hasCarrier, l2Reach } from './l2';
 import type { FlowPath, Registry } from './path';
 import type { Gates } from './links';
-import { tunnelLoss } from './overlay';
+import { tunnelLoss } from './overlay-loss';
 
 function ifaceIdx(net: Net, node: string, iface: string): number {
 	const ni = net.nodeIndex.get(node);

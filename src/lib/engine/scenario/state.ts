@@ -10,7 +10,7 @@ import type { Topology } from '../../model/types';
 import { resolveTopology, type ResolvedTopology } from '../../model/resolve';
 import { compile, type Net } from '../compile';
 import { installOspfRoutes, type OspfAdjacency, type OspfView } from './ospf';
-import { movedDocument } from './kube';
+import { movedDocument } from './kube-move';
 import { overlayControllerDown } from './overlay';
 
 export interface ScenarioState {
