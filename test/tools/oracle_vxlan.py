@@ -35,6 +35,16 @@ iptables on each host's bridge ports, seen by br_netfilter
   - each vNIC chain holds the rules that apply to it, in file order (allow:
     RETURN, so the other vNIC's chain still runs; deny: DROP; reject: REJECT
     with tcp-reset or icmp-admin-prohibited), then the firewall's default.
+
+Distributed routers (`overlay.routers`) are a VRF-less Linux router in each host that hosts
+one of a router's segments (ip_forward on): the gateway address on that segment's bridge, every
+bridge of the router with the same MAC (`ip link set OV<vni> address MAC`, which is also the
+bridge's permanent local FDB entry, so the MAC arriving over VXLAN from another host is not
+learned on the VXLAN port), every segment of the router present on every such host, the
+guests of its segments as permanent neighbours (`ip neigh replace ... nud permanent`, as a
+controller programs them: an ARP reply to the shared MAC stays on the guest's host), and
+policy routing (`ip rule add iif OV<vni> lookup T`) so that the router's connected routes and
+its default route via the `uplink` edge do not touch the host's own (underlay) table.
 """
 import importlib.util
 import ipaddress
@@ -106,6 +116,9 @@ def build_overlay(self, seg):
     hosts = {}
     for _, _, i, hv in seg:
         hosts.setdefault(i['segment'], set()).add(hv)
+    for _, r, rhosts in routers(t):   # a router's instance needs all its segments on its host
+        for s in r['segments']:
+            hosts.setdefault(s, set()).update(rhosts)
     gctr = 0
     for name, hvs in hosts.items():
         vni = int(segments[name]['vni'])
@@ -184,6 +197,53 @@ def dfw_rule_lines(t, chain, r, ri):
 _orig_filters = base.Lab.configure_filters
 
 
+def routers(t):
+    """(name, router, hosts): the hosts of every guest of any of its segments."""
+    gh = {}
+    for _, _, i, hv in segment_ifaces(t):
+        gh.setdefault(i['segment'], set()).add(hv)
+    for name, r in ((t.d.get('overlay') or {}).get('routers') or {}).items():
+        yield name, r, set().union(set(), *[gh.get(s, set()) for s in r['segments']])
+
+
+def build_routers(self):
+    t = self.t
+    segments = (t.d.get('overlay') or {}).get('segments') or {}
+    ports = getattr(self, 'seg_port', {})
+    for ri, (name, r, hosts) in enumerate(routers(t)):
+        mac = r.get('mac') or '02:00:00:d1:00:%02x' % (ri + 1)
+        table = str(100 + ri)
+        up = None
+        if r.get('uplink'):
+            for i in t.nodes[r['uplink']]['interfaces'].values():
+                if i.get('segment') in r['segments'] and i.get('ip'):
+                    up = str(ipaddress.ip_interface(i['ip']).ip)
+                    break
+        for hv in sorted(hosts):
+            for k in ('net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0'):
+                base.nsx(hv, 'sysctl', '-q', '-w', k)
+            lines = []
+            for seg, cidr in r['segments'].items():
+                br = 'OV%d' % int(segments[seg]['vni'])
+                net = str(ipaddress.ip_interface(cidr).network)
+                for cmd in (['ip', 'link', 'set', 'dev', br, 'address', mac], ['ip', 'addr', 'add', cidr, 'dev', br],
+                            ['ip', 'rule', 'add', 'iif', br, 'lookup', table], ['ip', 'route', 'add', net, 'dev', br, 'table', table]):
+                    base.nsx(hv, *cmd)
+                    lines.append(' '.join(cmd))
+                for (nid, ifn), (_, _, sg) in sorted(ports.items()):
+                    ip = t.nodes[nid]['interfaces'][ifn].get('ip')
+                    if sg != seg or not ip or nid == hv:
+                        continue
+                    gmac = json.loads(base.nsx(nid, 'ip', '-j', 'link', 'show', 'dev', self.dev_of[(nid, ifn)]).stdout)[0]['address']
+                    cmd = ['ip', 'neigh', 'replace', str(ipaddress.ip_interface(ip).ip), 'lladdr', gmac, 'dev', br, 'nud', 'permanent']
+                    base.nsx(hv, *cmd)
+                    lines.append(' '.join(cmd))
+            if up:
+                base.nsx(hv, 'ip', 'route', 'add', 'default', 'via', up, 'table', table)
+                lines.append(f'ip route add default via {up} table {table}')
+            self.log(hv, '\n'.join(lines))
+
+
 def arp_suppression(self):
     """With an overlay controller: the VXLAN device answers ARP for remote guests (`proxy`) from
     permanent neighbour entries, with their MACs in the FDB towards their host's VTEP."""
@@ -204,6 +264,7 @@ def configure_filters(self):
     t = self.t
     if (t.d.get('overlay') or {}).get('controller'):
         arp_suppression(self)
+    build_routers(self)
     fw = (t.d.get('overlay') or {}).get('firewall')
     if fw is None:
         return
