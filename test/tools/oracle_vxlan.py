@@ -259,6 +259,10 @@ def arp_suppression(self):
             base.nsx(other, 'bridge', 'fdb', 'append', mac, 'dev', vx, 'dst', vtep_ip(t, hv))
 
 
+def routed_segment(t, segment):
+    return any(segment in r['segments'] for _, r, _ in routers(t))
+
+
 def configure_filters(self):
     _orig_filters(self)
     t = self.t
@@ -269,25 +273,33 @@ def configure_filters(self):
     if fw is None:
         return
     default = fw.get('default', 'allow')
+    segments = (t.d.get('overlay') or {}).get('segments') or {}
     rules = fw.get('rules') or []
     by_host = {}
     for (nid, ifn), (hv, port, segment) in sorted(getattr(self, 'seg_port', {}).items()):
-        by_host.setdefault(hv, []).append((nid, port, segment))
+        if t.kind(nid) in ('vm', 'container'):   # an edge on a segment has its own rules, not the DFW
+            by_host.setdefault(hv, []).append((nid, port, segment, t.nodes[nid]['interfaces'][ifn].get('ip')))
     for hv, ports in by_host.items():
         base.nsx(hv, 'sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1')
         lines = [':DFW - [0:0]', '-A DFW -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT']
         chains = []
-        for nid, port, segment in ports:
+        for nid, port, segment, gip in ports:
             for d, flag in (('out', '--physdev-in'), ('in', '--physdev-out')):
                 c = f'D{d[0].upper()}{port}'
                 lines.insert(0, f':{c} - [0:0]')
                 lines.append(f'-A DFW -m physdev {flag} {port} -j {c}')
+                # Routed by a distributed router onto this guest's bridge: FORWARD sees the bridge
+                # device, not the port (chosen after routing), so the vNIC is its address there.
+                if d == 'in' and gip and routed_segment(t, segment):
+                    br = 'OV%d' % int(segments[segment]['vni'])
+                    lines.append(f'-A DFW -o {br} -d {ipaddress.ip_interface(gip).ip} -j {c}')
                 for ri, r in enumerate(rules):
                     if r.get('direction', 'both') in (d, 'both') and applies(t, r, nid, segment):
                         chains.extend(dfw_rule_lines(t, c, r, ri))
                 chains.append(f'-A {c} -m comment --comment vk-policy-dfw -j DROP' if default == 'deny' else f'-A {c} -j RETURN')
         lines.append('-A DFW -j ACCEPT')
-        txt = '*filter\n' + '\n'.join(lines + chains) + '\n-I FORWARD 1 -m physdev --physdev-is-bridged -j DFW\nCOMMIT\n'
+        # bridged packets, and packets a distributed router routes: both came in by a bridge port
+        txt = '*filter\n' + '\n'.join(lines + chains) + '\n-I FORWARD 1 -m physdev --physdev-is-in -j DFW\nCOMMIT\n'
         base.nsx(hv, 'iptables-restore', '--noflush', inp=txt)
         self.tags[hv] = True
         self.log(hv, txt)
