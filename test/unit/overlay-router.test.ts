@@ -65,15 +65,16 @@ describe('format errors', () => {
 	};
 	it('an unknown segment, an uplink that is not on one of its segments', () => {
 		expect(errorsOf(case48.replace('app: 10.1.2.1/24', 'ap: 10.1.2.1/24'))).toEqual(['overlay.routers.t1.segments.ap: no overlay segment "ap" (segments: web, app)']);
-		expect(errorsOf(case48.replace('app: 10.1.2.1/24 }', 'app: 10.1.2.1/24 }\n      uplink: r1'))).toEqual([
-			'overlay.routers.t1.uplink: r1 has no addressed interface on a segment of router "t1": give it one (e.g. `segment: <transit segment>`)'
-		]);
+		expect(errorsOf(case48.replace('app: 10.1.2.1/24 }', 'app: 10.1.2.1/24 }\n      uplink: r9'))).toEqual(['overlay.routers.t1.uplink: no node "r9" (the uplink is the edge router the default route points to)']);
 		expect(errorsOf(case48.replace('web: 10.1.1.1/24', 'web: 10.1.1.1'))[0]).toMatch(/^overlay\.routers\.t1\.segments\.web: /);
 	});
 });
 
 describe('lint', () => {
 	const rules = async (text: string) => (await lintYaml(text)).filter((d) => d.rule.startsWith('dlr-')).map((d) => `${d.rule} ${d.path}`);
+	it('an uplink off the router\'s segments gives no default route', async () => {
+		expect(await rules(case48.replace('app: 10.1.2.1/24 }', 'app: 10.1.2.1/24 }\n      uplink: r1'))).toEqual(['dlr-uplink-unusable overlay.routers.t1.uplink']);
+	});
 	it('is quiet on a sound design', async () => {
 		expect(await rules(case49)).toEqual([]);
 	});

@@ -5,7 +5,7 @@
  * (its connected routes would shadow each other).
  */
 import { parseCidr } from '../net';
-import { routerPrefixes } from '../overlay-router';
+import { routerPrefixes, uplinkOf } from '../overlay-router';
 import type { Linter } from './linter';
 
 export function lintOverlayRouters(L: Linter): void {
@@ -24,6 +24,9 @@ export function lintOverlayRouters(L: Linter): void {
 			if (subnet && gw && ((gw.addr & subnet.mask) >>> 0 !== subnet.net || gw.len < subnet.len))
 				L.warn('dlr-gateway-outside-subnet', path, `router ${name}'s gateway ${r.segments[seg]} is outside segment ${seg}'s subnet ${L.t.overlay!.segments[seg].subnet}: its guests cannot reach it. Use an address of ${L.t.overlay!.segments[seg].subnet}.`);
 		}
+		const edge = r.uplink === undefined ? undefined : L.nodes[r.uplink];
+		if (edge && (!['router', 'firewall', 'nat-gateway'].includes(edge.kind) || !uplinkOf(L.t, r.segments ?? {}, r.uplink)))
+			L.warn('dlr-uplink-unusable', ['overlay', 'routers', name, 'uplink'], `router ${name}'s uplink ${r.uplink} is ${['router', 'firewall', 'nat-gateway'].includes(edge.kind) ? 'on none of its segments' : `a ${edge.kind}`}: the router has no default route. Make the uplink a router, firewall or nat-gateway with an addressed interface on one of the router's segments (e.g. a transit segment).`);
 		const prefixes = routerPrefixes(r.segments ?? {});
 		for (let i = 0; i < prefixes.length; i++)
 			for (let j = i + 1; j < prefixes.length; j++) {

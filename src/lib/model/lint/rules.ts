@@ -41,6 +41,7 @@ export const LINT_RULES: Record<string, { severity: 'error' | 'warning'; summary
 	'dfw-rule-shadowed': { severity: 'warning', summary: 'a distributed-firewall rule can never match because an earlier rule matches everything it does where it applies' },
 	'dlr-segment-two-routers': { severity: 'warning', summary: 'an overlay segment is on two distributed routers' },
 	'dlr-gateway-outside-subnet': { severity: 'warning', summary: "a distributed router's gateway address is outside its segment's subnet" },
+	'dlr-uplink-unusable': { severity: 'warning', summary: "a distributed router's uplink is no router on one of its segments (no default route)" },
 	'dlr-overlapping-subnets': { severity: 'warning', summary: "two of a distributed router's segments have overlapping prefixes" },
 	'l2-loop': { severity: 'warning', summary: 'switches form a loop (broadcast storm)' },
 	'sdn-standalone-loop': { severity: 'warning', summary: 'managed switches form a loop that storms if the controller is lost (fail-mode standalone)' },
