@@ -35,6 +35,16 @@ iptables on each host's bridge ports, seen by br_netfilter
   - each vNIC chain holds the rules that apply to it, in file order (allow:
     RETURN, so the other vNIC's chain still runs; deny: DROP; reject: REJECT
     with tcp-reset or icmp-admin-prohibited), then the firewall's default.
+
+Distributed routers (`overlay.routers`) are a VRF-less Linux router in each host that hosts
+one of a router's segments (ip_forward on): the gateway address on that segment's bridge, every
+bridge of the router with the same MAC (`ip link set OV<vni> address MAC`, which is also the
+bridge's permanent local FDB entry, so the MAC arriving over VXLAN from another host is not
+learned on the VXLAN port), every segment of the router present on every such host, the
+guests of its segments as permanent neighbours (`ip neigh replace ... nud permanent`, as a
+controller programs them: an ARP reply to the shared MAC stays on the guest's host), and
+policy routing (`ip rule add iif OV<vni> lookup T`) so that the router's connected routes and
+its default route via the `uplink` edge do not touch the host's own (underlay) table.
 """
 import importlib.util
 import ipaddress
@@ -106,6 +116,9 @@ def build_overlay(self, seg):
     hosts = {}
     for _, _, i, hv in seg:
         hosts.setdefault(i['segment'], set()).add(hv)
+    for _, r, rhosts in routers(t):   # a router's instance needs all its segments on its host
+        for s in r['segments']:
+            hosts.setdefault(s, set()).update(rhosts)
     gctr = 0
     for name, hvs in hosts.items():
         vni = int(segments[name]['vni'])
@@ -184,6 +197,53 @@ def dfw_rule_lines(t, chain, r, ri):
 _orig_filters = base.Lab.configure_filters
 
 
+def routers(t):
+    """(name, router, hosts): the hosts of every guest of any of its segments."""
+    gh = {}
+    for _, _, i, hv in segment_ifaces(t):
+        gh.setdefault(i['segment'], set()).add(hv)
+    for name, r in ((t.d.get('overlay') or {}).get('routers') or {}).items():
+        yield name, r, set().union(set(), *[gh.get(s, set()) for s in r['segments']])
+
+
+def build_routers(self):
+    t = self.t
+    segments = (t.d.get('overlay') or {}).get('segments') or {}
+    ports = getattr(self, 'seg_port', {})
+    for ri, (name, r, hosts) in enumerate(routers(t)):
+        mac = r.get('mac') or '02:00:00:d1:00:%02x' % (ri + 1)
+        table = str(100 + ri)
+        up = None
+        if r.get('uplink'):
+            for i in t.nodes[r['uplink']]['interfaces'].values():
+                if i.get('segment') in r['segments'] and i.get('ip'):
+                    up = str(ipaddress.ip_interface(i['ip']).ip)
+                    break
+        for hv in sorted(hosts):
+            for k in ('net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0'):
+                base.nsx(hv, 'sysctl', '-q', '-w', k)
+            lines = []
+            for seg, cidr in r['segments'].items():
+                br = 'OV%d' % int(segments[seg]['vni'])
+                net = str(ipaddress.ip_interface(cidr).network)
+                for cmd in (['ip', 'link', 'set', 'dev', br, 'address', mac], ['ip', 'addr', 'add', cidr, 'dev', br],
+                            ['ip', 'rule', 'add', 'iif', br, 'lookup', table], ['ip', 'route', 'add', net, 'dev', br, 'table', table]):
+                    base.nsx(hv, *cmd)
+                    lines.append(' '.join(cmd))
+                for (nid, ifn), (_, _, sg) in sorted(ports.items()):
+                    ip = t.nodes[nid]['interfaces'][ifn].get('ip')
+                    if sg != seg or not ip or nid == hv:
+                        continue
+                    gmac = json.loads(base.nsx(nid, 'ip', '-j', 'link', 'show', 'dev', self.dev_of[(nid, ifn)]).stdout)[0]['address']
+                    cmd = ['ip', 'neigh', 'replace', str(ipaddress.ip_interface(ip).ip), 'lladdr', gmac, 'dev', br, 'nud', 'permanent']
+                    base.nsx(hv, *cmd)
+                    lines.append(' '.join(cmd))
+            if up:
+                base.nsx(hv, 'ip', 'route', 'add', 'default', 'via', up, 'table', table)
+                lines.append(f'ip route add default via {up} table {table}')
+            self.log(hv, '\n'.join(lines))
+
+
 def arp_suppression(self):
     """With an overlay controller: the VXLAN device answers ARP for remote guests (`proxy`) from
     permanent neighbour entries, with their MACs in the FDB towards their host's VTEP."""
@@ -199,34 +259,47 @@ def arp_suppression(self):
             base.nsx(other, 'bridge', 'fdb', 'append', mac, 'dev', vx, 'dst', vtep_ip(t, hv))
 
 
+def routed_segment(t, segment):
+    return any(segment in r['segments'] for _, r, _ in routers(t))
+
+
 def configure_filters(self):
     _orig_filters(self)
     t = self.t
     if (t.d.get('overlay') or {}).get('controller'):
         arp_suppression(self)
+    build_routers(self)
     fw = (t.d.get('overlay') or {}).get('firewall')
     if fw is None:
         return
     default = fw.get('default', 'allow')
+    segments = (t.d.get('overlay') or {}).get('segments') or {}
     rules = fw.get('rules') or []
     by_host = {}
     for (nid, ifn), (hv, port, segment) in sorted(getattr(self, 'seg_port', {}).items()):
-        by_host.setdefault(hv, []).append((nid, port, segment))
+        if t.kind(nid) in ('vm', 'container'):   # an edge on a segment has its own rules, not the DFW
+            by_host.setdefault(hv, []).append((nid, port, segment, t.nodes[nid]['interfaces'][ifn].get('ip')))
     for hv, ports in by_host.items():
         base.nsx(hv, 'sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1')
         lines = [':DFW - [0:0]', '-A DFW -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT']
         chains = []
-        for nid, port, segment in ports:
+        for nid, port, segment, gip in ports:
             for d, flag in (('out', '--physdev-in'), ('in', '--physdev-out')):
                 c = f'D{d[0].upper()}{port}'
                 lines.insert(0, f':{c} - [0:0]')
                 lines.append(f'-A DFW -m physdev {flag} {port} -j {c}')
+                # Routed by a distributed router onto this guest's bridge: FORWARD sees the bridge
+                # device, not the port (chosen after routing), so the vNIC is its address there.
+                if d == 'in' and gip and routed_segment(t, segment):
+                    br = 'OV%d' % int(segments[segment]['vni'])
+                    lines.append(f'-A DFW -o {br} -d {ipaddress.ip_interface(gip).ip} -j {c}')
                 for ri, r in enumerate(rules):
                     if r.get('direction', 'both') in (d, 'both') and applies(t, r, nid, segment):
                         chains.extend(dfw_rule_lines(t, c, r, ri))
                 chains.append(f'-A {c} -m comment --comment vk-policy-dfw -j DROP' if default == 'deny' else f'-A {c} -j RETURN')
         lines.append('-A DFW -j ACCEPT')
-        txt = '*filter\n' + '\n'.join(lines + chains) + '\n-I FORWARD 1 -m physdev --physdev-is-bridged -j DFW\nCOMMIT\n'
+        # bridged packets, and packets a distributed router routes: both came in by a bridge port
+        txt = '*filter\n' + '\n'.join(lines + chains) + '\n-I FORWARD 1 -m physdev --physdev-is-in -j DFW\nCOMMIT\n'
         base.nsx(hv, 'iptables-restore', '--noflush', inp=txt)
         self.tags[hv] = True
         self.log(hv, txt)

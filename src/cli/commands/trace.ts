@@ -41,7 +41,7 @@ function hopRows(hops: Hop[]): string[][] {
 	return hops.flatMap((h) => [
 		// an unanswered ARP (mac null) is its own ARP row already
 		...(h.arp && !h.arp.cached && h.arp.mac !== null
-			? [['', h.node, '-', h.out ?? '-', 'ARP', `who-has ${h.arp.target}${h.arp.sender ? ` tell ${h.arp.sender}` : ''}`, '', `${h.arp.target} is-at ${h.arp.mac} (answered by ${h.arp.answeredBy}${h.arp.suppressed ? ': ARP suppression, from the controller\'s table' : ''})`]]
+			? [['', h.node, '-', h.out ?? '-', 'ARP', `who-has ${h.arp.target}${h.arp.sender ? ` tell ${h.arp.sender}` : ''}`, '', `${h.arp.target} is-at ${h.arp.mac} (answered by ${h.arp.answeredBy}${h.arp.suppressed ? (h.arp.answeredBy?.startsWith(`${h.node}.`) ? ': a programmed neighbour entry' : ': ARP suppression, from the controller\'s table') : ''})`]]
 			: []),
 		[h.tMs !== undefined ? h.tMs.toFixed(3) : '', h.node, h.in ?? '-', h.out ?? '-', h.action, h.src && h.dst ? `${h.src} → ${h.dst}` : '', h.ttl !== undefined ? String(h.ttl) : '', h.detail ?? '']
 	]);

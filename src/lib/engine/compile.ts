@@ -107,6 +107,7 @@ export function compile(rt: ResolvedTopology): Net {
 				l2deny: ri.l2deny ?? 0,
 				vxlan: ri.vxlan ?? null,
 				dfw: ri.dfw ?? null,
+				fdbPermanent: !!ri.fdbPermanent,
 				path: ri.path
 			};
 			ifaceIndex.set(`${rn.id}\0${ri.name}`, iface.idx);

@@ -47,6 +47,8 @@ export interface CIface {
 	vxlan: { vni: number; segment: string; host: string; local: string } | null;
 	/** a guest's vNIC on an overlay segment: its distributed firewall (probe/dfw.ts) */
 	dfw: RDfw | null;
+	/** an overlay bridge's port to a distributed router: its MAC is a permanent local FDB entry (probe/dlr.ts) */
+	fdbPermanent: boolean;
 	path: string | null;
 }
 

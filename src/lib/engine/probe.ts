@@ -16,6 +16,7 @@ import type { ProbeSpec, Trace } from './trace';
 import { ProbeContext, type Conn } from './probe/context';
 import { destinationAddress, run } from './probe/driver';
 import { arpSuppress, tunnel } from './probe/vxlan';
+import { dlrNeighbour } from './probe/dlr';
 
 export type { LegEnd, Pkt, Tuple } from './packet';
 export type { Conn } from './probe/context';
@@ -35,7 +36,8 @@ export class ProbeEngine {
 	constructor(net: Net) {
 		this.ctx = new ProbeContext(net);
 		this.ctx.tunnel = tunnel;
-		this.ctx.arpSuppress = arpSuppress;
+		// a distributed router's programmed neighbours first, then the controller's ARP suppression
+		this.ctx.arpSuppress = (c, egress, ip) => dlrNeighbour(c, egress, ip) ?? arpSuppress(c, egress, ip);
 	}
 
 	run(spec: ProbeSpec, opts: { hops?: boolean; record?: boolean } = {}): Trace {

@@ -72,7 +72,9 @@ export interface Hop {
 	 * address on a router forwarding it. On the last row of an unanswered
 	 * ARP (action ARP), `mac` is null: what was asked, and that nobody answered.
 	 * `suppressed`: the source VTEP answered from the overlay controller's table
-	 * (ARP suppression; `answeredBy` is its bridge's VXLAN port).
+	 * (ARP suppression; `answeredBy` is its bridge's VXLAN port), or a
+	 * distributed router's instance from its programmed neighbours
+	 * (`answeredBy` is its own interface).
 	 */
 	arp?: { target: string; sender?: string; mac: string | null; cached: boolean; answeredBy?: string; ms?: number; suppressed?: boolean };
 	/** simulated time at this hop, ms since the probe started */

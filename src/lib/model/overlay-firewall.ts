@@ -102,6 +102,9 @@ export function appliesTo(t: Topology, r: DfwRule, guest: string, segment: strin
 export function vnicFirewall(t: Topology, guest: string, iface: string, segment: string, host: string): RDfw | null {
 	const fw = t.overlay?.firewall;
 	if (!fw) return null;
+	// An edge on a segment (overlay-router.ts) is filtered by its own rules, as NSX's gateway firewall: the DFW is the guests'.
+	const kind = t.nodes[guest]?.kind;
+	if (kind !== 'vm' && kind !== 'container') return null;
 	const rules: RDfwRule[] = [];
 	(fw.rules ?? []).forEach((r, index) => {
 		if (!appliesTo(t, r, guest, segment)) return;

@@ -17,6 +17,7 @@
 import type { Topology } from './types';
 import { addPort, sortedIds, virtualLink, virtualSwitch, type RLink, type RNode } from './resolved';
 import { dfwIssues, vnicFirewall } from './overlay-firewall';
+import { resolveRouters, routerIssues, routerSpan } from './overlay-router';
 
 /** Outer Ethernet (14) + IPv4 (20) + UDP (8) + VXLAN (8): what encapsulation adds to the inner L3 packet. */
 export const VXLAN_OVERHEAD = 50;
@@ -64,6 +65,8 @@ export function overlayOf(t: Topology): ResolvedOverlay | null {
 		if (ip) vteps.set(id, { host: id, iface: n.vtep.interface, ip });
 	}
 	const segments: ResolvedSegment[] = [];
+	// A distributed router's instance needs each of its segments on its host, guests there or not.
+	const span = routerSpan(t);
 	for (const [name, s] of Object.entries(t.overlay.segments)) {
 		const members: ResolvedSegment['members'] = [];
 		for (const id of sortedIds(Object.keys(t.nodes))) {
@@ -71,7 +74,7 @@ export function overlayOf(t: Topology): ResolvedOverlay | null {
 			for (const [ifName, itf] of Object.entries(n.interfaces ?? {}))
 				if (itf.segment === name && n.on) members.push({ node: id, iface: ifName, host: n.on, mtu: itf.mtu ?? 1500 });
 		}
-		const hosts = sortedIds(new Set(members.map((m) => m.host)));
+		const hosts = sortedIds(new Set([...members.map((m) => m.host), ...(span.get(name) ?? [])]));
 		segments.push({ name, vni: s.vni, subnet: s.subnet, members, hosts });
 	}
 	return { segments, vteps };
@@ -109,7 +112,7 @@ export function overlayIssues(t: Topology): OverlayIssue[] {
 	const ctl = t.overlay?.controller;
 	if (ctl !== undefined && t.nodes?.[ctl]?.kind !== 'sdn-controller')
 		out.push({ path: ['overlay', 'controller'], message: t.nodes?.[ctl] ? `${ctl} is a ${t.nodes[ctl].kind}: the overlay's controller is an sdn-controller node` : `no node "${ctl}" (the overlay's controller is an sdn-controller node)` });
-	out.push(...dfwIssues(t));
+	out.push(...dfwIssues(t), ...routerIssues(t));
 	return out;
 }
 
@@ -141,4 +144,5 @@ export function resolveOverlay(t: Topology, nodes: Map<string, RNode>, links: RL
 			nodes.set(sw.id, sw);
 		}
 	}
+	resolveRouters(t, nodes, links);
 }

@@ -46,6 +46,8 @@ export interface RIface {
 	l2deny?: number;
 	/** an overlay bridge's VXLAN port (model/overlay.ts): its VNI, segment, host and local VTEP address */
 	vxlan?: { vni: number; segment: string; host: string; local: string };
+	/** an overlay bridge's port to a distributed router: the router's MAC is a permanent local FDB entry here (overlay-router.ts) */
+	fdbPermanent?: boolean;
 	/** a guest's vNIC on an overlay segment: the distributed firewall there (model/overlay-firewall.ts) */
 	dfw?: RDfw;
 	bond?: Required<Omit<Bond, 'miimon'>> & { miimon: number };

@@ -130,6 +130,7 @@ const guestShape = {
 };
 const routedShape = {
 	...addressed,
+	segment: name('a segment name').optional(),
 	vrrp: vrrp.optional(),
 	cost: integer('an OSPF cost', 1, 65535).optional()
 };
@@ -142,7 +143,7 @@ const IFACE_FIELD_HOME: Record<string, string> = {
 	attach: 'only vm and container interfaces have it',
 	network: 'only vm and container interfaces have it (with `attach: internal`)',
 	uplink: 'only vm and container interfaces have it (with `attach: bridged`)',
-	segment: 'only vm and container interfaces join an overlay segment',
+	segment: 'only vm, container, router, firewall and nat-gateway interfaces join an overlay segment',
 	vrrp: 'only router, firewall and nat-gateway interfaces have it',
 	cost: 'only router, firewall and nat-gateway interfaces have it (OSPF)',
 	ip: 'switch ports have no address',

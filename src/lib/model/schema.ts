@@ -27,7 +27,9 @@ import {
 	ifaceName,
 	integer,
 	ipv4,
+	ipv4Interface,
 	ipv4Network,
+	mac,
 	linkEnd,
 	nodeId,
 	nodeOrAddress,
@@ -125,7 +127,8 @@ const hypervisorFields = {
 		'a mapping of port group name to { vlan }'
 	).optional()
 };
-const routerFields = { ...forwarding, ospf: ospf.optional() };
+// `on` + an interface's `segment`: an edge (NSX's T0) on a hypervisor, joined to an overlay segment (overlay-router.ts)
+const routerFields = { ...forwarding, ospf: ospf.optional(), on: nodeId.optional() };
 const natGatewayFields = { ...routerFields, nat: gatewayNat.optional() };
 const loadBalancerFields = {
 	...forwarding,
@@ -390,9 +393,21 @@ const document = strict(
 					name('a group name'),
 					strict({ tags: list(name('a tag'), 'a list of tags').optional(), members: list(nodeId, 'a list of guest ids').optional() }, 'a group ({ tags } or { members })'),
 					'a mapping of group name to { tags } or { members }'
+				).optional(),
+				routers: map(
+					name('a router name'),
+					strict(
+						{
+							segments: map(name('a segment name'), ipv4Interface, 'a mapping of segment name to the gateway address, like web: 10.1.1.1/24'),
+							uplink: nodeId.optional(),
+							mac: mac.optional()
+						},
+						'a distributed router ({ segments, uplink, mac })'
+					),
+					'a mapping of router name to { segments, uplink }'
 				).optional()
 			},
-			'an overlay block ({ segments, controller, firewall, groups })'
+			'an overlay block ({ segments, controller, firewall, groups, routers })'
 		).optional(),
 		kubernetes: kubernetesSection.optional()
 	},

@@ -294,6 +294,18 @@ export interface Overlay {
 	/** an sdn-controller programming the VTEPs: ARP for a known guest is answered at the source VTEP (ARP suppression) */
 	controller?: string;
 	groups?: Record<string, OverlayGroup>;
+	/** distributed logical routers between segments (model/overlay-router.ts) */
+	routers?: Record<string, OverlayRouter>;
+}
+
+/** A distributed logical router (T1): the same gateway and MAC on every host of its segments. */
+export interface OverlayRouter {
+	/** segment name → the router's gateway address there, "10.1.1.1/24" */
+	segments: Record<string, string>;
+	/** the edge (a router, firewall or nat-gateway on one of these segments) its default route points to */
+	uplink?: string;
+	/** the MAC every instance answers with (default: derived from the router's name) */
+	mac?: string;
 }
 
 /** A problem found in a file, located precisely. */

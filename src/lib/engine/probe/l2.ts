@@ -10,6 +10,7 @@ import type { Hop } from '../trace';
 import { egressTag, ingressVlan } from '../../model/switchport';
 import type { ProbeContext } from './context';
 import { frameTooBig, switchedDetail, vxlanPathMtuReason } from './wording';
+import { permanentFdb } from './dlr';
 
 export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 
@@ -149,9 +150,12 @@ export function l2Send(
 			break;
 		}
 		visited.add(visitKey);
-		ctx.macTable.set(macKey(pn.idx, vlan, ctx.macId(srcMac)), peer.idx);
+		// A permanent entry (a distributed router's MAC, dlr.ts) is never learned elsewhere and always wins.
+		const perm = permanentFdb(ctx.net, pn.idx);
+		if (!perm?.has(srcMac)) ctx.macTable.set(macKey(pn.idx, vlan, ctx.macId(srcMac)), peer.idx);
 		ctx.t += pn.delay;
-		const known = bcast ? undefined : ctx.macTable.get(macKey(pn.idx, vlan, ctx.macId(dstMac)));
+		const permanent = bcast ? undefined : perm?.get(dstMac)?.idx;
+		const known = bcast ? undefined : (permanent ?? ctx.macTable.get(macKey(pn.idx, vlan, ctx.macId(dstMac))));
 		let outs: CIface[];
 		if (known !== undefined) {
 			outs = known === peer.idx || peer.l2deny & ctx.iface(known).l2bit ? [] : [ctx.iface(known)];
@@ -180,7 +184,7 @@ export function l2Send(
 				in: peer.name,
 				out: port.name,
 				action: 'SWITCHED',
-				detail: switchedDetail(vlan, known !== undefined ? { kind: 'learned', mac: dstMac, port: port.name } : bcast ? { kind: 'broadcast' } : { kind: 'unknown', mac: dstMac }),
+				detail: switchedDetail(vlan, known !== undefined ? { kind: permanent !== undefined ? 'permanent' : 'learned', mac: dstMac, port: port.name } : bcast ? { kind: 'broadcast' } : { kind: 'unknown', mac: dstMac }),
 				vlan: wireTag || null,
 				tMs: Math.round(tNow / 1e3) / 1e3
 			};

@@ -49,7 +49,8 @@ function indexOf(net: Net): OverlayIndex {
 		if (!ix.macs.has(vni)) ix.macs.set(vni, new Map());
 		for (const pi of net.nodes[port.node].ifaces) {
 			const sp = net.ifaces[pi];
-			if (sp.link < 0) continue;
+			// a distributed router's MAC is on every host: never sent to another VTEP for it
+			if (sp.link < 0 || sp.fdbPermanent) continue;
 			const l = net.links[sp.link];
 			const guest = net.ifaces[l.a === sp.idx ? l.b : l.a];
 			ix.macs.get(vni)!.set(guest.mac, port);
@@ -176,7 +177,7 @@ export function arpSuppress(ctx: ProbeContext, egress: CIface, ip: number): { ma
 		if (vx.idx === local.idx) continue;
 		for (const pi of ctx.node(vx.node).ifaces) {
 			const sp = ctx.iface(pi);
-			if (sp.link < 0 || sp.vxlan) continue;
+			if (sp.link < 0 || sp.vxlan || sp.fdbPermanent) continue;
 			const sl = ctx.net.links[sp.link];
 			const guest = ctx.iface(sl.a === sp.idx ? sl.b : sl.a);
 			if (guest.hasAddr && guest.addr === ip && !guest.down) return { mac: guest.mac, by: `${bridge.id}.${local.name}` };

@@ -100,10 +100,10 @@ export function frameTooBig(size: number, node: string, iface: string, mtu: numb
 }
 
 /** How a switch chose the ports it sent a frame out of. */
-export type SwitchLookup = { kind: 'learned'; mac: string; port: string } | { kind: 'broadcast' } | { kind: 'unknown'; mac: string };
+export type SwitchLookup = { kind: 'learned' | 'permanent'; mac: string; port: string } | { kind: 'broadcast' } | { kind: 'unknown'; mac: string };
 
 export function switchedDetail(vlan: number, how: SwitchLookup): string {
-	const what = how.kind === 'learned' ? `${how.mac} learned on ${how.port}` : how.kind === 'broadcast' ? 'broadcast flooded' : `${how.mac} unknown, flooded`;
+	const what = how.kind === 'learned' ? `${how.mac} learned on ${how.port}` : how.kind === 'permanent' ? `${how.mac} permanent on ${how.port} (a distributed router's MAC)` : how.kind === 'broadcast' ? 'broadcast flooded' : `${how.mac} unknown, flooded`;
 	return `VLAN ${vlan}: ${what}`;
 }
 

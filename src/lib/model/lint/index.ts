@@ -22,6 +22,7 @@ import { lintMisc, lintRules, lintVrrpAndLb } from './features';
 import { lintChecksAndScenarios } from './checks';
 import { lintOverlay } from './overlay';
 import { lintOverlayFirewall } from './overlay-firewall';
+import { lintOverlayRouters } from './overlay-router';
 import { lintKubePolicies } from './kube-policy';
 
 export { LINT_RULES } from './rules';
@@ -46,6 +47,7 @@ const RULES = [
 	lintMisc,
 	lintOverlay,
 	lintOverlayFirewall,
+	lintOverlayRouters,
 	lintKubePolicies,
 	lintChecksAndScenarios
 ];

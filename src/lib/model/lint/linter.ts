@@ -261,6 +261,8 @@ export class Linter extends TopologyIndex {
 		for (const [name, itf] of Object.entries(n.interfaces ?? {})) {
 			const c = parseCidr(itf?.ip);
 			if (!c || !cidrContains(c, addr)) continue;
+			// a distributed router's gateway on this overlay segment (model/overlay-router.ts)
+			if (itf.segment !== undefined && Object.values(this.t.overlay?.routers ?? {}).some((r) => parseCidr(r?.segments?.[itf.segment!])?.addr === addr)) return 'found';
 			const seg = this.segs.of(id, name);
 			if (seg) segIds.add(seg.id);
 		}
