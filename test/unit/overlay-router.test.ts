@@ -71,7 +71,7 @@ describe('format errors', () => {
 });
 
 describe('lint', () => {
-	const rules = async (text: string) => (await lintYaml(text)).filter((d) => d.rule.startsWith('dlr-')).map((d) => `${d.rule} ${d.path}`);
+	const rules = async (text: string) => (await lintYaml(text)).filter((d) => d.rule?.startsWith('dlr-')).map((d) => `${d.rule} ${d.path}`);
 	it('an uplink off the router\'s segments gives no default route', async () => {
 		expect(await rules(case48.replace('app: 10.1.2.1/24 }', 'app: 10.1.2.1/24 }\n      uplink: r1'))).toEqual(['dlr-uplink-unusable overlay.routers.t1.uplink']);
 	});

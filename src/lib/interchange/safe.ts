@@ -111,11 +111,12 @@ export function parseYamlSafe(text: string): Sanitized {
 export function tooDeepAt(doc: Document): number | undefined {
 	let at: number | undefined;
 	visit(doc, (_key, node, path) => {
-		if (!node || typeof node !== 'object' || !('range' in node) || !node.range) return;
+		const range = node && typeof node === 'object' && 'range' in node ? (node.range as [number, number, number] | undefined) : undefined;
+		if (!range) return;
 		let depth = 0;
 		for (const p of path) if (isCollection(p)) depth++;
 		if (depth > MAX_DEPTH) {
-			at = node.range[0];
+			at = range[0];
 			return visit.BREAK;
 		}
 	});
