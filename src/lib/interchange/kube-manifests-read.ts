@@ -8,8 +8,8 @@
  * kubectl reads it). Pure (browser-safe).
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
-import { checkAliases, MAX_ALIASES } from '../model/aliases';
-import { arr, field, InputError, isObject, MAX_DEPTH, MAX_INPUT_BYTES, sanitize, str, tooDeepAt, type JsonObject } from './safe';
+import { MAX_ALIASES } from '../model/aliases';
+import { arr, checkSize, checkYamlDocument, field, InputError, isObject, MAX_DEPTH, sanitize, str, tooDeepError, type JsonObject } from './safe';
 import type { Warnings } from './import-common';
 
 export interface ManifestObject {
@@ -80,40 +80,26 @@ function lineMap(root: YamlNode | null, lines: LineCounter, dups: { path: string
  * with its line and column.
  */
 export function readManifests(text: string, w: Warnings): ManifestObject[] {
-	if (text.length > MAX_INPUT_BYTES) throw new InputError(`file is ${text.length} bytes; the limit for import is ${MAX_INPUT_BYTES} bytes`);
+	checkSize(text);
 	const lines = new LineCounter();
 	let docs;
 	try {
 		// duplicate keys are a warning, not an error: kubectl applies such files (the last value wins)
 		docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false, strict: true, lineCounter: lines });
 	} catch (e) {
-		if (e instanceof RangeError) throw new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
+		if (e instanceof RangeError) throw tooDeepError();
 		throw e;
 	}
 	if (!Array.isArray(docs)) return [];
 	const out: ManifestObject[] = [];
 	docs.forEach((doc, i) => {
 		const n = i + 1;
-		const e = doc.errors[0];
-		if (e) {
-			const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
-			throw new InputError(`not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`);
-		}
-		const alias = checkAliases(doc);
-		if (alias) {
-			const pos = lines.linePos(alias.offset);
-			throw new InputError(`line ${pos.line}, column ${pos.col}: ${alias.message}`);
-		}
-		const deep = tooDeepAt(doc);
-		if (deep !== undefined) {
-			const pos = lines.linePos(deep);
-			throw new InputError(`line ${pos.line}, column ${pos.col}: nested more than ${MAX_DEPTH} levels deep`);
-		}
+		checkYamlDocument(doc, lines);
 		let js: unknown;
 		try {
 			js = doc.toJS({ maxAliasCount: MAX_ALIASES });
 		} catch (err) {
-			if (err instanceof RangeError) throw new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
+			if (err instanceof RangeError) throw tooDeepError();
 			throw new InputError(`not usable YAML in document ${n}: ${(err as Error).message.split('\n')[0]}`);
 		}
 		if (js === null || js === undefined) return; // an empty document (a trailing `---`)

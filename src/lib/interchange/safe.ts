@@ -62,26 +62,25 @@ export function sanitize(value: unknown): Sanitized {
 	return { value: walk(value, 0, ''), dropped };
 }
 
-function checkSize(text: string): void {
+/** Refuses input over the import limit (every importer reads through this). */
+export function checkSize(text: string): void {
 	if (text.length > MAX_INPUT_BYTES)
 		throw new InputError(`file is ${text.length} bytes; the limit for import is ${MAX_INPUT_BYTES} bytes`);
 }
 
-/** YAML 1.2 (core schema), duplicate keys rejected, aliases bounded (no recursion, at most 100, expanded size capped). */
-export function parseYamlSafe(text: string): Sanitized {
-	checkSize(text);
-	const tooDeep = () => new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
-	let doc: ReturnType<typeof parseDocument>;
-	const lines = new LineCounter();
-	try {
-		doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter: lines });
-	} catch (e) {
-		if (e instanceof RangeError) throw tooDeep();
-		throw e;
-	}
-	if (doc.errors.length) {
-		const e = doc.errors[0];
-		if (/call stack/i.test(e.message)) throw tooDeep();
+/** The error for input nested deeper than the importers read. */
+export function tooDeepError(): InputError {
+	return new InputError(`nested too deeply (more than ${MAX_DEPTH} levels are not read)`);
+}
+
+/**
+ * Refuses a parsed YAML document that is not safe to turn into values, with
+ * its line and column: its first syntax error, a recursive or oversized alias,
+ * or nesting past MAX_DEPTH. Shared by every YAML importer.
+ */
+export function checkYamlDocument(doc: Document, lines: LineCounter): void {
+	const e = doc.errors[0];
+	if (e) {
 		// prettyErrors is off (no source excerpt in the message), so linePos is not filled in: the offset is
 		const pos = e.linePos?.[0] ?? (e.pos ? lines.linePos(e.pos[0]) : undefined);
 		throw new InputError(`not valid YAML${pos ? ` (line ${pos.line}, column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`);
@@ -96,12 +95,27 @@ export function parseYamlSafe(text: string): Sanitized {
 		const pos = lines.linePos(deep);
 		throw new InputError(`line ${pos.line}, column ${pos.col}: nested more than ${MAX_DEPTH} levels deep`);
 	}
+}
+
+/** YAML 1.2 (core schema), duplicate keys rejected, aliases bounded (no recursion, at most 100, expanded size capped). */
+export function parseYamlSafe(text: string): Sanitized {
+	checkSize(text);
+	let doc: ReturnType<typeof parseDocument>;
+	const lines = new LineCounter();
+	try {
+		doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true, lineCounter: lines });
+	} catch (e) {
+		if (e instanceof RangeError) throw tooDeepError();
+		throw e;
+	}
+	if (doc.errors.length && /call stack/i.test(doc.errors[0].message)) throw tooDeepError();
+	checkYamlDocument(doc, lines);
 	let js: unknown;
 	try {
 		keepNumberText(doc, text);
 		js = doc.toJS({ maxAliasCount: MAX_ALIASES });
 	} catch (e) {
-		if (e instanceof RangeError) throw tooDeep();
+		if (e instanceof RangeError) throw tooDeepError();
 		throw new InputError(`not usable YAML: ${(e as Error).message.split('\n')[0]}`);
 	}
 	return sanitize(js);
